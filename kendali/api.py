@@ -1,0 +1,115 @@
+"""The /api/v1 wiring: one NinjaAPI, each app's router, problem+json errors."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kendali import __version__
+from kendali.core.apiauth import combined_auth
+from kendali.core.errors import KendaliError
+from kendali.core.problems import problem_response
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Kendali API",
+    version="1",
+    description=(
+        "API Kendali (pusat kendali kota). Autentikasi: sesi peramban atau "
+        "`Authorization: Bearer <token mesin>`. Semua kesalahan berformat RFC 9457 "
+        "`application/problem+json`. Aliran peristiwa langsung: `GET /api/v1/events/stream` (SSE)."
+    ),
+    auth=combined_auth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _field_errors(errors: list) -> list:
+    cleaned = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        cleaned.append(
+            {"field": ".".join(loc), "message": error.get("msg", ""), "type": error.get("type")}
+        )
+    return cleaned
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc: ValidationError):
+    return problem_response(
+        422, "Data yang dikirim tidak valid.", code="invalid", errors=_field_errors(exc.errors)
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc: AuthenticationError):
+    detail = (
+        str(exc.message)
+        if getattr(exc, "message", None) and str(exc.message) != "Unauthorized"
+        else "Perlu autentikasi: masuk atau kirim token yang valid."
+    )
+    return problem_response(401, detail, headers={"WWW-Authenticate": 'Bearer realm="kendali"'})
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return problem_response(exc.status_code, str(exc.message))
+
+
+@api.exception_handler(KendaliError)
+def _service_error(request, exc: KendaliError):
+    return problem_response(
+        exc.status, exc.detail, title=exc.title, code=exc.code, errors=exc.errors
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return problem_response(404, str(exc) or "Tidak ditemukan.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return problem_response(403, str(exc) or "Tidak diizinkan.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return problem_response(413, "Isi permintaan melebihi batas ukuran.")
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    logger.exception("unhandled API error")
+    return problem_response(500, "Terjadi kesalahan pada server. Kejadian ini telah dicatat.")
+
+
+def _register_routers() -> None:
+    from kendali.core.api import router as core_router
+    from kendali.regions.api import router as regions_router
+
+    api.add_router("/", core_router)
+    api.add_router("/regions", regions_router)
+    for module in ("calls", "incidents", "control", "sensors", "alerts", "wifi"):
+        try:
+            imported = __import__(f"kendali.{module}.api", fromlist=["router", "routers"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"kendali.{module}.api":
+                raise
+            continue
+        for prefix, router in getattr(
+            imported, "routers", [(f"/{module}", getattr(imported, "router", None))]
+        ):
+            if router is not None:
+                api.add_router(prefix, router)
+
+
+_register_routers()
+__all__ = ["api", "__version__"]

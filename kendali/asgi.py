@@ -1,0 +1,31 @@
+"""ASGI entry point. Wraps Django to handle the lifespan protocol: background loops
+start with the server (unless disabled) and stop with it."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kendali.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_application = get_asgi_application()
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "lifespan":
+        stop = None
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                from django.conf import settings
+
+                if settings.BACKGROUND_JOBS:
+                    from kendali.core import jobs
+
+                    stop = jobs.start_in_thread()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if stop is not None:
+                    stop.set()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    await django_application(scope, receive, send)

@@ -1,0 +1,121 @@
+"""The ``kendali`` command: demo, serve, worker, createuser, token, manage, simulate, radius."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django(debug_default: bool = False) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kendali.settings")
+    if debug_default:
+        os.environ.setdefault("KENDALI_DEBUG", "1")
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, workers: int, background: bool) -> None:
+    import uvicorn
+
+    os.environ["KENDALI_BACKGROUND_JOBS"] = "1" if background else "0"
+    uvicorn.run(
+        "kendali.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        lifespan="on",
+        proxy_headers=True,
+        timeout_graceful_shutdown=3,
+        log_level=os.environ.get("KENDALI_LOG_LEVEL", "info").lower(),
+    )
+
+
+def _manage(args: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kendali manage", *args])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="kendali", description="Kendali — pusat kendali Kota Serang"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser(
+        "demo", help="migrate, load Kota Serang and demo data, print logins, serve (SQLite)"
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="load the data and exit")
+
+    serve = sub.add_parser("serve", help="run the ASGI server (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--no-background", action="store_true", help="do not run background loops here"
+    )
+
+    sub.add_parser("worker", help="run the background loops as their own process")
+    sub.add_parser("setup", help="migrate, create roles, load regions")
+
+    createuser = sub.add_parser("createuser", help="create a user with roles", add_help=False)
+    createuser.add_argument("rest", nargs=argparse.REMAINDER)
+    token = sub.add_parser("token", help="machine tokens: create | list | revoke", add_help=False)
+    token.add_argument("rest", nargs=argparse.REMAINDER)
+    manage = sub.add_parser("manage", help="Django management commands", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    simulate = sub.add_parser(
+        "simulate", help="simulators: calls, sensors, units …", add_help=False
+    )
+    simulate.add_argument("what")
+    simulate.add_argument("rest", nargs=argparse.REMAINDER)
+    radius = sub.add_parser("radius", help="FreeRADIUS integration: config", add_help=False)
+    radius.add_argument("what")
+    radius.add_argument("rest", nargs=argparse.REMAINDER)
+
+    args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        _django(debug_default=True)
+        from django.core.management import call_command
+
+        call_command("kendali_demo_data")
+        if not args.no_serve:
+            print(f"Kendali berjalan di http://{args.host}:{args.port}/  (Ctrl+C untuk berhenti)")
+            _serve(args.host, args.port, 1, background=True)
+    elif args.command == "serve":
+        _django()
+        _serve(args.host, args.port, args.workers, background=not args.no_background)
+    elif args.command == "worker":
+        _django()
+        from kendali.core import jobs
+
+        print(f"kendali worker {jobs.RUNNER_ID}: {', '.join(j.name for j in jobs.registered())}")
+        jobs.run_forever()
+    elif args.command == "setup":
+        _django()
+        _manage(["kendali_setup"])
+    elif args.command == "createuser":
+        _django()
+        _manage(["kendali_createuser", *args.rest])
+    elif args.command == "token":
+        _django()
+        _manage(["kendali_token", *args.rest])
+    elif args.command == "manage":
+        _django()
+        _manage(args.rest)
+    elif args.command == "simulate":
+        _django()
+        _manage([f"simulate_{args.what}", *args.rest])
+    elif args.command == "radius":
+        _django()
+        _manage([f"radius_{args.what}", *args.rest])
+
+
+if __name__ == "__main__":
+    main()

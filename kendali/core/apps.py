@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "kendali.core"
+    label = "core"
+    verbose_name = _("Inti")
+
+    def ready(self) -> None:
+        from kendali.core import jobs
+        from kendali.core.registry import NavItem, register_nav
+
+        register_nav(NavItem("home", _("Beranda"), "core:home", order=0, icon="⌂"))
+        register_nav(NavItem("map", _("Peta kota"), "regions:map", order=90, icon="◈"))
+        register_nav(
+            NavItem(
+                "audit", _("Log audit"), "core:audit", perm="core.view_audit", order=900, icon="≡"
+            )
+        )
+        register_nav(
+            NavItem(
+                "tokens",
+                _("Token mesin"),
+                "core:tokens",
+                perm="core.manage_tokens",
+                order=910,
+                icon="⚷",
+            )
+        )
+        jobs.register(jobs.Job("events.purge", 600, "kendali.core.jobs.purge_events"))

@@ -1,0 +1,53 @@
+"""The live event stream every screen uses.
+
+Services call :func:`publish` inside their transaction; the event is appended to
+the store only after commit (``transaction.on_commit``), so no screen ever sees a
+change that rolled back. Each event gets a monotonically increasing id and is kept
+for ``KENDALI_EVENT_RETENTION_HOURS``; a reconnecting screen resumes from its
+``Last-Event-ID`` without gaps or duplicates.
+
+Two stores behind one interface (:mod:`.stores`): the database (default; the
+events table, in-process wake-ups plus a short poll for other processes) and
+Redis Streams when ``KENDALI_REDIS_URL`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+
+from kendali.core.events.stores import StoredEvent, get_store
+
+logger = logging.getLogger(__name__)
+
+ALL_AGENCIES = "*"
+
+__all__ = ["ALL_AGENCIES", "StoredEvent", "get_store", "publish", "publish_now"]
+
+
+def publish(
+    topic: str,
+    data: dict,
+    *,
+    perm: str = "",
+    agency_ids: Iterable[int | str] = (),
+) -> None:
+    """Queue an event for delivery once the surrounding transaction commits.
+
+    ``perm``: only users holding this permission receive it (personal data).
+    ``agency_ids``: the agencies whose officers may receive it; users bound to an
+    agency see an event only when their agency is listed (or ``ALL_AGENCIES``).
+    """
+    transaction.on_commit(
+        partial(publish_now, topic, data, perm=perm, agency_ids=list(agency_ids)), robust=True
+    )
+
+
+def publish_now(
+    topic: str, data: dict, *, perm: str = "", agency_ids: Iterable[int | str] = ()
+) -> StoredEvent:
+    """Append immediately. Only for code that is itself outside any transaction."""
+    return get_store().append(topic, data, perm=perm, agency_ids=list(agency_ids))

@@ -1,0 +1,113 @@
+"""Background loops: ordinary functions with a recorded state and one leader each.
+
+``kendali serve`` runs them in a thread (unless --no-background); ``kendali worker``
+runs them as their own process. A lease in ``JobState`` makes sure only one runner
+executes a given loop at a time, however many processes are started.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import close_old_connections, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval_seconds: float
+    function: str  # dotted path, called with no arguments
+
+
+_jobs: dict[str, Job] = {}
+RUNNER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def register(job: Job) -> None:
+    _jobs[job.name] = job
+
+
+def registered() -> list[Job]:
+    return sorted(_jobs.values(), key=lambda j: j.name)
+
+
+def _take_lease(job: Job) -> bool:
+    from kendali.core.models import JobState
+
+    now = timezone.now()
+    lease = now + timedelta(seconds=max(job.interval_seconds * 3, 30))
+    JobState.objects.get_or_create(name=job.name)
+    # Conditional UPDATE: two runners racing for the same loop cannot both win.
+    taken = JobState.objects.filter(
+        Q(name=job.name)
+        & (Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(leader=RUNNER_ID))
+    ).update(leader=RUNNER_ID, lease_until=lease)
+    return taken == 1
+
+
+def run_once(job: Job) -> bool:
+    """Run one iteration if this process holds the lease. Returns whether it ran."""
+    from kendali.core.models import JobState
+
+    if not _take_lease(job):
+        return False
+    started = timezone.now()
+    t0 = time.perf_counter()
+    error = ""
+    try:
+        import_string(job.function)()
+    except Exception as exc:  # noqa: BLE001 - recorded and shown in the control room
+        logger.exception("job %s failed", job.name)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    duration = (time.perf_counter() - t0) * 1000
+    with transaction.atomic():
+        JobState.objects.filter(name=job.name).update(
+            last_started_at=started,
+            last_finished_at=timezone.now(),
+            last_duration_ms=duration,
+            last_error=error,
+            runs=F("runs") + 1,
+            failures=F("failures") + (1 if error else 0),
+        )
+    return True
+
+
+def run_forever(stop: threading.Event | None = None, tick: float = 1.0) -> None:
+    stop = stop or threading.Event()
+    next_due: dict[str, float] = {}
+    while not stop.is_set():
+        close_old_connections()
+        now = time.monotonic()
+        for job in registered():
+            if next_due.get(job.name, 0) <= now:
+                try:
+                    run_once(job)
+                except Exception:  # noqa: BLE001 - database hiccup: try again next tick
+                    logger.exception("job runner: %s", job.name)
+                next_due[job.name] = now + job.interval_seconds
+        stop.wait(tick)
+
+
+def start_in_thread() -> threading.Event:
+    stop = threading.Event()
+    thread = threading.Thread(target=run_forever, args=(stop,), name="kendali-jobs", daemon=True)
+    thread.start()
+    return stop
+
+
+def purge_events() -> None:
+    from kendali.core.events import get_store
+    from kendali.core.events.stores import retention_cutoff
+
+    get_store().purge(retention_cutoff())

@@ -1,0 +1,68 @@
+"""RFC 9457 problem details (application/problem+json) for every API error."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+from django.http import HttpResponse
+
+PROBLEM_TYPE_BASE = "https://kendali.serangkota.go.id/problems/"
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    code: str | None = None,
+    errors: list | dict | None = None,
+    instance: str | None = None,
+    headers: dict | None = None,
+) -> HttpResponse:
+    body = {
+        "type": PROBLEM_TYPE_BASE + (code or _default_code(status)),
+        "title": title or _default_title(status),
+        "status": status,
+        "detail": str(detail),
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False, default=str),
+        status=status,
+        content_type="application/problem+json",
+    )
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def _default_code(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "-")
+    except ValueError:
+        return "error"
+
+
+_TITLES = {
+    400: "Permintaan tidak valid",
+    401: "Perlu autentikasi",
+    403: "Tidak diizinkan",
+    404: "Tidak ditemukan",
+    405: "Metode tidak diizinkan",
+    409: "Konflik",
+    413: "Isi permintaan terlalu besar",
+    422: "Data tidak valid",
+    429: "Terlalu banyak permintaan",
+    500: "Kesalahan server",
+    503: "Layanan tidak tersedia",
+}
+
+
+def _default_title(status: int) -> str:
+    return _TITLES.get(
+        status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    )

@@ -1,0 +1,97 @@
+"""Declarative registry: what each module adds to the shell and the control room.
+
+Modules register in their AppConfig.ready(); core and the control room render
+what is registered and never import the modules. Selectors are dotted paths,
+resolved lazily, each taking ``actor=`` and returning plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # lazy translation
+    url_name: str
+    perm: str | None = None  # None: any logged-in user
+    icon: str = "•"
+    order: int = 100
+    roles_home: tuple[str, ...] = ()  # roles for whom this is a home-page shortcut
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A control-room map layer. ``selector(actor=...)`` returns a GeoJSON FeatureCollection;
+    ``topics`` are event-topic prefixes after which the layer refreshes."""
+
+    key: str
+    label: str
+    selector: str
+    perm: str | None = None
+    topics: tuple[str, ...] = ()
+    style: dict = field(default_factory=dict)
+    order: int = 100
+    default_on: bool = True
+
+
+@dataclass(frozen=True)
+class KpiTile:
+    """A KPI tile. ``selector(actor=...)`` returns {"value": ..., "unit": ..., "detail": ..., "level": ...}."""
+
+    key: str
+    label: str
+    selector: str
+    perm: str | None = None
+    topics: tuple[str, ...] = ()
+    order: int = 100
+
+
+_nav: dict[str, NavItem] = {}
+_layers: dict[str, MapLayer] = {}
+_tiles: dict[str, KpiTile] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _nav[item.key] = item
+
+
+def register_layer(layer: MapLayer) -> None:
+    _layers[layer.key] = layer
+
+
+def register_tile(tile: KpiTile) -> None:
+    _tiles[tile.key] = tile
+
+
+def _visible(items, user):
+    for item in sorted(items, key=lambda i: (i.order, i.key)):
+        if item.perm is None or (user is not None and user.has_perm(item.perm)):
+            yield item
+
+
+def nav_items(user) -> list[NavItem]:
+    return list(_visible(_nav.values(), user))
+
+
+def map_layers(user) -> list[MapLayer]:
+    return list(_visible(_layers.values(), user))
+
+
+def kpi_tiles(user) -> list[KpiTile]:
+    return list(_visible(_tiles.values(), user))
+
+
+def get_layer(key: str) -> MapLayer | None:
+    return _layers.get(key)
+
+
+def get_tile(key: str) -> KpiTile | None:
+    return _tiles.get(key)
+
+
+def run_selector(path: str, **kwargs):
+    return import_string(path)(**kwargs)

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kendali.core import selectors, services
+from kendali.core.actors import Actor, client_ip
+from kendali.core.choices import Role
+from kendali.core.errors import KendaliError
+from kendali.core.forms import AuditFilterForm, LoginForm, TokenForm, TotpForm
+from kendali.core.models import User
+from kendali.core.registry import nav_items
+
+
+def _safe_next(request, default="core:home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        ip = client_ip(request)
+        candidate = User.objects.filter(username__iexact=username).first()
+        if candidate is not None and candidate.is_locked:
+            services.login_failed(username=username, ip=ip)
+            form.add_error(
+                None,
+                _(
+                    "Akun dikunci sementara karena terlalu banyak percobaan gagal. "
+                    "Coba lagi nanti atau hubungi administrator."
+                ),
+            )
+        else:
+            user = authenticate(
+                request,
+                username=candidate.username if candidate else username,
+                password=form.cleaned_data["password"],
+            )
+            if user is None:
+                failed = services.login_failed(username=username, ip=ip)
+                if failed is not None and failed.is_locked:
+                    form.add_error(
+                        None, _("Akun dikunci sementara karena terlalu banyak percobaan gagal.")
+                    )
+                else:
+                    form.add_error(None, _("Nama pengguna atau kata sandi salah."))
+            else:
+                login(request, user)
+                services.login_succeeded(user=user, ip=ip)
+                if user.language:
+                    request.session["_language"] = user.language
+                return redirect(_safe_next(request))
+    return render(request, "core/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("Anda telah keluar."))
+    return redirect("core:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_enrol(request):
+    user = request.user
+    if user.totp_confirmed_at:
+        return redirect("core:totp_verify")
+    secret = services.totp_begin(user=user)
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_confirm(user=user, code=form.cleaned_data["code"], ip=client_ip(request))
+        except KendaliError as exc:
+            form.add_error("code", exc.detail)
+        else:
+            request.session["two_factor_ok"] = True
+            messages.success(request, _("Autentikasi dua langkah aktif."))
+            return redirect(_safe_next(request))
+    uri = services.totp_provisioning_uri(user)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#0b2239")
+    return render(
+        request, "core/totp_enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_verify(request):
+    user = request.user
+    if not user.totp_confirmed_at:
+        return redirect("core:totp_enrol")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_verify(user=user, code=form.cleaned_data["code"], ip=client_ip(request))
+        except KendaliError as exc:
+            form.add_error("code", exc.detail)
+        else:
+            request.session["two_factor_ok"] = True
+            return redirect(_safe_next(request))
+    return render(request, "core/totp_verify.html", {"form": form})
+
+
+ROLE_HOME_TEXT = {
+    Role.ADMINISTRATOR: _("Kelola pengguna, instansi, token mesin, dan periksa log audit."),
+    Role.SUPERVISOR: _(
+        "Pantau antrean 112, kebijakan blokir, laporan harian, dan serah terima shift."
+    ),
+    Role.CALL_TAKER: _(
+        "Terima panggilan 112, saring panggilan iseng dengan cepat, dan buka kejadian."
+    ),
+    Role.DISPATCHER: _(
+        "Kirim unit terdekat yang sesuai, pantau waktu respons, dan tutup kejadian."
+    ),
+    Role.AGENCY_OFFICER: _(
+        "Terima tugas untuk instansi Anda, konfirmasi, dan kirim laporan lapangan."
+    ),
+    Role.CONTROL_ROOM_VIEWER: _("Pantau peta kota, kejadian, unit, dan indikator secara langsung."),
+    Role.OPERATOR: _("Kelola sensor kota, alarm, dan hotspot Wi-Fi taman."),
+    Role.ASSET_MANAGER: _("Kelola barang milik daerah OPD Anda."),
+    Role.SPBE_COORDINATOR: _("Siapkan arsitektur, peta rencana, dan evaluasi indeks SPBE."),
+}
+
+
+@login_required
+def home(request):
+    user = request.user
+    roles = [r for r in Role if r.value in user.roles]
+    shortcuts = [item for item in nav_items(user) if item.key != "home"]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "roles": [(r.label, ROLE_HOME_TEXT.get(r, "")) for r in roles],
+            "shortcuts": shortcuts,
+        },
+    )
+
+
+@login_required
+def audit_log(request):
+    if not request.user.has_perm("core.view_audit"):
+        return HttpResponseForbidden(_("Log audit hanya untuk supervisor dan administrator."))
+    form = AuditFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        tz = timezone.get_current_timezone()
+        filters = {
+            "action": data["action"],
+            "actor_label": data["actor"],
+            "object_type": data["object_type"],
+            "kind": data["kind"],
+            "since": timezone.make_aware(datetime.combine(data["since"], time.min), tz)
+            if data["since"]
+            else None,
+            "until": timezone.make_aware(datetime.combine(data["until"], time.max), tz)
+            if data["until"]
+            else None,
+        }
+    entries = selectors.audit_entries(actor=Actor.from_request(request), **filters).select_related(
+        None
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/audit.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    if not request.user.has_perm("core.manage_tokens"):
+        return HttpResponseForbidden(_("Peran Anda tidak berhak mengelola token mesin."))
+    actor = Actor.from_request(request)
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, plain = services.token_create(
+                actor=actor, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"]
+            )
+        except KendaliError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            created = {"token": token, "plain": plain}
+            form = TokenForm()
+    return render(
+        request,
+        "core/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.machine_tokens(actor=actor),
+            "created": created,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    actor = Actor.from_request(request)
+    if not request.user.has_perm("core.manage_tokens"):
+        return HttpResponseForbidden(_("Peran Anda tidak berhak mengelola token mesin."))
+    if not selectors.machine_tokens(actor=actor).filter(pk=token_id).exists():
+        raise Http404(_("Token tidak ditemukan."))
+    services.token_revoke(actor=actor, token_id=token_id)
+    messages.success(request, _("Token dicabut."))
+    return redirect("core:tokens")

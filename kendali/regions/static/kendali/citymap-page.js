@@ -1,0 +1,1 @@
+(function () { "use strict"; var el = document.getElementById("citymap"); if (el) { window.Kendali.cityMap(el); } })();

@@ -1,0 +1,43 @@
+/* Kendali.cityMap(el): a Leaflet map of Kota Serang with kecamatan and kelurahan
+   boundaries and names, from /api/v1/regions/. Tiles only when configured. */
+(function () {
+  "use strict";
+  window.Kendali = window.Kendali || {};
+  window.Kendali.cityMap = function (el, options) {
+    options = options || {};
+    var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: true }).setView([-6.12, 106.16], 12);
+    var tiles = el.getAttribute("data-tiles");
+    if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" }).addTo(map); }
+    map.attributionControl.addAttribution("Batas wilayah: Cahya DSN (MIT)");
+    var kelurahanLayer = L.geoJSON(null, {
+      style: { color: "#4a6785", weight: 1, fillColor: "#ffffff", fillOpacity: tiles ? 0.05 : 0.55 },
+      onEachFeature: function (f, layer) {
+        layer.bindPopup("<b>" + f.properties.nama + "</b><br>Kelurahan · " + f.properties.kode);
+        layer.bindTooltip(f.properties.nama, { permanent: true, direction: "center", className: "region-label kelurahan" });
+      }
+    }).addTo(map);
+    var kecamatanLayer = L.geoJSON(null, {
+      style: { color: "#0b2239", weight: 3, fill: false }, interactive: false,
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.nama, { permanent: true, direction: "center", className: "region-label kecamatan" });
+      }
+    }).addTo(map);
+    function labelsByZoom() {
+      var show = map.getZoom() >= 13;
+      kelurahanLayer.eachLayer(function (l) { var t = l.getTooltip(); if (t) { t.setOpacity(show ? 1 : 0); } });
+    }
+    map.on("zoomend", labelsByZoom);
+    var ready = Promise.all([
+      fetch("/api/v1/regions/?level=kelurahan", { credentials: "same-origin" }).then(function (r) { return r.json(); }),
+      fetch("/api/v1/regions/?level=kecamatan", { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    ]).then(function (res) {
+      kelurahanLayer.addData(res[0]);
+      kecamatanLayer.addData(res[1]);
+      map.fitBounds(kelurahanLayer.getBounds(), { padding: [10, 10] });
+      labelsByZoom();
+      el.setAttribute("data-kelurahan-count", res[0].features.length);
+      return { kelurahan: res[0], kecamatan: res[1] };
+    });
+    return { map: map, kelurahan: kelurahanLayer, kecamatan: kecamatanLayer, ready: ready };
+  };
+})();

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from kendali.regions import views
+
+app_name = "regions"
+urlpatterns = [path("peta/", views.city_map, name="map")]

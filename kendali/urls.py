@@ -1,0 +1,49 @@
+"""URL wiring. Each app's pages mount under its own prefix; the API under /api/v1."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import JavaScriptCatalog
+
+from kendali.api import api
+from kendali.core.events.sse import stream
+from kendali.core.problems import problem_response
+
+# Page prefixes of the modules (Indonesian paths; names stay stable in code).
+MODULE_PREFIXES = {
+    "calls": "112/",
+    "incidents": "kejadian/",
+    "control": "ruang-kendali/",
+    "sensors": "sensor/",
+    "alerts": "peringatan/",
+    "wifi": "wifi/",
+}
+
+
+# Admin registrations of our own apps only (SimpleAdminConfig does not autodiscover).
+for _app in ("core", "regions", *MODULE_PREFIXES):
+    if find_spec(f"kendali.{_app}.admin") is not None:
+        import_module(f"kendali.{_app}.admin")
+
+
+def _api_not_found(request, rest=""):
+    return problem_response(404, "Alamat API tidak dikenal.")
+
+
+urlpatterns = [
+    path("api/v1/events/stream", stream, name="events-stream"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", _api_not_found),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("", include("kendali.regions.urls")),
+]
+
+for module, prefix in MODULE_PREFIXES.items():
+    if find_spec(f"kendali.{module}.urls") is not None:
+        urlpatterns.append(path(prefix, include(import_module(f"kendali.{module}.urls"))))
+
+urlpatterns.append(path("", include("kendali.core.urls")))

@@ -1,0 +1,160 @@
+"""Shared fixtures: one named user per role (plus an officer of another agency and an
+outsider), logged-in clients, and switches for the real external services."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+import pytest
+from django.test import Client
+
+from kendali.core.actors import Actor
+from kendali.core.choices import AgencyKind, Role
+
+PASSWORD = "uji-kendali-2026!"
+REQUIRE_SERVICES = os.environ.get("KENDALI_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Fast hashing in tests only; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def service_available(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip with a visible reason locally; fail in CI (KENDALI_REQUIRE_SERVICES=1)."""
+    if service_available(host, port):
+        return
+    message = f"{name} not reachable on {host}:{port}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (required: KENDALI_REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def roles(db):
+    from kendali.core.roles import sync_roles
+
+    sync_roles()
+
+
+@pytest.fixture
+def agencies(db):
+    from kendali.core.models import Agency
+
+    return {
+        "damkar": Agency.objects.create(
+            code="damkar", name="Dinas Pemadam Kebakaran", short_name="Damkar", kind=AgencyKind.OPD
+        ),
+        "bpbd": Agency.objects.create(
+            code="bpbd", name="BPBD Kota Serang", short_name="BPBD", kind=AgencyKind.OPD
+        ),
+        "pln": Agency.objects.create(
+            code="pln", name="PLN UP3 Banten Utara", short_name="PLN", kind=AgencyKind.UTILITY
+        ),
+        "dpupr": Agency.objects.create(
+            code="dpupr", name="DPUPR Kota Serang", short_name="DPUPR", kind=AgencyKind.OPD
+        ),
+        "diskominfo": Agency.objects.create(
+            code="diskominfo",
+            name="Diskominfo Kota Serang",
+            short_name="Diskominfo",
+            kind=AgencyKind.OPD,
+        ),
+    }
+
+
+# name -> (role or None, agency code or None, extension)
+NAMED_USERS = {
+    "admin": (Role.ADMINISTRATOR, None, ""),
+    "supervisor": (Role.SUPERVISOR, None, "2001"),
+    "calltaker": (Role.CALL_TAKER, None, "2101"),
+    "dispatcher": (Role.DISPATCHER, None, "2201"),
+    "officer": (Role.AGENCY_OFFICER, "damkar", ""),
+    "other_officer": (Role.AGENCY_OFFICER, "pln", ""),
+    "viewer": (Role.CONTROL_ROOM_VIEWER, None, ""),
+    "operator": (Role.OPERATOR, "diskominfo", ""),
+    "asset_manager": (Role.ASSET_MANAGER, "dpupr", ""),
+    "spbe": (Role.SPBE_COORDINATOR, "diskominfo", ""),
+    "outsider": (None, None, ""),
+}
+
+
+@pytest.fixture
+def users(db, roles, agencies):
+    """The named users: admin, supervisor, calltaker, dispatcher, officer (Damkar),
+    other_officer (PLN), viewer, operator, asset_manager, spbe, outsider (no role)."""
+    from django.contrib.auth.models import Group
+
+    from kendali.core.models import User
+
+    created = {}
+    for name, (role, agency_code, extension) in NAMED_USERS.items():
+        user = User(
+            username=name,
+            full_name=name.replace("_", " ").title(),
+            agency=agencies.get(agency_code) if agency_code else None,
+            extension=extension,
+        )
+        user.set_password(PASSWORD)
+        if role in (Role.ADMINISTRATOR, Role.SUPERVISOR):
+            user.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+        user.save()
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        created[name] = user
+    return created
+
+
+def login_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    if user.needs_two_factor:
+        session = client.session
+        session["two_factor_ok"] = True
+        session.save()
+    return client
+
+
+@pytest.fixture
+def clients(users):
+    """A logged-in (and two-factor-verified) test client per named user, plus 'anonymous'."""
+    result = {name: login_client(user) for name, user in users.items()}
+    result["anonymous"] = Client()
+    return result
+
+
+@pytest.fixture
+def actor_of(users):
+    def make(name: str) -> Actor:
+        return Actor(user=users[name], ip="127.0.0.1")
+
+    return make
+
+
+@pytest.fixture
+def regions_loaded(db):
+    from kendali.regions.services import regions_load
+
+    regions_load(actor=Actor.system("test"))
+
+
+@pytest.fixture
+def unique_prefix() -> str:
+    return f"kendali-test-{uuid.uuid4().hex[:8]}"
