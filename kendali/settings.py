@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kendali.regions",
     "kendali.incidents",
     "kendali.calls",
+    "kendali.dispatch",
     "kendali.control",
     "kendali.sensors",
     "kendali.alerts",

@@ -15,6 +15,7 @@ from kendali.core.problems import problem_response
 MODULE_PREFIXES = {
     "calls": "112/",
     "incidents": "kejadian/",
+    "dispatch": "dispatch/",
     "control": "ruang-kendali/",
     "sensors": "sensor/",
     "alerts": "peringatan/",
