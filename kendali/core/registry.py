@@ -50,7 +50,22 @@ class KpiTile:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HistorySource:
+    """Past records for the control room's history view (choropleth per kelurahan and the
+    hour × weekday heat table). ``selector(actor=..., since=datetime, filters=dict)`` yields
+    dicts ``{"at": aware datetime, "kelurahan_kode": str | None, "type": str, "type_label": str,
+    "priority": str}``; ``filters`` may hold "type" and "priority"."""
+
+    key: str
+    label: str
+    selector: str
+    perm: str | None = None
+    type_choices: str | None = None  # dotted path to a callable returning [(code, label)]
+
+
 _nav: dict[str, NavItem] = {}
+_history: dict[str, HistorySource] = {}
 _layers: dict[str, MapLayer] = {}
 _tiles: dict[str, KpiTile] = {}
 
@@ -67,8 +82,20 @@ def register_tile(tile: KpiTile) -> None:
     _tiles[tile.key] = tile
 
 
+def register_history(source: HistorySource) -> None:
+    _history[source.key] = source
+
+
+def history_sources(user) -> list[HistorySource]:
+    return list(_visible(_history.values(), user))
+
+
+def get_history(key: str) -> HistorySource | None:
+    return _history.get(key)
+
+
 def _visible(items, user):
-    for item in sorted(items, key=lambda i: (i.order, i.key)):
+    for item in sorted(items, key=lambda i: (getattr(i, "order", 100), i.key)):
         if item.perm is None or (user is not None and user.has_perm(item.perm)):
             yield item
 
