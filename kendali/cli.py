@@ -12,8 +12,14 @@ def _django(debug_default: bool = False) -> None:
     if debug_default:
         os.environ.setdefault("KENDALI_DEBUG", "1")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        # A malformed setting stops start-up with one line naming the variable.
+        print(f"kendali: konfigurasi tidak valid / invalid configuration: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _serve(host: str, port: int, workers: int, background: bool) -> None:

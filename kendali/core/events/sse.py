@@ -42,7 +42,9 @@ class Audience:
         return True
 
 
-def _load_user_audience(user, topics) -> Audience:
+def _load_user_audience(user, topics, two_factor_ok: bool) -> Audience | None:
+    if user.needs_two_factor and not two_factor_ok:
+        return None
     roles = set(user.groups.values_list("name", flat=True))
     return Audience(
         perms=frozenset(user.get_all_permissions()),
@@ -100,9 +102,10 @@ async def stream(request):
         user = await request.auser()
         if not user.is_authenticated:
             return problem_response(401, "Silakan masuk terlebih dahulu.")
-        if user.needs_two_factor and not request.session.get("two_factor_ok"):
+        two_factor_ok = await request.session.aget("two_factor_ok", False)
+        audience = await sync_to_async(_load_user_audience)(user, topics, two_factor_ok)
+        if audience is None:
             return problem_response(403, "Verifikasi dua langkah diperlukan.")
-        audience = await sync_to_async(_load_user_audience)(user, topics)
 
     last_id = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or None
     response = StreamingHttpResponse(

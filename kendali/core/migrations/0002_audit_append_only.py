@@ -1,48 +1,21 @@
-"""Make the audit log append-only in the database itself: UPDATE and DELETE are refused
-by triggers, whatever code (or person with a SQL shell and the app's role) tries."""
+"""Make the audit log append-only in the database itself (see kendali.core.audit_triggers)."""
 
 from django.db import migrations
 
-SQLITE = [
-    "CREATE TRIGGER IF NOT EXISTS core_auditentry_no_update BEFORE UPDATE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;",
-    "CREATE TRIGGER IF NOT EXISTS core_auditentry_no_delete BEFORE DELETE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION core_auditentry_refuse() RETURNS trigger AS $$
-    BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql;""",
-    "CREATE TRIGGER core_auditentry_no_change BEFORE UPDATE OR DELETE ON core_auditentry "
-    "FOR EACH ROW EXECUTE FUNCTION core_auditentry_refuse();",
-    "CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry "
-    "FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_refuse();",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_change ON core_auditentry;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;",
-    "DROP FUNCTION IF EXISTS core_auditentry_refuse();",
-]
+
+def install(apps, schema_editor):
+    from kendali.core import audit_triggers
+
+    audit_triggers.install(schema_editor.connection)
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
-        for statement in statements:
-            schema_editor.execute(statement)
+def remove(apps, schema_editor):
+    from kendali.core import audit_triggers
 
-    return run
+    audit_triggers.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
-    operations = [
-        migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-            _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}),
-        )
-    ]
+    operations = [migrations.RunPython(install, remove)]
