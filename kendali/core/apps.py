@@ -29,3 +29,4 @@ class CoreConfig(AppConfig):
             )
         )
         jobs.register(jobs.Job("events.purge", 600, "kendali.core.jobs.purge_events"))
+        jobs.register(jobs.Job("notifiers.retry", 15, "kendali.core.notifiers.retry_pending"))

@@ -225,3 +225,72 @@ class JobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """An in-app inbox entry, for one user or for an agency (all its officers share it).
+
+    Acknowledging is the recipient saying "we have it"; the first acknowledgement counts.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    body = models.TextField(_("isi"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    ref = models.CharField(max_length=120, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | models.Q(agency__isnull=False),
+                name="notification_has_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationDelivery(models.Model):
+    """One message to one target over one channel: an outbox row with its attempts.
+
+    Written in the caller's transaction (a rollback cancels it), sent after commit
+    by a background thread, retried by the ``notifiers.retry`` job.
+    """
+
+    kind = models.CharField(max_length=20)
+    target = models.CharField(max_length=500)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    ref = models.CharField(max_length=120, blank=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, default="pending", db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.target}: {self.status}"
