@@ -1,6 +1,46 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kendali.core.choices import Role
+
+VIEW = "control.view_control"
+POST_MESSAGE = "control.add_wallmessage"
 
 
 class ControlConfig(AppConfig):
     name = "kendali.control"
     label = "control"
+    verbose_name = _("Ruang kendali")
+
+    role_permissions = {
+        Role.CONTROL_ROOM_VIEWER: [VIEW, "control.view_wallmessage"],
+        Role.SUPERVISOR: [VIEW, "control.view_wallmessage", POST_MESSAGE],
+        Role.DISPATCHER: [VIEW, "control.view_wallmessage", POST_MESSAGE],
+        Role.ADMINISTRATOR: [VIEW, "control.view_wallmessage", POST_MESSAGE],
+        Role.OPERATOR: [VIEW, "control.view_wallmessage"],
+    }
+
+    def ready(self) -> None:
+        from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
+
+        register_nav(
+            NavItem(
+                "control",
+                _("Ruang kendali"),
+                "control:dashboard",
+                perm=VIEW,
+                icon="▦",
+                order=40,
+                roles_home=(Role.CONTROL_ROOM_VIEWER, Role.SUPERVISOR, Role.DISPATCHER),
+            )
+        )
+        register_tile(
+            KpiTile(
+                "jobs",
+                _("Proses latar hidup"),
+                "kendali.control.selectors.jobs_tile",
+                perm=VIEW,
+                topics=("kendali.jobs.",),
+                order=900,
+            )
+        )

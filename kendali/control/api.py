@@ -1,0 +1,114 @@
+"""/api/v1/control: what the wall shows — registered layers and tiles, history, wall messages."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from kendali.control import selectors, services
+from kendali.control.apps import POST_MESSAGE, VIEW
+from kendali.control.choices import MessageLevel
+from kendali.core.apiauth import access, actor_of
+
+router = Router(tags=["ruang kendali"])
+
+
+class LayerOut(Schema):
+    key: str
+    label: str
+    topics: list[str]
+    style: dict
+    order: int
+    default_on: bool
+
+
+class TileOut(Schema):
+    key: str
+    label: str
+    topics: list[str]
+    order: int
+
+
+class TileValueOut(Schema):
+    key: str
+    label: str
+    value: int | float | str | None
+    unit: str
+    detail: str
+    level: str
+
+
+@router.get("/layers", response=list[LayerOut], auth=access(perm=VIEW), summary="Lapisan peta")
+def layer_list(request):
+    return selectors.layers_visible(actor=actor_of(request))
+
+
+@router.get(
+    "/layers/{key}", response=dict, auth=access(perm=VIEW), summary="Fitur satu lapisan (GeoJSON)"
+)
+def layer_detail(request, key: str):
+    collection = selectors.layer_features(actor=actor_of(request), key=key)
+    return JsonResponse(collection, content_type="application/geo+json")
+
+
+@router.get("/tiles", response=list[TileOut], auth=access(perm=VIEW), summary="Ubin KPI")
+def tile_list(request):
+    return selectors.tiles_visible(actor=actor_of(request))
+
+
+@router.get(
+    "/tiles/{key}", response=TileValueOut, auth=access(perm=VIEW), summary="Nilai satu ubin"
+)
+def tile_detail(request, key: str):
+    return selectors.tile_value(actor=actor_of(request), key=key)
+
+
+class HistoryQuery(Schema):
+    days: int = Field(30, ge=1, le=90)
+    type: str = Field("", max_length=60)
+    priority: str = Field("", max_length=20)
+    source: str = Field("", max_length=60)
+
+
+@router.get("/history", response=dict, auth=access(perm=VIEW), summary="Riwayat per kelurahan")
+def history(request, query: Query[HistoryQuery]):
+    return selectors.history(
+        actor=actor_of(request),
+        days=query.days,
+        type_code=query.type,
+        priority=query.priority,
+        source=query.source,
+    )
+
+
+class MessageOut(Schema):
+    id: int
+    text: str
+    level: str
+    by: str
+    created_at: str
+    expires_at: str
+
+
+class MessageIn(Schema):
+    text: str = Field(..., max_length=400)
+    level: MessageLevel = MessageLevel.INFO
+    minutes: int = 60
+
+
+@router.get("/messages", response=list[MessageOut], auth=access(perm=VIEW), summary="Pesan dinding")
+def message_list(request):
+    return [services.message_data(m) for m in selectors.messages_active(actor=actor_of(request))]
+
+
+@router.post(
+    "/messages", response={201: MessageOut}, auth=access(perm=POST_MESSAGE), summary="Pasang pesan"
+)
+def message_post(request, payload: MessageIn):
+    message = services.wall_message_post(
+        actor=actor_of(request),
+        text=payload.text,
+        level=payload.level.value,
+        minutes=payload.minutes,
+    )
+    return Status(201, services.message_data(message))

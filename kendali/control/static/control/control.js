@@ -1,0 +1,281 @@
+/* Control room: the video wall and the operator dashboard draw what modules register
+   (map layers, KPI tiles) and refetch a layer or tile, debounced, when an event with
+   one of its topics arrives, so the screen shows what the database holds. */
+(function () {
+  "use strict";
+  var root = document.getElementById("control");
+  if (!root || !window.Kendali || !window.Kendali.cityMap) { return; }
+  var K = window.Kendali;
+  var mode = root.getAttribute("data-mode");
+  var isWall = mode === "wall";
+  var API = "/api/v1/control/";
+  var cm = K.cityMap(document.getElementById("control-map"));
+  var layers = {};
+  var tiles = {};
+  var filters = { kecamatan: "", type: "" };
+  var follow = null;
+  var DEBOUNCE_MS = 300;
+
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function later(holder, fn) { clearTimeout(holder.timer); holder.timer = setTimeout(fn, DEBOUNCE_MS); }
+  function wants(topics, topic) {
+    for (var i = 0; i < topics.length; i++) { if (topic.indexOf(topics[i]) === 0) { return true; } }
+    return false;
+  }
+  var wibTime = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  function hhmm(epochSeconds) {
+    var d = epochSeconds ? new Date(epochSeconds * 1000) : new Date();
+    return wibTime.format(d).replace(/\./g, ":");
+  }
+
+  /* ---- map layers ---- */
+  function featureId(f) { return f.id != null ? f.id : (f.properties || {}).id; }
+  function color(f, meta) { return (f.properties || {}).color || meta.style.color || "#1e88e5"; }
+  function matches(f) {
+    var p = f.properties || {};
+    if (filters.kecamatan && p.kecamatan != null && String(p.kecamatan) !== filters.kecamatan) { return false; }
+    if (filters.type && p.type != null && String(p.type) !== filters.type) { return false; }
+    return true;
+  }
+  function popupHtml(f, meta) {
+    var p = f.properties || {};
+    var html = "<div class='popup'><b>" + esc(p.label || meta.label) + "</b>";
+    if (p.popup) { html += "<div>" + esc(p.popup) + "</div>"; }
+    if (typeof p.url === "string" && p.url.charAt(0) === "/" && p.url.charAt(1) !== "/") {
+      html += "<a class='popup-open' href='" + esc(p.url) + "'>Buka ›</a> ";
+    }
+    var id = featureId(f);
+    if (!isWall && id != null && f.geometry && f.geometry.type === "Point") {
+      html += "<button type='button' class='popup-follow' data-follow-layer='" + esc(meta.key) + "' data-follow-id='" + esc(id) + "'>Ikuti</button>";
+    }
+    return html + "</div>";
+  }
+  function makeGroup(meta) {
+    return L.geoJSON(null, {
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { radius: meta.style.radius || (isWall ? 10 : 7), color: "#ffffff", weight: 2, fillColor: color(f, meta), fillOpacity: 0.95 });
+      },
+      style: function (f) {
+        return { color: color(f, meta), weight: meta.style.weight || 2, fillOpacity: meta.style.fillOpacity != null ? meta.style.fillOpacity : 0.25 };
+      },
+      onEachFeature: function (f, l) {
+        var p = f.properties || {};
+        if (p.label) { l.bindTooltip(esc(p.label), { direction: "top", permanent: isWall && !!meta.style.labels }); }
+        l.bindPopup(popupHtml(f, meta));
+      }
+    });
+  }
+  function renderLayer(entry) {
+    entry.group.clearLayers();
+    var features = (entry.data.features || []).filter(matches);
+    entry.group.addData({ type: "FeatureCollection", features: features });
+    entry.count.textContent = features.length;
+    root.setAttribute("data-layer-" + entry.meta.key, features.length);
+    if (follow && follow.layer === entry.meta.key) { centerOnFollowed(entry); }
+  }
+  function fetchLayer(entry) {
+    return K.fetchJSON(API + "layers/" + encodeURIComponent(entry.meta.key)).then(function (data) {
+      entry.data = data;
+      renderLayer(entry);
+      fillFilterOptions();
+    }).catch(function (err) { console.error("layer", entry.meta.key, err); });
+  }
+  function loadLayers() {
+    return K.fetchJSON(API + "layers").then(function (list) {
+      var legend = document.getElementById("control-legend");
+      Object.keys(layers).forEach(function (k) { cm.map.removeLayer(layers[k].group); });
+      layers = {};
+      legend.innerHTML = "";
+      list.forEach(function (meta) {
+        var entry = { meta: meta, group: makeGroup(meta), data: { features: [] }, timer: null };
+        var li = document.createElement("li");
+        var swatch = "<span class='swatch' style='background:" + esc(meta.style.color || "#1e88e5") + "'></span>";
+        if (isWall) {
+          li.innerHTML = swatch + esc(meta.label) + " <b class='count'>0</b>";
+        } else {
+          li.innerHTML = "<label><input type='checkbox' data-layer='" + esc(meta.key) + "'" + (meta.default_on ? " checked" : "") + "> " + swatch + esc(meta.label) + " <b class='count'>0</b></label>";
+        }
+        entry.count = li.querySelector(".count");
+        legend.appendChild(li);
+        if (meta.default_on || isWall) { entry.group.addTo(cm.map); }
+        layers[meta.key] = entry;
+        fetchLayer(entry);
+      });
+      if (!list.length) { legend.innerHTML = "<li class='muted'>Batas kecamatan dan kelurahan</li>"; }
+    });
+  }
+
+  /* ---- follow a unit (dashboard) ---- */
+  function centerOnFollowed(entry) {
+    var found = null;
+    entry.group.eachLayer(function (l) {
+      if (l.feature && String(featureId(l.feature)) === follow.id) { found = l; }
+    });
+    var status = document.getElementById("follow-status");
+    if (found && found.getLatLng) {
+      cm.map.panTo(found.getLatLng());
+      status.textContent = "Mengikuti: " + ((found.feature.properties || {}).label || follow.id) + " ✕";
+    } else {
+      status.textContent = "Tidak terlihat: " + follow.id + " ✕";
+    }
+  }
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-follow-id]");
+    if (btn) {
+      follow = { layer: btn.getAttribute("data-follow-layer"), id: btn.getAttribute("data-follow-id") };
+      var st = document.getElementById("follow-status");
+      st.hidden = false;
+      cm.map.closePopup();
+      if (layers[follow.layer]) { centerOnFollowed(layers[follow.layer]); }
+      return;
+    }
+    if (e.target.id === "follow-status") { follow = null; e.target.hidden = true; }
+  });
+
+  /* ---- filters (dashboard) ---- */
+  function fillFilterOptions() {
+    [["kecamatan", "filter-kecamatan"], ["type", "filter-type"]].forEach(function (pair) {
+      var select = document.getElementById(pair[1]);
+      if (!select) { return; }
+      var values = {};
+      Object.keys(layers).forEach(function (k) {
+        (layers[k].data.features || []).forEach(function (f) {
+          var p = f.properties || {};
+          if (p[pair[0]] != null && p[pair[0]] !== "") {
+            values[String(p[pair[0]])] = p[pair[0] + "_label"] || String(p[pair[0]]);
+          }
+        });
+      });
+      var current = select.value;
+      var keep = select.options[0].outerHTML;
+      select.innerHTML = keep + Object.keys(values).sort().map(function (v) {
+        return "<option value='" + esc(v) + "'" + (v === current ? " selected" : "") + ">" + esc(values[v]) + "</option>";
+      }).join("");
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.id === "filter-kecamatan" || e.target.id === "filter-type") {
+      filters.kecamatan = (document.getElementById("filter-kecamatan") || {}).value || "";
+      filters.type = (document.getElementById("filter-type") || {}).value || "";
+      Object.keys(layers).forEach(function (k) { renderLayer(layers[k]); });
+    } else if (e.target.matches && e.target.matches("input[data-layer]")) {
+      var entry = layers[e.target.getAttribute("data-layer")];
+      if (entry) { if (e.target.checked) { entry.group.addTo(cm.map); } else { cm.map.removeLayer(entry.group); } }
+    }
+  });
+
+  /* ---- KPI tiles ---- */
+  function fetchTile(entry) {
+    return K.fetchJSON(API + "tiles/" + encodeURIComponent(entry.meta.key)).then(function (t) {
+      entry.el.className = "tile level-" + esc(t.level || "ok");
+      entry.el.innerHTML = "<div class='tile-label'>" + esc(t.label) + "</div><div class='tile-value'>" + esc(t.value == null ? "–" : t.value) +
+        (t.unit ? " <small>" + esc(t.unit) + "</small>" : "") + "</div><div class='tile-detail'>" + esc(t.detail) + "</div>";
+    }).catch(function (err) { entry.el.className = "tile level-unknown"; console.error("tile", entry.meta.key, err); });
+  }
+  function loadTiles() {
+    return K.fetchJSON(API + "tiles").then(function (list) {
+      var box = document.getElementById("control-tiles");
+      box.innerHTML = "";
+      tiles = {};
+      list.forEach(function (meta) {
+        var el = document.createElement("div");
+        el.className = "tile";
+        el.id = "tile-" + meta.key;
+        el.innerHTML = "<div class='tile-label'>" + esc(meta.label) + "</div><div class='tile-value'>…</div>";
+        box.appendChild(el);
+        tiles[meta.key] = { meta: meta, el: el, timer: null };
+        fetchTile(tiles[meta.key]);
+      });
+    });
+  }
+
+  /* ---- wall messages ---- */
+  function loadMessages() {
+    return K.fetchJSON(API + "messages").then(function (list) {
+      var box = document.getElementById("wall-messages");
+      box.innerHTML = list.map(function (m) {
+        return "<span class='wall-message level-" + esc(m.level) + "'>" + esc(m.text) + "</span>";
+      }).join("");
+    }).catch(function () {});
+  }
+  var form = document.getElementById("message-form");
+  if (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var err = document.getElementById("message-error");
+      err.textContent = "";
+      K.fetchJSON(API + "messages", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ text: form.text.value, level: form.level.value, minutes: parseInt(form.minutes.value, 10) || 60 })
+      }).then(function () { form.text.value = ""; }).catch(function (x) { err.textContent = x.message; });
+    });
+  }
+
+  /* ---- ticker: recent events as readable lines ---- */
+  var APPS = { incidents: "Kejadian", calls: "Panggilan 112", dispatch: "Dispatch", sensors: "Sensor", alerts: "Peringatan", wifi: "Wi-Fi", control: "Ruang kendali", kendali: "Sistem" };
+  var VERBS = { created: "baru", updated: "diperbarui", merged: "digabung", closed: "ditutup", offered: "masuk", answered: "dijawab", classified: "diklasifikasi", ended: "berakhir", assigned: "ditugaskan", dispatched: "diberangkatkan", arrived: "tiba di lokasi", status: "berubah status", moved: "bergerak", raised: "muncul", cleared: "pulih", acknowledged: "diterima", published: "diterbitkan", posted: "dipasang", cancelled: "dibatalkan" };
+  function place(d) {
+    var where = d.kelurahan_label || d.kelurahan_name || d.kelurahan || d.address || "";
+    return where ? " — " + where : "";
+  }
+  function describe(msg) {
+    var d = msg.data || {};
+    var parts = msg.topic.split(".");
+    if (msg.topic === "control.message.posted") { return "Pesan ruang kendali: " + d.text; }
+    if (msg.topic === "incidents.incident.created") {
+      return "Kejadian baru " + (d.number || "") + ": " + (d.type_label || d.type || "") + (d.priority ? " (" + d.priority + ")" : "") + place(d);
+    }
+    if (msg.topic === "incidents.incident.updated") {
+      return "Kejadian " + (d.number || "") + " diperbarui" + (d.status ? ": " + d.status : "") + place(d);
+    }
+    if (d.summary) { return String(d.summary); }
+    var subject = APPS[parts[0]] || parts[0];
+    var verb = VERBS[parts[parts.length - 1]] || parts[parts.length - 1];
+    var label = d.label || d.name || d.number || d.callsign || d.code || "";
+    return subject + (parts.length > 2 ? " · " + parts[1] : "") + (label ? " " + label : "") + " " + verb + place(d);
+  }
+  function addTicker(msg) {
+    var list = document.getElementById("control-ticker");
+    var li = document.createElement("li");
+    var prio = (msg.data || {}).priority;
+    if (prio) { li.className = "prio-" + String(prio).replace(/[^A-Za-z0-9]/g, ""); }
+    li.setAttribute("data-topic", msg.topic);
+    li.innerHTML = "<time>" + esc(hhmm(msg.at)) + "</time> " + esc(describe(msg));
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > (isWall ? 12 : 30)) { list.removeChild(list.lastChild); }
+  }
+
+  /* ---- live ---- */
+  function loadAll() { loadLayers(); loadTiles(); loadMessages(); }
+  K.live.on("", function (msg) {
+    if (msg.topic === "kendali.reset") { loadAll(); return; }
+    addTicker(msg);
+    Object.keys(layers).forEach(function (k) {
+      var entry = layers[k];
+      if (wants(entry.meta.topics, msg.topic)) { later(entry, function () { fetchLayer(entry); }); }
+    });
+    Object.keys(tiles).forEach(function (k) {
+      var entry = tiles[k];
+      if (wants(entry.meta.topics, msg.topic)) { later(entry, function () { fetchTile(entry); }); }
+    });
+    if (msg.topic.indexOf("control.message.") === 0) { loadMessages(); }
+  });
+  // Each time the stream (re)connects, refetch everything once: whatever changed while
+  // the page was not live is then on screen even if its events were already purged.
+  var refetch = { timer: null };
+  var wasLive = false;
+  new MutationObserver(function () {
+    var live = document.documentElement.getAttribute("data-live") === "live";
+    if (live && !wasLive) { later(refetch, loadAll); }
+    wasLive = live;
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-live"] });
+  K.live.start();
+  cm.ready.then(function () { if (!wasLive) { loadAll(); } }, function () { if (!wasLive) { loadAll(); } });
+  // Safety net for values that change with time alone (expiry, jobs alive).
+  setInterval(function () { Object.keys(tiles).forEach(function (k) { fetchTile(tiles[k]); }); loadMessages(); }, 60000);
+})();

@@ -1,0 +1,17 @@
+from tests.access import Route, only
+
+VIEWERS = only("admin", "supervisor", "dispatcher", "viewer", "operator")
+POSTERS = only("admin", "supervisor", "dispatcher")
+
+ROUTES = [
+    Route("GET", "/ruang-kendali/", VIEWERS),
+    Route("GET", "/ruang-kendali/dinding/", VIEWERS),
+    Route("GET", "/ruang-kendali/riwayat/", VIEWERS),
+    Route("GET", "/api/v1/control/layers", VIEWERS),
+    Route("GET", "/api/v1/control/layers/tidak-ada", VIEWERS, note="404 for an unknown layer"),
+    Route("GET", "/api/v1/control/tiles", VIEWERS),
+    Route("GET", "/api/v1/control/tiles/jobs", VIEWERS),
+    Route("GET", "/api/v1/control/history", VIEWERS),
+    Route("GET", "/api/v1/control/messages", VIEWERS),
+    Route("POST", "/api/v1/control/messages", POSTERS, body={"text": "Uji akses dinding"}),
+]
