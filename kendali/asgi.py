@@ -5,9 +5,13 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kendali.settings")
 
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_application = get_asgi_application()
+# /static/ is answered from the installed packages' static folders before Django's
+# middleware runs; every other path goes straight to Django.
+static_and_django = ASGIStaticFilesHandler(django_application)
 
 
 async def application(scope, receive, send):
@@ -28,4 +32,4 @@ async def application(scope, receive, send):
                     stop.set()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    await django_application(scope, receive, send)
+    await static_and_django(scope, receive, send)

@@ -121,6 +121,8 @@ def _sqlite(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Keep the connection (and its PRAGMAs) instead of reopening the file per request.
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             # WAL lets readers (screens, SSE) proceed while one writer commits;
             # IMMEDIATE takes the write lock up front so two writers queue on the

@@ -1,5 +1,9 @@
+"""Kendali's own middleware. Both are sync- and async-capable so that, under ASGI, a
+request crosses from the event loop into a worker thread only once (for the view)."""
+
 from __future__ import annotations
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -9,31 +13,56 @@ from kendali.core.problems import problem_response
 _TWO_FACTOR_EXEMPT = ("/masuk", "/keluar", "/dua-langkah", "/static/", "/i18n/", "/api/v1/health")
 
 
-class TwoFactorMiddleware:
-    """Administrators and supervisors must pass TOTP before any page or API call."""
+class _DualMode:
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_TWO_FACTOR_EXEMPT)
-            and user.needs_two_factor
-            and not request.session.get("two_factor_ok")
-        ):
-            if request.path.startswith("/api/"):
-                if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
-                    return self.get_response(request)
-                return problem_response(403, "Verifikasi dua langkah diperlukan.")
-            target = "core:totp_verify" if user.totp_confirmed_at else "core:totp_enrol"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        return self.get_response(request)
+        if self.async_mode:
+            return self.__acall__(request)
+        return self.handle_sync(request)
 
 
-class ContentSecurityPolicyMiddleware:
+class TwoFactorMiddleware(_DualMode):
+    """Administrators and supervisors must pass TOTP before any page or API call."""
+
+    def _refusal(self, request, user, two_factor_ok: bool):
+        if request.path.startswith(_TWO_FACTOR_EXEMPT) or not user.is_authenticated:
+            return None
+        if not user.needs_two_factor or two_factor_ok:
+            return None
+        if request.path.startswith("/api/"):
+            if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+                return None
+            return problem_response(403, "Verifikasi dua langkah diperlukan.")
+        target = "core:totp_verify" if user.totp_confirmed_at else "core:totp_enrol"
+        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+
+    def handle_sync(self, request):
+        refusal = self._refusal(request, request.user, bool(request.session.get("two_factor_ok")))
+        return refusal or self.get_response(request)
+
+    async def __acall__(self, request):
+        if request.path.startswith(_TWO_FACTOR_EXEMPT) or "sessionid" not in request.COOKIES:
+            return await self.get_response(request)
+        user = await request.auser()
+        if user.is_authenticated:
+            from asgiref.sync import sync_to_async
+
+            two_factor_ok = bool(await request.session.aget("two_factor_ok", False))
+            refusal = await sync_to_async(self._refusal)(request, user, two_factor_ok)
+            if refusal is not None:
+                return refusal
+        return await self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(_DualMode):
     """Everything is served from this host: no CDN, no inline scripts from elsewhere."""
 
     POLICY = (
@@ -41,12 +70,14 @@ class ContentSecurityPolicyMiddleware:
         "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     )
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith("/api/v1/docs"):
-            return response  # the interactive API docs page needs its own inline bootstrap
-        response.headers.setdefault("Content-Security-Policy", self.POLICY)
+    def _apply(self, request, response):
+        if not request.path.startswith("/api/v1/docs"):
+            # The interactive API docs page needs its own inline bootstrap.
+            response.headers.setdefault("Content-Security-Policy", self.POLICY)
         return response
+
+    def handle_sync(self, request):
+        return self._apply(request, self.get_response(request))
+
+    async def __acall__(self, request):
+        return self._apply(request, await self.get_response(request))
