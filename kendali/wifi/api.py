@@ -1,0 +1,152 @@
+"""API of the Wi-Fi module.
+
+* ``/api/v1/wifi/radius/{authorize,post-auth,accounting}``: FreeRADIUS 3 ``rlm_rest`` with
+  ``body = json`` (its own attribute encoding). The caller is FreeRADIUS holding a token of
+  scope ``radius``; the NAS is the packet source FreeRADIUS saw, passed in the
+  ``X-Kendali-NAS`` header, and must be a registered access point.
+* ``/api/v1/wifi/heartbeat``: a sign of life from an access point (token scope ``radius``).
+* ``/api/v1/wifi/parks``: parks with their hotspots for people with ``wifi.view_park``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from kendali.core.apiauth import access, actor_of
+from kendali.core.errors import NotFound
+from kendali.wifi import radius_cache, selectors, services
+from kendali.wifi.choices import RadiusProblem
+
+radius_router = Router(tags=["wifi-radius"])
+router = Router(tags=["wifi"])
+routers = [("/wifi/radius", radius_router), ("/wifi", router)]
+
+RADIUS_AUTH = access(scope="radius", people=False)
+
+
+def _attributes(request) -> dict:
+    """rlm_rest JSON: {"Attr": {"type": ..., "value": [v, ...]}} → {"Attr": v}. Plain
+    {"Attr": v} is accepted too (handy for tests and other RADIUS servers)."""
+    data = json.loads(request.body or b"{}")
+    if not isinstance(data, dict):
+        raise ValueError("body must be a JSON object")
+    flat = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and "value" in value:
+            value = value["value"]
+        if isinstance(value, list):
+            value = value[0] if len(value) == 1 else value
+        flat[str(key)] = value
+    return flat
+
+
+def _nas(request):
+    source = request.headers.get("X-Kendali-NAS", "").strip()
+    ap = radius_cache.access_point_for(source) if source else None
+    if ap is None:
+        services.radius_problem(
+            kind=RadiusProblem.UNKNOWN_NAS,
+            source_ip=source or request.META.get("REMOTE_ADDR"),
+            reason=f"NAS {source or '(tanpa alamat)'} tidak terdaftar",
+        )
+    return ap
+
+
+def _unknown_nas() -> JsonResponse:
+    # 403 → rlm_rest "userlock" (authorize) / "invalid" (accounting): the request fails.
+    return JsonResponse({"reply:Reply-Message": _("Titik akses tidak terdaftar.")}, status=403)
+
+
+@radius_router.post("/authorize", auth=RADIUS_AUTH, include_in_schema=True)
+def authorize(request):
+    ap = _nas(request)
+    if ap is None:
+        return _unknown_nas()
+    try:
+        attrs = _attributes(request)
+    except ValueError:
+        return JsonResponse({"reply:Reply-Message": _("Permintaan tidak valid.")}, status=400)
+    answer = services.radius_authorize(
+        ap=ap,
+        username=str(attrs.get("User-Name") or ""),
+        password=str(attrs.get("User-Password") or ""),
+    )
+    if answer.accept:
+        body = {"control:Auth-Type": "Accept"}
+        body.update({f"reply:{k}": v for k, v in answer.reply.items()})
+        return JsonResponse(body)
+    # Quota refusals answer 200 with Auth-Type Reject so every NAS shows the Reply-Message;
+    # a wrong credential answers 401 (rlm_rest: reject).
+    body = {"reply:Reply-Message": answer.message}
+    if answer.http_status == 200:
+        body["control:Auth-Type"] = "Reject"
+    return JsonResponse(body, status=answer.http_status)
+
+
+@radius_router.post("/post-auth", auth=RADIUS_AUTH)
+def post_auth(request):
+    ap = _nas(request)
+    if ap is None:
+        return _unknown_nas()
+    try:
+        attrs = _attributes(request)
+    except ValueError:
+        return JsonResponse({}, status=400)
+    rejected = (
+        request.headers.get("X-Kendali-Result", "").lower() == "reject"
+        or str(attrs.get("Packet-Type") or "") == "Access-Reject"
+    )
+    services.radius_post_auth(
+        ap=ap,
+        username=str(attrs.get("User-Name") or ""),
+        accepted=not rejected,
+        reason=request.headers.get("X-Kendali-Reason", "") or str(attrs.get("Reply-Message") or ""),
+    )
+    return JsonResponse({}, status=200)
+
+
+@radius_router.post("/accounting", auth=RADIUS_AUTH)
+def accounting(request):
+    ap = _nas(request)
+    if ap is None:
+        return _unknown_nas()
+    try:
+        attrs = _attributes(request)
+        outcome = services.radius_accounting(actor=actor_of(request), ap=ap, attrs=attrs)
+    except ValueError as exc:
+        # Malformed accounting is recorded as an error and no session is touched.
+        services.radius_problem(
+            kind=RadiusProblem.MALFORMED,
+            source_ip=ap.nas_ip,
+            ap=ap,
+            reason=str(exc),
+            payload={"body": request.body[:2000].decode(errors="replace")},
+        )
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse({}, status=201 if outcome == "created" else 200)
+
+
+class HeartbeatIn(Schema):
+    mac: str
+
+
+@router.post("/heartbeat", auth=RADIUS_AUTH, response={204: None})
+def heartbeat(request, payload: HeartbeatIn):
+    from kendali.wifi.models import AccessPoint
+
+    mac = "".join(ch for ch in payload.mac.upper() if ch.isalnum())
+    mac = ":".join(mac[i : i + 2] for i in range(0, len(mac), 2))
+    ap = AccessPoint.objects.filter(mac=mac).first()
+    if ap is None:
+        raise NotFound(_("Titik akses dengan MAC ini tidak terdaftar."))
+    services.access_point_heartbeat(actor=actor_of(request), ap=ap)
+    return 204, None
+
+
+@router.get("/parks", auth=access(perm="wifi.view_park"))
+def parks(request):
+    return selectors.parks_overview(actor=actor_of(request))

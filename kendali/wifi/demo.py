@@ -1,0 +1,185 @@
+"""Demo: the revitalized parks of Kota Serang with their hotspots, quota groups and one day
+of usage (accounting sessions spread over the afternoon and evening)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from kendali.core.actors import Actor
+from kendali.wifi import services
+from kendali.wifi.models import Park, RadiusSession, Subscriber
+
+MB = 1024 * 1024
+
+# (name, address, lat, lon, opens, closes, [(AP name, model, uplink)])
+PARKS = [
+    (
+        "Alun-alun Kota Serang",
+        "Jl. Alun-alun Barat, Kotabaru",
+        -6.1196,
+        106.1537,
+        "05:00",
+        "23:00",
+        [
+            ("Alun-alun Utara", "MikroTik hAP ax²", "FO Diskominfo 100 Mbps"),
+            ("Alun-alun Selatan", "MikroTik cAP ax", "FO Diskominfo 100 Mbps"),
+        ],
+    ),
+    (
+        "Taman Sari",
+        "Jl. Taman Sari, Cipare",
+        -6.1230,
+        106.1490,
+        "06:00",
+        "22:00",
+        [("Taman Sari", "MikroTik hAP ax²", "FO 50 Mbps")],
+    ),
+    (
+        "Taman Stadion Maulana Yusuf",
+        "Jl. Ki Ajurum, Cimuncang",
+        -6.1135,
+        106.1610,
+        "05:00",
+        "22:00",
+        [
+            ("Gerbang Stadion", "MikroTik cAP ax", "FO 50 Mbps"),
+            ("Jogging Track", "MikroTik cAP ax", "FO 50 Mbps"),
+        ],
+    ),
+    (
+        "Taman Kota Ciceri",
+        "Jl. Jend. Sudirman, Sumurpecung",
+        -6.1300,
+        106.1655,
+        "06:00",
+        "22:00",
+        [("Taman Kota", "MikroTik hAP ax²", "Radio link 30 Mbps")],
+    ),
+    (
+        "Taman Banten Lama",
+        "Kawasan Kesultanan Banten, Banten",
+        -6.0370,
+        106.1540,
+        "07:00",
+        "18:00",
+        [("Alun-alun Banten Lama", "MikroTik hAP ax²", "LTE 4G")],
+    ),
+]
+
+
+def seed(*, actor: Actor) -> None:
+    groups = {
+        "reguler": services.quota_group_save(
+            actor=actor,
+            name="Reguler (ponsel)",
+            daily_seconds=2 * 3600,
+            daily_octets=500 * MB,
+            monthly_octets=5 * 1024 * MB,
+            simultaneous_use=1,
+            rate_down_kbps=5000,
+            rate_up_kbps=1000,
+            is_default=True,
+        ),
+        "acara": services.quota_group_save(
+            actor=actor,
+            name="Voucher acara",
+            daily_seconds=4 * 3600,
+            daily_octets=1024 * MB,
+            monthly_octets=0,
+            simultaneous_use=2,
+            rate_down_kbps=10000,
+            rate_up_kbps=2000,
+        ),
+    }
+    aps = []
+    octet = 10
+    for name, address, lat, lon, opens, closes, ap_rows in PARKS:
+        park = Park.objects.filter(name=name).first() or services.park_save(
+            actor=actor,
+            name=name,
+            address=address,
+            lat=lat,
+            lon=lon,
+            opens_at=time.fromisoformat(opens),
+            closes_at=time.fromisoformat(closes),
+        )
+        for i, (ap_name, model, uplink) in enumerate(ap_rows):
+            octet += 1
+            aps.append(
+                services.access_point_save(
+                    actor=actor,
+                    park=park,
+                    name=ap_name,
+                    mac=f"48:8F:5A:{octet:02X}:00:{i + 1:02X}",
+                    nas_ip=f"10.60.{octet}.1",
+                    ssid="Serang-Free-WiFi",
+                    secret=f"demo-radius-secret-{octet}",
+                    model=model,
+                    uplink=uplink,
+                    heartbeat_interval=60,
+                )
+            )
+    services.voucher_batch_create(
+        actor=actor,
+        name="Festival Keraton Surosowan",
+        group=groups["acara"],
+        count=12,
+        valid_days=30,
+    )
+    services.announcement_create(
+        actor=actor,
+        text="Car Free Day setiap Minggu pagi di Alun-alun Kota Serang, pukul 06.00–09.00 WIB.",
+    )
+    _seed_usage(aps, groups["reguler"])
+    services.usage_rollup()
+    now = timezone.now()
+    for ap in aps[:-1]:  # the Banten Lama hotspot has gone quiet: shown offline
+        services.access_point_heartbeat(actor=actor, ap=ap, at=now)
+    services.access_points_sweep()
+
+
+def _seed_usage(aps, group) -> None:
+    """One day of sessions (today, WIB) from 120 pseudonymous phone subscribers."""
+    rnd = random.Random(8)
+    today = timezone.localdate()
+    start_of_day = timezone.make_aware(datetime.combine(today, time(6)))
+    now = timezone.now()
+    subscribers = []
+    for n in range(120):
+        sub, _ = Subscriber.objects.get_or_create(
+            username=f"pdemo{n:04d}",
+            defaults={"kind": "phone", "group": group, "phone_digest": f"demo{n:060d}"},
+        )
+        subscribers.append(sub)
+    sessions = []
+    for n in range(260):
+        ap = rnd.choice(aps)
+        started = start_of_day + timedelta(minutes=rnd.triangular(0, 16 * 60, 11 * 60))
+        if started > now:
+            continue
+        length = int(rnd.expovariate(1 / 1800)) + 60
+        stopped = started + timedelta(seconds=length)
+        is_open = stopped > now
+        sub = rnd.choice(subscribers)
+        sessions.append(
+            RadiusSession(
+                unique_id=f"demo-{today.isoformat()}-{n}",
+                session_id=f"{n:08X}",
+                subscriber=sub,
+                username=sub.username,
+                access_point=ap,
+                park_id=ap.park_id,
+                nas_ip=ap.nas_ip,
+                started_at=started,
+                updated_at=min(stopped, now),
+                stopped_at=None if is_open else stopped,
+                session_time=int((min(stopped, now) - started).total_seconds()),
+                input_octets=rnd.randint(1, 30) * MB // 4,
+                output_octets=rnd.randint(5, 200) * MB // 2,
+                terminate_cause="" if is_open else "User-Request",
+            )
+        )
+    RadiusSession.objects.bulk_create(sessions, ignore_conflicts=True)

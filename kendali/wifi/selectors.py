@@ -1,0 +1,172 @@
+"""Reads of the Wi-Fi module, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kendali.core.actors import Actor
+from kendali.core.errors import NotAllowed
+from kendali.wifi import counters
+from kendali.wifi.choices import ApStatus
+from kendali.wifi.models import AccessPoint, Announcement, DailyUsage, Park, QuotaGroup
+
+logger = logging.getLogger(__name__)
+
+
+def _require(actor: Actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise NotAllowed(_("Peran Anda tidak berhak melihat data ini."))
+
+
+def parks_with_aps(*, actor: Actor):
+    _require(actor, "wifi.view_park")
+    return Park.objects.prefetch_related("access_points").annotate(
+        ap_total=Count("access_points"),
+        ap_online=Count("access_points", filter=Q(access_points__status=ApStatus.ONLINE)),
+    )
+
+
+def parks_overview(*, actor: Actor) -> list[dict]:
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "lat": p.lat,
+            "lon": p.lon,
+            "kelurahan": p.kelurahan,
+            "kecamatan": p.kecamatan,
+            "access_points": [
+                {
+                    "id": ap.pk,
+                    "name": ap.name,
+                    "ssid": ap.ssid,
+                    "status": ap.status,
+                    "last_seen_at": ap.last_seen_at.isoformat() if ap.last_seen_at else None,
+                }
+                for ap in p.access_points.all()
+            ],
+        }
+        for p in parks_with_aps(actor=actor)
+    ]
+
+
+def hotspots_layer(*, actor: Actor) -> dict:
+    """Control-room map layer: one point per park, coloured by its hotspots' status."""
+    features = []
+    for park in parks_with_aps(actor=actor):
+        total, online = park.ap_total, park.ap_online
+        color = "#2e7d32" if total and online == total else "#c62828" if online == 0 else "#f9a825"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [park.lon, park.lat]},
+                "properties": {
+                    "label": park.name,
+                    "color": color,
+                    "icon": "wifi",
+                    "popup": _("%(park)s — %(online)d dari %(total)d hotspot daring")
+                    % {"park": park.name, "online": online, "total": total},
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def hotspots_online_tile(*, actor: Actor) -> dict:
+    _require(actor, "wifi.view_accesspoint")
+    rows = AccessPoint.objects.aggregate(
+        total=Count("pk"), online=Count("pk", filter=Q(status=ApStatus.ONLINE))
+    )
+    total, online = rows["total"] or 0, rows["online"] or 0
+    level = "ok" if online == total else "bad" if total and online < total / 2 else "warn"
+    return {
+        "value": online,
+        "unit": f"/ {total}",
+        "detail": _("hotspot taman daring"),
+        "level": level if total else "ok",
+    }
+
+
+def quota_groups(*, actor: Actor):
+    _require(actor, "wifi.view_quotagroup")
+    return QuotaGroup.objects.all()
+
+
+def subscriber_status(subscriber, *, now=None) -> dict:
+    """What the portal shows after login and what RFC 8908 reports."""
+    now = now or timezone.now()
+    usage = counters.usage_of(subscriber, now=now)
+    seconds, octets = counters.remaining(subscriber.group, usage)
+    if subscriber.expires_at:
+        left = max(int((subscriber.expires_at - now).total_seconds()), 0)
+        seconds = left if seconds is None else min(seconds, left)
+    return {
+        "seconds_remaining": seconds,
+        "bytes_remaining": octets,
+        "day_seconds": usage.day_seconds,
+        "day_octets": usage.day_octets,
+        "month_octets": usage.month_octets,
+        "blocked": counters.check(subscriber.group, usage),
+    }
+
+
+def announcements_for(park: Park | None, *, now=None) -> list[Announcement]:
+    now = now or timezone.now()
+    qs = Announcement.objects.filter(starts_at__lte=now).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+    qs = qs.filter(Q(park__isnull=True) | Q(park=park)) if park else qs.filter(park__isnull=True)
+    return list(qs[:5])
+
+
+def public_warnings_for(park: Park | None) -> list:
+    """Active public warnings covering the park's kelurahan, from the alerts app when it is
+    installed; none otherwise (the portal must work without it)."""
+    if park is None or not park.kelurahan_kode:
+        return []
+    try:
+        from kendali.alerts.selectors import active_alerts_for_kelurahan
+    except ImportError:
+        return []
+    try:
+        return list(active_alerts_for_kelurahan(park.kelurahan_kode))
+    except Exception:  # noqa: BLE001 - a failing alerts app must not take the portal down
+        logger.exception("wifi portal: active_alerts_for_kelurahan failed")
+        return []
+
+
+def usage_days(*, actor: Actor, park: Park | None, start: date, end: date):
+    _require(actor, "wifi.view_wifi_usage")
+    qs = DailyUsage.objects.select_related("park").filter(day__gte=start, day__lte=end)
+    return qs.filter(park=park) if park else qs
+
+
+def subscriber_by_framed_ip(ip: str | None):
+    from kendali.wifi.models import RadiusSession
+
+    if not ip:
+        return None
+    session = (
+        RadiusSession.objects.select_related("subscriber__group")
+        .filter(framed_ip=ip, stopped_at__isnull=True, subscriber__isnull=False)
+        .order_by("-updated_at")
+        .first()
+    )
+    return session.subscriber if session else None
+
+
+def has_open_session(subscriber) -> bool:
+    from datetime import timedelta
+
+    from kendali.wifi import conf
+    from kendali.wifi.models import RadiusSession
+
+    stale = timezone.now() - timedelta(seconds=conf.STALE_SESSION_SECONDS)
+    return RadiusSession.objects.filter(
+        subscriber=subscriber, stopped_at__isnull=True, updated_at__gte=stale
+    ).exists()

@@ -1,0 +1,479 @@
+"""Operator pages under /wifi/ and the public captive portal under /wifi/portal/."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlsplit
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kendali.core.actors import Actor, client_ip
+from kendali.core.errors import KendaliError
+from kendali.wifi import conf, crypto, selectors, services, usage
+from kendali.wifi.forms import (
+    AccessPointForm,
+    CodeForm,
+    ParkForm,
+    PhoneForm,
+    QuotaGroupForm,
+    VoucherBatchForm,
+    VoucherForm,
+)
+from kendali.wifi.models import AccessPoint, Park, Subscriber, VoucherBatch
+
+
+def perm_required(perm: str):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _apply_errors(form, exc: KendaliError) -> None:
+    placed = False
+    if isinstance(exc.errors, dict):
+        for field, errs in exc.errors.items():
+            if field in form.fields:
+                for err in errs:
+                    form.add_error(field, err)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+# --------------------------------------------------------------------------- operator pages
+
+
+@perm_required("wifi.view_accesspoint")
+@require_http_methods(["GET", "POST"])
+def parks(request):
+    actor = Actor.from_request(request)
+    form = ParkForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("wifi.add_park"):
+            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah taman."))
+        if form.is_valid():
+            try:
+                park = services.park_save(actor=actor, **form.cleaned_data)
+            except KendaliError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Taman disimpan."))
+                return redirect("wifi:park", park_id=park.pk)
+    return render(
+        request,
+        "wifi/parks.html",
+        {
+            "parks": selectors.parks_with_aps(actor=actor),
+            "form": form,
+            "tile": selectors.hotspots_online_tile(actor=actor),
+        },
+    )
+
+
+@perm_required("wifi.view_accesspoint")
+@require_http_methods(["GET", "POST"])
+def park_detail(request, park_id: int):
+    actor = Actor.from_request(request)
+    park = get_object_or_404(Park, pk=park_id)
+    form = AccessPointForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("wifi.add_accesspoint"):
+            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah titik akses."))
+        if form.is_valid():
+            try:
+                services.access_point_save(actor=actor, park=park, **form.cleaned_data)
+            except KendaliError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Titik akses disimpan."))
+                return redirect("wifi:park", park_id=park.pk)
+    today = timezone.localdate()
+    day = usage.compute_day(park, today)
+    return render(
+        request,
+        "wifi/park.html",
+        {
+            "park": park,
+            "aps": park.access_points.all(),
+            "form": form,
+            "today": day,
+            "chart": mark_safe(usage.hourly_svg(day["hourly_sessions"], title=_("Sesi per jam"))),  # noqa: S308 - built from numbers only
+            "can_usage": request.user.has_perm("wifi.view_wifi_usage"),
+        },
+    )
+
+
+@perm_required("wifi.view_quotagroup")
+@require_http_methods(["GET", "POST"])
+def groups(request):
+    actor = Actor.from_request(request)
+    form = QuotaGroupForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("wifi.add_quotagroup"):
+            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah grup kuota."))
+        if form.is_valid():
+            try:
+                services.quota_group_save(actor=actor, **form.to_fields())
+            except KendaliError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Grup kuota disimpan."))
+                return redirect("wifi:groups")
+    return render(
+        request, "wifi/groups.html", {"groups": selectors.quota_groups(actor=actor), "form": form}
+    )
+
+
+@perm_required("wifi.view_voucherbatch")
+@require_http_methods(["GET", "POST"])
+def vouchers(request):
+    actor = Actor.from_request(request)
+    form = VoucherBatchForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("wifi.add_voucherbatch"):
+            return HttpResponseForbidden(_("Peran Anda tidak berhak membuat voucher."))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                batch, _codes = services.voucher_batch_create(
+                    actor=actor,
+                    name=d["name"],
+                    group=d["group"],
+                    park=d["park"],
+                    count=d["count"],
+                    valid_days=d["valid_days"],
+                )
+            except KendaliError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Voucher dibuat. Cetak lembarnya."))
+                return redirect("wifi:voucher_sheet", batch_id=batch.pk)
+    batches = VoucherBatch.objects.select_related("group", "park").all()[:100]
+    return render(request, "wifi/vouchers.html", {"batches": batches, "form": form})
+
+
+@perm_required("wifi.view_voucherbatch")
+@require_GET
+def voucher_sheet(request, batch_id: int):
+    actor = Actor.from_request(request)
+    batch = get_object_or_404(VoucherBatch.objects.select_related("group"), pk=batch_id)
+    portal = request.build_absolute_uri(reverse("wifi:portal"))
+    cards = []
+    for voucher, code in services.voucher_codes(actor=actor, batch=batch):
+        shown = crypto.format_voucher(code)
+        qr = segno.make(f"{portal}?voucher={shown}", error="m")
+        cards.append(
+            {
+                "code": shown,
+                "used": voucher.used_at is not None,
+                "qr": mark_safe(qr.svg_inline(scale=3, omitsize=True)),  # noqa: S308 - segno output
+            }
+        )
+    return render(request, "wifi/voucher_sheet.html", {"batch": batch, "cards": cards})
+
+
+def _usage_range(request):
+    today = timezone.localdate()
+    try:
+        days = max(1, min(int(request.GET.get("hari", 7)), 366))
+    except ValueError:
+        days = 7
+    return today - timedelta(days=days - 1), today, days
+
+
+@perm_required("wifi.view_wifi_usage")
+@require_GET
+def usage_page(request):
+    actor = Actor.from_request(request)
+    start, end, days = _usage_range(request)
+    park = None
+    if request.GET.get("taman"):
+        park = Park.objects.filter(pk=request.GET["taman"]).first()
+    rows = list(selectors.usage_days(actor=actor, park=park, start=start, end=end))
+    hourly = [0] * 24
+    for r in rows:
+        for h, v in enumerate(r.hourly_sessions or []):
+            hourly[h] += v
+    return render(
+        request,
+        "wifi/usage.html",
+        {
+            "rows": rows,
+            "days": days,
+            "park": park,
+            "parks": Park.objects.all(),
+            "chart": mark_safe(usage.hourly_svg(hourly, title=_("Profil per jam"))),  # noqa: S308
+            "can_export": request.user.has_perm("wifi.export_wifi_usage"),
+            "totals": {
+                "sessions": sum(r.sessions for r in rows),
+                "octets": sum(r.input_octets + r.output_octets for r in rows),
+                "peak": max((r.peak_concurrency for r in rows), default=0),
+            },
+        },
+    )
+
+
+@perm_required("wifi.export_wifi_usage")
+@require_GET
+def usage_csv(request):
+    actor = Actor.from_request(request)
+    start, end, _days = _usage_range(request)
+    rows = selectors.usage_days(actor=actor, park=None, start=start, end=end)
+    response = HttpResponse(usage.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="wifi-taman-{start}-{end}.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------- captive portal
+
+SESSION_KEY = "wifi_portal"
+
+
+def _portal_state(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _safe_login_url(url: str) -> str:
+    """The router's login URL (MikroTik ``$(link-login-only)``). Only a private address or a
+    configured hotspot host is accepted, so a crafted link cannot harvest credentials."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    allowed_hosts = {
+        h.strip().lower()
+        for h in conf._str("KENDALI_WIFI_LOGIN_HOSTS", "hotspot.local").split(",")
+        if h.strip()
+    }
+    try:
+        ip = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return url if parts.hostname.lower() in allowed_hosts else ""
+    if ip.is_private or AccessPoint.objects.filter(nas_ip=str(ip)).exists():
+        return url
+    return ""
+
+
+def _park_of(request, state: dict) -> Park | None:
+    ap_key = request.GET.get("ap") or request.GET.get("nas")
+    if ap_key:
+        mac = "".join(ch for ch in ap_key.upper() if ch.isalnum())
+        mac = ":".join(mac[i : i + 2] for i in range(0, len(mac), 2))
+        ap = AccessPoint.objects.select_related("park").filter(mac=mac).first()
+        if ap is None and ap_key.replace(".", "").isdigit():
+            ap = AccessPoint.objects.select_related("park").filter(nas_ip=ap_key).first()
+        if ap is not None:
+            return ap.park
+    if request.GET.get("taman", "").isdigit():
+        return Park.objects.filter(pk=request.GET["taman"]).first()
+    if state.get("park"):
+        return Park.objects.filter(pk=state["park"]).first()
+    return None
+
+
+def _portal_context(request, park: Park | None, **extra) -> dict:
+    return {
+        "park": park,
+        "announcements": selectors.announcements_for(park),
+        "warnings": selectors.public_warnings_for(park),
+        **extra,
+    }
+
+
+def _logged_in(request, login: services.Login):
+    state = _portal_state(request)
+    state["subscriber"] = login.subscriber.pk
+    request.session[SESSION_KEY] = state
+    request.session.cycle_key()
+    return render(
+        request,
+        "wifi/portal/login.html",
+        _portal_context(
+            request,
+            Park.objects.filter(pk=state.get("park")).first(),
+            username=login.subscriber.username,
+            credential=login.credential,
+            login_url=state.get("login_url", ""),
+            dst=state.get("dst", ""),
+        ),
+    )
+
+
+@never_cache
+@require_GET
+def portal(request):
+    state = _portal_state(request)
+    park = _park_of(request, state)
+    login_url = _safe_login_url(request.GET.get("link-login-only", ""))
+    if park:
+        state["park"] = park.pk
+    if login_url:
+        state["login_url"] = login_url
+    dst = request.GET.get("dst", "")
+    if dst.startswith(("http://", "https://")):
+        state["dst"] = dst[:500]
+    request.session[SESSION_KEY] = state
+    voucher = request.GET.get("voucher", "")[:24]
+    return render(
+        request,
+        "wifi/portal/splash.html",
+        _portal_context(
+            request,
+            park,
+            phone_form=PhoneForm(),
+            voucher_form=VoucherForm(initial={"code": voucher}),
+            error=request.GET.get("error", "")[:200],
+        ),
+    )
+
+
+@never_cache
+@require_POST
+def portal_send_code(request):
+    state = _portal_state(request)
+    park = Park.objects.filter(pk=state.get("park")).first()
+    form = PhoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.otp_request(
+                phone=form.cleaned_data["phone"],
+                ip=client_ip(request),
+                accept_terms=form.cleaned_data["terms"],
+            )
+        except KendaliError as exc:
+            _apply_errors(form, exc)
+        else:
+            code_form = CodeForm(initial={"phone": form.cleaned_data["phone"]})
+            return render(
+                request, "wifi/portal/code.html", _portal_context(request, park, form=code_form)
+            )
+    return render(
+        request,
+        "wifi/portal/splash.html",
+        _portal_context(request, park, phone_form=form, voucher_form=VoucherForm()),
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@require_POST
+def portal_verify(request):
+    state = _portal_state(request)
+    park = Park.objects.filter(pk=state.get("park")).first()
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        try:
+            login = services.otp_verify(
+                phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
+                ip=client_ip(request),
+            )
+        except KendaliError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _logged_in(request, login)
+    return render(
+        request, "wifi/portal/code.html", _portal_context(request, park, form=form), status=422
+    )
+
+
+@never_cache
+@require_POST
+def portal_voucher(request):
+    state = _portal_state(request)
+    park = Park.objects.filter(pk=state.get("park")).first()
+    form = VoucherForm(request.POST)
+    if form.is_valid():
+        if not form.cleaned_data["terms"]:
+            form.add_error("terms", _("Anda perlu menyetujui ketentuan penggunaan."))
+        else:
+            try:
+                login = services.voucher_redeem(
+                    code=form.cleaned_data["code"], ip=client_ip(request)
+                )
+            except KendaliError as exc:
+                _apply_errors(form, exc)
+            else:
+                return _logged_in(request, login)
+    return render(
+        request,
+        "wifi/portal/splash.html",
+        _portal_context(request, park, phone_form=PhoneForm(), voucher_form=form),
+        status=422,
+    )
+
+
+def _subscriber_of(request) -> Subscriber | None:
+    pk = _portal_state(request).get("subscriber")
+    return Subscriber.objects.select_related("group").filter(pk=pk).first() if pk else None
+
+
+@never_cache
+@require_GET
+def portal_status(request):
+    state = _portal_state(request)
+    park = Park.objects.filter(pk=state.get("park")).first()
+    subscriber = _subscriber_of(request)
+    status = selectors.subscriber_status(subscriber) if subscriber else None
+    return render(
+        request,
+        "wifi/portal/status.html",
+        _portal_context(request, park, subscriber=subscriber, status=status),
+    )
+
+
+@require_GET
+def portal_terms(request):
+    return render(request, "wifi/portal/terms.html", {})
+
+
+@never_cache
+@require_GET
+def captive_api(request):
+    """RFC 8908 captive-portal API (application/captive+json).
+
+    The client is known by its portal session, or else by its address matching an open
+    accounting session (Framed-IP-Address)."""
+    subscriber = _subscriber_of(request)
+    if subscriber is None:
+        subscriber = selectors.subscriber_by_framed_ip(client_ip(request))
+    base = conf.portal_url().rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    body: dict = {
+        "captive": True,
+        "user-portal-url": base + reverse("wifi:portal"),
+        "venue-info-url": base + reverse("wifi:portal_terms"),
+    }
+    if subscriber is not None:
+        status = selectors.subscriber_status(subscriber)
+        if not status["blocked"] and selectors.has_open_session(subscriber):
+            body["captive"] = False
+            if status["seconds_remaining"] is not None:
+                body["seconds-remaining"] = status["seconds_remaining"]
+            if status["bytes_remaining"] is not None:
+                body["bytes-remaining"] = status["bytes_remaining"]
+            body["can-extend-session"] = False
+    response = HttpResponse(json.dumps(body), content_type="application/captive+json")
+    response["Cache-Control"] = "private, no-store"
+    return response
