@@ -1,0 +1,594 @@
+"""Every write of the 112 calls module: telephony events, classification, incidents from
+calls, the blocking policy. Keyword-only, authorized, audited, atomic, events on commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kendali.calls.choices import CallSource, CallState, EventKind, NumberFlag, Outcome
+from kendali.calls.models import BlockPolicy, Call, Caller, RetentionSetting, TelephonyEvent
+from kendali.calls.numbers import mask, normalize
+from kendali.core.actors import Actor
+from kendali.core.audit import audit_personal_read, audit_record, diff, snapshot
+from kendali.core.errors import Invalid, NotAllowed, NotFound
+from kendali.core.events import publish
+
+CALL_FIELDS = (
+    "state",
+    "answered_at",
+    "ended_at",
+    "call_taker",
+    "outcome",
+    "notes",
+    "transferred_to",
+    "incident",
+)
+POLICY_FIELDS = (
+    "is_active",
+    "block_threshold",
+    "block_window_hours",
+    "block_hours",
+    "permanent_threshold",
+    "permanent_window_days",
+    "count_ghost",
+)
+SCREENPOP_PERM = "calls.view_caller_number"
+
+
+def call_event_data(call: Call) -> dict:
+    """Data for calls.call.* events: no full number (the screen-pop carries it, with its perm)."""
+    return {
+        "id": call.pk,
+        "state": call.state,
+        "number_masked": mask(call.number_e164 or call.number_raw),
+        "number_flag": call.number_flag,
+        "trunk": call.trunk,
+        "offered_at": call.offered_at.isoformat(),
+        "answered_at": call.answered_at.isoformat() if call.answered_at else None,
+        "ended_at": call.ended_at.isoformat() if call.ended_at else None,
+        "extension": call.extension,
+        "call_taker": call.call_taker.display_name if call.call_taker_id else "",
+        "call_taker_id": call.call_taker_id,
+        "outcome": call.outcome,
+        "outcome_label": call.get_outcome_display() if call.outcome else "",
+        "caller_blocked": call.caller_was_blocked,
+        "incident_id": call.incident_id,
+    }
+
+
+def _publish_call(call: Call, verb: str) -> None:
+    # Officers bound to an agency never receive call events (agency_ids empty).
+    publish(f"calls.call.{verb}", call_event_data(call), perm="calls.view_call")
+
+
+# ---------------------------------------------------------------- callers and policy
+
+
+def _caller_for(number_key: str, *, valid: bool, at: datetime) -> Caller:
+    # Race: two first calls from one number at once; the unique number plus
+    # get_or_create (which retries the read on IntegrityError) keeps one profile.
+    caller, _created = Caller.objects.get_or_create(
+        number=number_key, defaults={"is_valid": valid, "first_call_at": at, "last_call_at": at}
+    )
+    if caller.last_call_at is None or caller.last_call_at < at:
+        Caller.objects.filter(pk=caller.pk).update(last_call_at=at)
+        caller.last_call_at = at
+    return caller
+
+
+def prank_counts(*, caller: Caller, policy: BlockPolicy, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    prank = Q(outcome__in=policy.prank_outcomes)
+    return Call.objects.filter(caller=caller).aggregate(
+        window=Count(
+            "pk", filter=prank & Q(offered_at__gte=now - timedelta(hours=policy.block_window_hours))
+        ),
+        long_window=Count(
+            "pk",
+            filter=prank & Q(offered_at__gte=now - timedelta(days=policy.permanent_window_days)),
+        ),
+    )
+
+
+@transaction.atomic
+def caller_block_apply(*, actor: Actor, caller: Caller, now: datetime | None = None) -> Caller:
+    """Evaluate the blocking policy for one caller (after a classification).
+
+    More than ``block_threshold`` prank calls in the window: blocked for ``block_hours``.
+    More than ``permanent_threshold`` in the long window: permanent block requested.
+    The block is advisory: calls are still recorded, shown and answerable."""
+    now = now or timezone.now()
+    policy = BlockPolicy.current()
+    if not policy.is_active:
+        return caller
+    # Race: two classifications of the same caller at once would both extend the block;
+    # the row lock serializes them.
+    caller = Caller.objects.select_for_update().get(pk=caller.pk)
+    counts = prank_counts(caller=caller, policy=policy, now=now)
+    before = snapshot(caller, ("blocked_until", "permanent_block_requested", "block_reason"))
+    changed = False
+    if counts["window"] > policy.block_threshold and not caller.is_blocked(now):
+        caller.blocked_at = now
+        caller.blocked_until = now + timedelta(hours=policy.block_hours)
+        caller.block_reason = _(
+            "Otomatis: %(n)d panggilan iseng dalam %(h)d jam (batas %(t)d)."
+        ) % {"n": counts["window"], "h": policy.block_window_hours, "t": policy.block_threshold}
+        changed = True
+    if counts["long_window"] > policy.permanent_threshold and not caller.permanent_block_requested:
+        caller.permanent_block_requested = True
+        caller.permanent_requested_at = now
+        caller.block_reason = _(
+            "Otomatis: %(n)d panggilan iseng dalam %(d)d hari; blokir permanen diajukan ke operator."
+        ) % {"n": counts["long_window"], "d": policy.permanent_window_days}
+        changed = True
+    if changed:
+        caller.save()
+        audit_record(
+            actor=actor,
+            action="caller.block",
+            obj=caller,
+            changes=diff(before, snapshot(caller, tuple(before))),
+        )
+        publish(
+            "calls.caller.blocked",
+            {
+                "id": caller.pk,
+                "blocked_until": caller.blocked_until.isoformat() if caller.blocked_until else None,
+                "permanent_block_requested": caller.permanent_block_requested,
+            },
+            perm="calls.view_call",
+        )
+    return caller
+
+
+@transaction.atomic
+def caller_unblock(*, actor: Actor, caller: Caller, reason: str) -> Caller:
+    if not actor.has_perm("calls.manage_blocking"):
+        raise NotAllowed(_("Hanya supervisor yang dapat membuka blokir."))
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise Invalid(
+            _("Alasan membuka blokir wajib diisi."),
+            errors=[{"field": "reason", "message": _("Wajib diisi.")}],
+        )
+    caller = Caller.objects.select_for_update().get(pk=caller.pk)
+    before = snapshot(caller, ("blocked_until", "permanent_block_requested", "block_reason"))
+    caller.blocked_until = None
+    caller.blocked_at = None
+    caller.permanent_block_requested = False
+    caller.permanent_requested_at = None
+    caller.block_reason = ""
+    caller.save()
+    audit_record(
+        actor=actor,
+        action="caller.unblock",
+        obj=caller,
+        changes=diff(before, snapshot(caller, tuple(before))),
+        note=reason,
+    )
+    publish("calls.caller.unblocked", {"id": caller.pk}, perm="calls.view_call")
+    return caller
+
+
+@transaction.atomic
+def policy_update(*, actor: Actor, **fields) -> BlockPolicy:
+    if not actor.has_perm("calls.manage_blocking"):
+        raise NotAllowed(_("Hanya supervisor yang dapat mengubah kebijakan blokir."))
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise Invalid(_("Kolom tidak dikenal: %s") % ", ".join(sorted(unknown)))
+    errors = []
+    for name in POLICY_FIELDS[1:-1]:
+        if name in fields and (not isinstance(fields[name], int) or fields[name] < 1):
+            errors.append({"field": name, "message": _("Harus bilangan bulat ≥ 1.")})
+    if errors:
+        raise Invalid(_("Kebijakan blokir tidak valid."), errors=errors)
+    BlockPolicy.current()
+    # Race: two supervisors saving at once; the lock makes the audit diff exact.
+    policy = BlockPolicy.objects.select_for_update().get(pk=1)
+    before = snapshot(policy, POLICY_FIELDS)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    if policy.permanent_threshold < policy.block_threshold:
+        raise Invalid(
+            _("Batas blokir permanen tidak boleh lebih kecil dari batas blokir sementara."),
+            errors=[{"field": "permanent_threshold", "message": _("Terlalu kecil.")}],
+        )
+    policy.updated_by = actor.user
+    policy.save()
+    audit_record(
+        actor=actor,
+        action="calls.policy.update",
+        obj=policy,
+        changes=diff(before, snapshot(policy, POLICY_FIELDS)),
+    )
+    return policy
+
+
+@transaction.atomic
+def retention_update(*, actor: Actor, number_days: int) -> RetentionSetting:
+    if not actor.has_perm("calls.manage_blocking"):
+        raise NotAllowed(_("Hanya supervisor yang dapat mengubah masa simpan."))
+    if not isinstance(number_days, int) or number_days < 30:
+        raise Invalid(_("Masa simpan minimal 30 hari."))
+    setting = RetentionSetting.current()
+    before = snapshot(setting, ("number_days",))
+    setting.number_days = number_days
+    setting.save()
+    audit_record(
+        actor=actor,
+        action="calls.retention.update",
+        obj=setting,
+        changes=diff(before, snapshot(setting, ("number_days",))),
+    )
+    return setting
+
+
+def purge_personal_data() -> int:
+    """Job: erase caller numbers and notes of calls older than the retention period.
+    Calls stay (for the statistics) with their outcome; callers without calls go."""
+    days = RetentionSetting.current().number_days
+    cutoff = timezone.now() - timedelta(days=days)
+    with transaction.atomic():
+        old = Call.objects.filter(offered_at__lt=cutoff).exclude(
+            number_raw="", number_e164="", caller=None
+        )
+        count = old.update(number_raw="", number_e164="", caller=None, notes="")
+        Caller.objects.filter(calls__isnull=True, last_call_at__lt=cutoff).delete()
+        if count:
+            audit_record(
+                actor=Actor.system("retensi"),
+                action="calls.retention.purge",
+                object_type="calls.call",
+                object_repr=f"{count} panggilan > {days} hari",
+            )
+    return count
+
+
+# ---------------------------------------------------------------- telephony events
+
+
+@dataclass(frozen=True)
+class EventResult:
+    kind: str
+    pbx_call_id: str
+    status: str  # "applied" | "duplicate"
+    call_id: int | None
+
+
+def _user_for_extension(extension: str):
+    from kendali.core.models import User
+
+    if not extension:
+        return None
+    return User.objects.filter(extension=extension, is_active=True).first()
+
+
+def _new_call(*, pbx_call_id: str, number: str, trunk: str, at: datetime, source: str) -> Call:
+    parsed = normalize(number)
+    caller = None
+    if parsed.flag != NumberFlag.WITHHELD and parsed.key:
+        caller = _caller_for(parsed.key, valid=parsed.flag == NumberFlag.VALID, at=at)
+    return Call(
+        pbx_call_id=pbx_call_id,
+        source=source,
+        number_raw=parsed.raw,
+        number_e164=parsed.e164,
+        number_flag=parsed.flag,
+        caller=caller,
+        trunk=trunk[:60],
+        offered_at=at,
+        caller_was_blocked=bool(caller and caller.is_blocked(at)),
+    )
+
+
+def _call_for_event(*, pbx_call_id: str, number: str, trunk: str, at: datetime) -> Call:
+    # Race: "offered" and "answered" of one call arriving at once on two workers; the
+    # unique pbx_call_id lets one insert win and the other re-read it, then the row lock
+    # serializes their updates.
+    call = Call.objects.select_for_update().filter(pbx_call_id=pbx_call_id).first()
+    if call is not None:
+        return call
+    try:
+        with transaction.atomic():
+            call = _new_call(
+                pbx_call_id=pbx_call_id, number=number, trunk=trunk, at=at, source=CallSource.PBX
+            )
+            call.save()
+            return call
+    except IntegrityError:
+        return Call.objects.select_for_update().get(pbx_call_id=pbx_call_id)
+
+
+def screenpop_data(call: Call) -> dict:
+    from kendali.calls.selectors import caller_summary
+
+    return {
+        **call_event_data(call),
+        "number": call.number_e164 or call.number_raw,
+        "caller": caller_summary(call.caller) if call.caller_id else None,
+    }
+
+
+def _screenpop(call: Call, user) -> None:
+    """Push the screen-pop to the console of the call-taker who answered. The event goes
+    to holders of view_caller_number; the console shows it when the extension is its own.
+    Seeing the number there counts as a read of personal data."""
+    if call.number_flag != NumberFlag.WITHHELD and user is not None:
+        audit_personal_read(
+            actor=Actor(user=user),
+            object_type="calls.call",
+            object_id=call.pk,
+            what="caller_number",
+            note="screen-pop",
+        )
+    publish("calls.screenpop", screenpop_data(call), perm=SCREENPOP_PERM)
+
+
+@transaction.atomic
+def telephony_event(
+    *,
+    actor: Actor,
+    kind: str,
+    pbx_call_id: str,
+    at: datetime | None = None,
+    number: str = "",
+    trunk: str = "",
+    extension: str = "",
+    payload: dict | None = None,
+) -> EventResult:
+    """Apply one PBX event. Idempotent on (call id, kind); any order is reconciled:
+    "ended" before "answered" closes the call and a late "answered" fills in its time."""
+    if not (actor.has_scope("telephony") or actor.has_perm("calls.add_call")):
+        raise NotAllowed(_("Tidak berhak mengirim peristiwa telepon."))
+    if kind not in EventKind.values:
+        raise Invalid(_("Jenis peristiwa tidak dikenal: %s") % kind)
+    pbx_call_id = (pbx_call_id or "").strip()[:100]
+    if not pbx_call_id:
+        raise Invalid(_("ID panggilan PBX wajib diisi."))
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, timezone.get_current_timezone())
+    extension = (extension or "").strip()[:20]
+    # Idempotency: the unique (call id, kind) constraint decides; a duplicate insert
+    # fails inside its savepoint and the event is ignored.
+    try:
+        with transaction.atomic():
+            record = TelephonyEvent.objects.create(
+                pbx_call_id=pbx_call_id, kind=kind, at=at, payload=payload or {}
+            )
+    except IntegrityError:
+        existing = TelephonyEvent.objects.filter(pbx_call_id=pbx_call_id, kind=kind).first()
+        return EventResult(kind, pbx_call_id, "duplicate", existing.call_id if existing else None)
+
+    call = _call_for_event(pbx_call_id=pbx_call_id, number=number, trunk=trunk, at=at)
+    record.call = call
+    record.save(update_fields=["call"])
+    if (
+        call.number_flag == NumberFlag.WITHHELD
+        and number
+        and normalize(number).flag != NumberFlag.WITHHELD
+    ):
+        # A later event carried the number the first one lacked.
+        fresh = _new_call(
+            pbx_call_id=pbx_call_id,
+            number=number,
+            trunk=trunk,
+            at=call.offered_at,
+            source=call.source,
+        )
+        call.number_raw, call.number_e164, call.number_flag = (
+            fresh.number_raw,
+            fresh.number_e164,
+            fresh.number_flag,
+        )
+        call.caller, call.caller_was_blocked = fresh.caller, fresh.caller_was_blocked
+    if trunk and not call.trunk:
+        call.trunk = trunk[:60]
+    before = snapshot(call, CALL_FIELDS)
+    popped_user = None
+    if kind == EventKind.OFFERED:
+        if at < call.offered_at:
+            call.offered_at = at
+    elif kind in (EventKind.ANSWERED, EventKind.TRANSFERRED):
+        user = _user_for_extension(extension)
+        if kind == EventKind.ANSWERED:
+            if call.answered_at is None or at < call.answered_at:
+                call.answered_at = max(at, call.offered_at)
+            if not call.extension or call.call_taker_id is None:
+                call.extension, call.call_taker = extension, user
+        else:
+            call.transferred_to = extension
+            call.extension, call.call_taker = extension, user
+            if call.answered_at is None:
+                call.answered_at = max(at, call.offered_at)
+        if call.abandoned or (call.outcome == Outcome.TERPUTUS and call.classified_by_id is None):
+            # An answer arriving after "ended"/"abandoned": the call was answered after all.
+            call.abandoned = False
+            call.outcome = ""
+            call.classified_at = None
+        if call.state != CallState.ENDED:
+            call.state = CallState.ANSWERED
+            popped_user = user
+    elif kind in (EventKind.ENDED, EventKind.ABANDONED):
+        if call.ended_at is None or kind == EventKind.ENDED:
+            call.ended_at = max(at, call.offered_at)
+        call.state = CallState.ENDED
+        if call.answered_at is None and not call.outcome:
+            call.abandoned = True
+            call.outcome = Outcome.TERPUTUS
+            call.classified_at = at
+    call.save()
+    audit_record(
+        actor=actor,
+        action=f"call.telephony.{kind}",
+        obj=call,
+        changes=diff(before, snapshot(call, CALL_FIELDS)),
+    )
+    _publish_call(call, kind)
+    if popped_user is not None or (kind == EventKind.ANSWERED and call.state == CallState.ANSWERED):
+        _screenpop(call, popped_user)
+    return EventResult(kind, pbx_call_id, "applied", call.pk)
+
+
+# ---------------------------------------------------------------- console actions
+
+
+@transaction.atomic
+def call_manual_create(
+    *, actor: Actor, number: str = "", trunk: str = "", notes: str = "", at: datetime | None = None
+) -> Call:
+    """A call taken without a PBX: recorded as answered by the actor now."""
+    if not actor.has_perm("calls.add_call"):
+        raise NotAllowed(_("Tidak berhak mencatat panggilan."))
+    at = at or timezone.now()
+    call = _new_call(pbx_call_id="", number=number, trunk=trunk, at=at, source=CallSource.MANUAL)
+    call.answered_at = at
+    call.state = CallState.ANSWERED
+    call.call_taker = actor.user
+    call.extension = getattr(actor.user, "extension", "") or ""
+    call.notes = notes
+    call.save()
+    audit_record(actor=actor, action="call.manual_create", obj=call)
+    _publish_call(call, "offered")
+    _screenpop(call, actor.user)
+    return call
+
+
+def _lock_call(call: Call) -> Call:
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+@transaction.atomic
+def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None = None) -> Call:
+    if not actor.has_perm("calls.classify_call"):
+        raise NotAllowed(_("Peran Anda tidak berhak mengklasifikasikan panggilan."))
+    if outcome not in Outcome.values:
+        raise Invalid(
+            _("Hasil panggilan tidak dikenal."),
+            errors=[{"field": "outcome", "message": _("Pilih salah satu hasil.")}],
+        )
+    # Race: two call-takers classifying the same call; the lock makes the last write win
+    # with a correct audit diff and a single policy evaluation each.
+    call = _lock_call(call)
+    if call.incident_id and outcome != Outcome.DARURAT:
+        raise Invalid(_("Panggilan ini sudah terkait kejadian; hasilnya tetap darurat."))
+    before = snapshot(call, CALL_FIELDS)
+    call.outcome = outcome
+    if notes is not None:
+        call.notes = notes
+    call.classified_at = timezone.now()
+    call.classified_by = actor.user
+    if call.call_taker_id is None and actor.user is not None:
+        call.call_taker = actor.user
+    call.save()
+    audit_record(
+        actor=actor,
+        action="call.classify",
+        obj=call,
+        changes=diff(before, snapshot(call, CALL_FIELDS)),
+    )
+    _publish_call(call, "classified")
+    if call.caller_id:
+        caller_block_apply(actor=Actor.system("kebijakan blokir"), caller=call.caller)
+    return call
+
+
+def _incidents():
+    from kendali.incidents import selectors as incident_selectors
+    from kendali.incidents import services as incident_services
+
+    return incident_services, incident_selectors
+
+
+@transaction.atomic
+def call_open_incident(
+    *,
+    actor: Actor,
+    call: Call,
+    type_code: str,
+    priority: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    address: str = "",
+    description: str = "",
+    reporter_name: str = "",
+    callback_number: str = "",
+):
+    """The emergency path: an incident from this call, linked, with a timeline entry."""
+    if not actor.has_perm("calls.classify_call"):
+        raise NotAllowed(_("Peran Anda tidak berhak membuka kejadian dari panggilan."))
+    incident_services, _sel = _incidents()
+    call = _lock_call(call)
+    if call.incident_id:
+        raise Invalid(_("Panggilan ini sudah terkait kejadian."))
+    phone = callback_number or call.number_e164 or call.number_raw
+    incident = incident_services.incident_create(
+        actor=actor,
+        type_code=type_code,
+        priority=priority or None,
+        lat=lat,
+        lon=lon,
+        address=address,
+        description=description,
+        reporter_name=reporter_name,
+        reporter_phone=phone,
+        source="call",
+    )
+    _attach(actor=actor, call=call, incident=incident, kind="call", verb="membuka")
+    return incident
+
+
+@transaction.atomic
+def call_link_incident(*, actor: Actor, call: Call, incident):
+    """Join an existing incident (a duplicate report of the same event)."""
+    if not actor.has_perm("calls.classify_call"):
+        raise NotAllowed(_("Peran Anda tidak berhak menautkan panggilan."))
+    call = _lock_call(call)
+    if call.incident_id == incident.pk:
+        return incident
+    if call.incident_id:
+        raise Invalid(_("Panggilan ini sudah terkait kejadian lain."))
+    _attach(actor=actor, call=call, incident=incident, kind="call", verb="bergabung ke")
+    return incident
+
+
+def _attach(*, actor: Actor, call: Call, incident, kind: str, verb: str) -> None:
+    incident_services, _sel = _incidents()
+    before = snapshot(call, CALL_FIELDS)
+    call.incident = incident
+    call.outcome = Outcome.DARURAT
+    call.classified_at = timezone.now()
+    call.classified_by = actor.user
+    if call.call_taker_id is None and actor.user is not None:
+        call.call_taker = actor.user
+    call.save()
+    incident_services.incident_timeline_add(
+        actor=actor,
+        incident=incident,
+        kind=kind,
+        summary=_("Panggilan 112 #%(id)s %(verb)s kejadian ini.") % {"id": call.pk, "verb": verb},
+        data={"call_id": call.pk, "offered_at": call.offered_at.isoformat()},
+    )
+    audit_record(
+        actor=actor,
+        action="call.incident",
+        obj=call,
+        changes=diff(before, snapshot(call, CALL_FIELDS)),
+    )
+    _publish_call(call, "classified")
+
+
+def call_get(*, actor: Actor, call_id: int) -> Call:
+    from kendali.calls.selectors import calls_visible
+
+    call = calls_visible(actor=actor).filter(pk=call_id).first()
+    if call is None:
+        raise NotFound(_("Panggilan tidak ditemukan."))
+    return call
