@@ -1,0 +1,269 @@
+"""Reads of the dispatch module, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kendali.core.actors import Actor
+from kendali.core.errors import NotFound
+from kendali.dispatch import scope
+from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, UnitKind, UnitStatus
+from kendali.dispatch.models import Assignment, Referral, RunCard, SlaBreach, Unit
+from kendali.dispatch.travel import unit_index
+
+STATUS_COLORS = {
+    UnitStatus.TERSEDIA: "#2e7d32",
+    UnitStatus.DITUGASKAN: "#f9a825",
+    UnitStatus.MENUJU: "#ef6c00",
+    UnitStatus.DI_LOKASI: "#c62828",
+    UnitStatus.KEMBALI: "#1565c0",
+    UnitStatus.TIDAK_SIAGA: "#757575",
+}
+
+
+def units_visible(*, actor: Actor):
+    qs = Unit.objects.filter(is_active=True).select_related("agency")
+    unit_id = scope.token_unit_id(actor)
+    if actor.user is None and actor.token is not None:
+        return qs.filter(pk=unit_id) if unit_id else qs.none()
+    agency = scope.bound_agency(actor)
+    if agency is False:
+        return qs
+    return qs.filter(agency_id=agency) if agency else qs.none()
+
+
+def unit_for(*, actor: Actor, pk) -> Unit:
+    try:
+        return units_visible(actor=actor).get(pk=int(pk))
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Unit tidak ditemukan."))
+
+
+def assignments_visible(*, actor: Actor):
+    qs = Assignment.objects.select_related("unit", "agency", "incident", "incident__type")
+    if actor.user is None and actor.token is not None:
+        unit_id = scope.token_unit_id(actor)
+        return qs.filter(unit_id=unit_id) if unit_id else qs.none()
+    agency = scope.bound_agency(actor)
+    if agency is False:
+        return qs
+    return qs.filter(agency_id=agency) if agency else qs.none()
+
+
+def assignment_for(*, actor: Actor, pk) -> Assignment:
+    try:
+        return assignments_visible(actor=actor).get(pk=int(pk))
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Penugasan tidak ditemukan."))
+
+
+def referrals_visible(*, actor: Actor):
+    qs = Referral.objects.select_related("agency", "incident", "incident__type")
+    agency = scope.bound_agency(actor)
+    if agency is False:
+        return qs
+    return qs.filter(agency_id=agency) if agency else qs.none()
+
+
+def referral_for(*, actor: Actor, pk) -> Referral:
+    try:
+        return referrals_visible(actor=actor).get(pk=int(pk))
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Rujukan tidak ditemukan."))
+
+
+def incident_for(*, actor: Actor, pk):
+    """An incident the actor may see (dispatch staff: all; officers: their agency's)."""
+    from kendali.incidents.models import Incident
+
+    qs = Incident.objects.select_related("type")
+    agency = scope.bound_agency(actor)
+    if agency is not False:
+        qs = qs.filter(agencies=agency) if agency else qs.none()
+    try:
+        return qs.get(pk=int(pk))
+    except (Incident.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Kejadian tidak ditemukan."))
+
+
+def run_card_for(incident) -> RunCard | None:
+    return (
+        RunCard.objects.filter(incident_type_id=incident.type_id, priority=incident.priority)
+        .prefetch_related("lines__agency")
+        .first()
+    )
+
+
+def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
+    """Available units of the run card's types, ranked by estimated travel time.
+
+    Returns {"needs": [{kind, label, count, assigned, agency}], "candidates": [...]} where
+    candidates are numbered 1..limit for the keyboard (press the number to assign).
+    """
+    card = run_card_for(incident)
+    needs = []
+    assigned = Counter(
+        incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).values_list(
+            "unit__kind", flat=True
+        )
+    )
+    if card is not None:
+        for line in card.lines.all():
+            needs.append(
+                {
+                    "kind": line.kind,
+                    "label": str(UnitKind(line.kind).label),
+                    "count": line.count,
+                    "assigned": assigned.get(line.kind, 0),
+                    "agency": line.agency.short_name if line.agency_id else "",
+                    "agency_id": line.agency_id,
+                }
+            )
+    if incident.lat is None or incident.lon is None:
+        return {"needs": needs, "candidates": [], "reason": _("Kejadian belum berkoordinat.")}
+    missing = [n for n in needs if n["assigned"] < n["count"]]
+    kinds = sorted({n["kind"] for n in (missing or needs)}) or None
+    index = unit_index()
+    candidates = index.rank(to_lat=incident.lat, to_lon=incident.lon, kinds=kinds, limit=limit)
+    from kendali.core.models import Agency
+
+    names = dict(
+        Agency.objects.filter(pk__in={c.agency_id for c in candidates}).values_list(
+            "id", "short_name"
+        )
+    )
+    rows = []
+    for n, c in enumerate(candidates, start=1):
+        rows.append(
+            {
+                "key": n,
+                "unit_id": c.unit_id,
+                "callsign": c.callsign,
+                "agency": names.get(c.agency_id, ""),
+                "agency_id": c.agency_id,
+                "kind": c.kind,
+                "kind_label": str(UnitKind(c.kind).label),
+                "status": c.status,
+                "lat": c.lat,
+                "lon": c.lon,
+                "distance_km": round(c.distance_m / 1000, 1),
+                "eta_min": round(c.eta_s / 60, 1),
+            }
+        )
+    return {"needs": needs, "candidates": rows, "reason": ""}
+
+
+def active_incidents(*, actor: Actor, limit: int = 300):
+    """Open incidents for the board, most urgent first, with their assignments."""
+    from django.db.models import Prefetch
+
+    from kendali.incidents.models import Incident
+
+    qs = (
+        Incident.objects.open()
+        .select_related("type", "kecamatan")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT).select_related(
+                    "unit"
+                ),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("priority", "created_at")
+    )
+    agency = scope.bound_agency(actor)
+    if agency is not False:
+        qs = qs.filter(agencies=agency) if agency else qs.none()
+    return list(qs[:limit])
+
+
+def board(*, actor: Actor) -> dict:
+    """Everything the dispatcher board shows, in a bounded number of queries."""
+    from kendali.dispatch import sla
+
+    now = timezone.now()
+    incidents = active_incidents(actor=actor)
+    timers = sla.timers_for(incidents, now=now)
+    units = list(units_visible(actor=actor).order_by("agency__short_name", "callsign"))
+    by_agency: dict[str, list] = defaultdict(list)
+    for unit in units:
+        by_agency[unit.agency.short_name].append(unit)
+    rows = []
+    for incident in incidents:
+        rows.append(
+            {
+                "incident": incident,
+                "timers": [t.as_dict() for t in timers[incident.pk]],
+                "assignments": incident.active_assignments,
+            }
+        )
+    return {"incidents": rows, "units_by_agency": sorted(by_agency.items()), "now": now}
+
+
+def units_layer(*, actor: Actor) -> dict:
+    features = []
+    for unit in units_visible(actor=actor).only(
+        "id",
+        "callsign",
+        "kind",
+        "status",
+        "lat",
+        "lon",
+        "home_lat",
+        "home_lon",
+        "agency__short_name",
+    ):
+        status = UnitStatus(unit.status)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [unit.cur_lon, unit.cur_lat]},
+                "properties": {
+                    "id": unit.pk,
+                    "label": unit.callsign,
+                    "color": STATUS_COLORS[status],
+                    "status": unit.status,
+                    "popup": f"{unit.callsign} — {unit.agency.short_name} — {UnitKind(unit.kind).label} — {status.label}",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def units_available_tile(*, actor: Actor) -> dict:
+    rows = (
+        units_visible(actor=actor)
+        .values("agency__short_name")
+        .annotate(total=Count("id"), free=Count("id", filter=Q(status=UnitStatus.TERSEDIA)))
+        .order_by("agency__short_name")
+    )
+    rows = list(rows)
+    free = sum(r["free"] for r in rows)
+    total = sum(r["total"] for r in rows)
+    detail = ", ".join(f"{r['agency__short_name']} {r['free']}/{r['total']}" for r in rows)
+    empty = any(r["free"] == 0 for r in rows)
+    level = "bad" if total and free == 0 else ("warn" if empty else "ok")
+    return {"value": free, "unit": _("unit"), "detail": detail, "level": level}
+
+
+def breaches_today_tile(*, actor: Actor) -> dict:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    qs = SlaBreach.objects.filter(detected_at__gte=start)
+    agency = scope.bound_agency(actor)
+    if agency is not False:
+        qs = qs.filter(incident__agencies=agency) if agency else qs.none()
+    counts = Counter(qs.values_list("kind", flat=True))
+    total = sum(counts.values())
+    detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    return {
+        "value": total,
+        "unit": _("pelanggaran"),
+        "detail": detail,
+        "level": "ok" if total == 0 else ("warn" if total < 5 else "bad"),
+    }
