@@ -1,6 +1,89 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kendali.core.choices import Role
+
+VIEW = ["sensors.view_device", "sensors.view_alarm"]
+HANDLE = [*VIEW, "sensors.change_alarm", "sensors.view_rule"]
+MANAGE = [
+    *HANDLE,
+    "sensors.add_device",
+    "sensors.change_device",
+    "sensors.ingest_reading",
+    "sensors.change_rule",
+]
 
 
 class SensorsConfig(AppConfig):
     name = "kendali.sensors"
     label = "sensors"
+    verbose_name = _("Sensor kota")
+
+    role_permissions = {
+        Role.ADMINISTRATOR: MANAGE,
+        Role.OPERATOR: MANAGE,
+        Role.SUPERVISOR: HANDLE,
+        Role.DISPATCHER: HANDLE,
+        Role.AGENCY_OFFICER: HANDLE,
+        Role.CALL_TAKER: VIEW,
+        Role.CONTROL_ROOM_VIEWER: VIEW,
+        Role.SPBE_COORDINATOR: VIEW,
+        Role.ASSET_MANAGER: ["sensors.view_device"],
+    }
+
+    def ready(self) -> None:
+        from kendali.core import demo, jobs
+        from kendali.core.registry import (
+            KpiTile,
+            MapLayer,
+            NavItem,
+            register_layer,
+            register_nav,
+            register_tile,
+        )
+
+        register_nav(
+            NavItem(
+                "sensors",
+                _("Sensor kota"),
+                "sensors:index",
+                perm="sensors.view_device",
+                order=40,
+                icon="≈",
+            )
+        )
+        register_layer(
+            MapLayer(
+                "sensors",
+                _("Sensor"),
+                "kendali.sensors.selectors.devices_layer",
+                perm="sensors.view_device",
+                topics=("sensors.",),
+                order=40,
+            )
+        )
+        register_layer(
+            MapLayer(
+                "sensor_alarms",
+                _("Alarm sensor"),
+                "kendali.sensors.selectors.alarms_layer",
+                perm="sensors.view_alarm",
+                topics=("sensors.alarm.",),
+                order=41,
+            )
+        )
+        register_tile(
+            KpiTile(
+                "sensor_alarms",
+                _("Alarm sensor aktif"),
+                "kendali.sensors.selectors.alarms_tile",
+                perm="sensors.view_alarm",
+                topics=("sensors.alarm.",),
+                order=40,
+            )
+        )
+        jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.job_rules"))
+        jobs.register(jobs.Job("sensors.offline", 60, "kendali.sensors.services.job_offline"))
+        jobs.register(jobs.Job("sensors.retention", 3600, "kendali.sensors.services.job_retention"))
+        jobs.register(jobs.Job("sensors.mqtt", 10, "kendali.sensors.mqtt.job_ensure_consumer"))
+        demo.register(60, "kendali.sensors.demo.seed")

@@ -1,0 +1,190 @@
+"""Batch ingest: per-item reasons, idempotency, rollups under out-of-order and duplicate
+bursts, token rules (401/403) and the body size limit (413)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client, override_settings
+
+from kendali.sensors.models import Reading, RollupHour, RollupMinute
+from kendali.sensors.services import readings_ingest
+from tests.sensors.conftest import T0, readings
+
+NOW = T0 + timedelta(hours=3)
+
+
+def post(client, token, body):
+    return client.post(
+        "/api/v1/sensors/readings",
+        data=body if isinstance(body, str | bytes) else json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_bad_item_is_rejected_with_its_reason(make_device, clients):
+    device, _token = make_device()
+    good = {"device": device.code, "variable": "currentLevel", "time": T0.isoformat()}
+    body = (
+        "["
+        + ",".join(
+            [
+                json.dumps({**good, "value": 1.25}),
+                json.dumps({**good, "value": float("nan")}),  # NaN literal in the JSON
+                json.dumps({**good, "value": float("inf")}),
+                json.dumps({**good, "value": "1.3"}),
+                json.dumps({**good, "value": 1.3, "unit": "cm"}),
+                json.dumps({**good, "value": 1.3, "time": (NOW + timedelta(days=1)).isoformat()}),
+                json.dumps({**good, "value": 1.3, "time": "kemarin"}),
+                json.dumps({**good, "value": 1.3, "time": "2026-11-28T02:00:00"}),  # no zone
+                json.dumps({**good, "value": 1.3, "variable": "pm25"}),
+                json.dumps({**good, "value": 1.3, "device": "tidak-ada"}),
+                json.dumps(
+                    {
+                        **good,
+                        "value": 1.5,
+                        "unit": "m",
+                        "time": (T0 + timedelta(seconds=60)).isoformat(),
+                    }
+                ),
+            ]
+        )
+        + "]"
+    )
+    # An operator's session may write any device (a device token only its own).
+    response = clients["operator"].post(
+        "/api/v1/sensors/readings", data=body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    result = response.json()
+    assert result["stored"] == 2
+    codes = {r["index"]: r["code"] for r in result["rejected"]}
+    assert codes == {
+        1: "not-finite",
+        2: "not-finite",
+        3: "not-a-number",
+        4: "wrong-unit",
+        5: "future-time",
+        6: "bad-time",
+        7: "bad-time",
+        8: "unknown-variable",
+        9: "unknown-device",
+    }
+    assert all(r["reason"] for r in result["rejected"])
+    assert Reading.objects.count() == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_resending_a_batch_stores_nothing_twice(device, system):
+    batch = readings(device.code, [1.0, 1.1, 1.2])
+    first = readings_ingest(actor=system, items=batch)
+    again = readings_ingest(actor=system, items=batch + batch[:1])
+    assert (first.stored, first.duplicates) == (3, 0)
+    assert (again.stored, again.duplicates) == (0, 4)
+    assert Reading.objects.count() == 3
+    assert sum(RollupMinute.objects.values_list("count", flat=True)) == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_rollups_match_raw_after_out_of_order_and_duplicate_bursts(device, system):
+    rng = random.Random(7)
+    # 2 hours at 5-second resolution, shuffled, cut into bursts, some re-sent.
+    values = [round(rng.uniform(0.5, 3.5), 3) for _ in range(1440)]
+    items = readings(device.code, values, step=5)
+    rng.shuffle(items)
+    bursts = [items[i : i + 97] for i in range(0, len(items), 97)]
+    for i, burst in enumerate(bursts):
+        readings_ingest(actor=system, items=burst)
+        if i % 3 == 0:
+            readings_ingest(actor=system, items=burst[::2])  # duplicates
+    raw = list(Reading.objects.values_list("time", "value"))
+    assert len(raw) == 1440
+    for model, width in ((RollupMinute, 60), (RollupHour, 3600)):
+        expected: dict = {}
+        for t, v in raw:
+            key = int(t.timestamp() // width) * width
+            agg = expected.setdefault(key, [0, 0.0, v, v])
+            agg[0] += 1
+            agg[1] += v
+            agg[2] = min(agg[2], v)
+            agg[3] = max(agg[3], v)
+        got = {
+            int(r.bucket.timestamp()): [r.count, r.total, r.minimum, r.maximum]
+            for r in model.objects.all()
+        }
+        assert got.keys() == expected.keys()
+        for key, (count, total, lo, hi) in expected.items():
+            assert got[key][0] == count
+            assert got[key][1] == pytest.approx(total)
+            assert (got[key][2], got[key][3]) == (lo, hi)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_latest_value_never_moves_back_in_time(device, system):
+    readings_ingest(actor=system, items=readings(device.code, [2.0], start=T0 + timedelta(hours=1)))
+    readings_ingest(actor=system, items=readings(device.code, [9.0], start=T0))
+    variable = device.variables.get(name="currentLevel")
+    device.refresh_from_db()
+    assert variable.last_value == 2.0
+    assert device.last_value_at == T0 + timedelta(hours=1)
+    assert device.status == "online"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unknown_or_revoked_token_is_401(device, make_device, system):
+    from kendali.core.models import MachineToken
+    from kendali.core.services import token_revoke
+
+    response = post(Client(), "knd_00000000_bukan", readings(device.code, [1.0]))
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/problem+json")
+    other, token = make_device(code="tma-2")
+    token_revoke(actor=system, token_id=MachineToken.objects.get(subject_id=str(other.pk)).pk)
+    response = post(Client(), token, readings(other.code, [1.0]))
+    assert response.status_code == 401
+    assert Reading.objects.count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_device_token_may_write_only_its_own_device(make_device):
+    mine, token = make_device(code="tma-saya")
+    other, _ = make_device(code="tma-lain")
+    response = post(Client(), token, readings(other.code, [1.0]))
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/problem+json")
+    # Omitting "device" means the token's own device.
+    items = [{"variable": "currentLevel", "time": T0.isoformat(), "value": 1.0}]
+    response = post(Client(), token, items)
+    assert response.json()["stored"] == 1
+    assert Reading.objects.get().variable.device == mine
+
+
+@time_machine.travel(NOW, tick=False)
+def test_body_over_the_limit_is_413_problem(make_device):
+    device, token = make_device()
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2048):
+        response = post(Client(), token, readings(device.code, [1.0] * 100))
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert Reading.objects.count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_batch_over_ten_thousand_is_refused(make_device):
+    device, token = make_device()
+    response = post(Client(), token, readings(device.code, [1.0] * 10_001, step=1))
+    assert response.status_code == 422
+    assert Reading.objects.count() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_readings_older_than_retention_are_refused(device, system):
+    old = readings(device.code, [1.0], start=NOW - timedelta(days=400))
+    result = readings_ingest(actor=system, items=old)
+    assert [r["code"] for r in result.rejected] == ["too-old"]
