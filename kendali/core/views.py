@@ -20,7 +20,6 @@ from kendali.core.choices import Role
 from kendali.core.errors import KendaliError
 from kendali.core.forms import AuditFilterForm, LoginForm, TokenForm, TotpForm
 from kendali.core.models import User
-from kendali.core.registry import nav_items
 
 
 def _safe_next(request, default="core:home"):
@@ -145,7 +144,9 @@ ROLE_HOME_TEXT = {
 def home(request):
     user = request.user
     roles = [r for r in Role if r.value in user.roles]
-    shortcuts = [item for item in nav_items(user) if item.key != "home"]
+    from kendali.core.context_processors import _linked_nav
+
+    shortcuts = [item for item in _linked_nav(user) if item["key"] != "home"]
     return render(
         request,
         "core/home.html",

@@ -5,7 +5,7 @@
   window.Kendali = window.Kendali || {};
   window.Kendali.cityMap = function (el, options) {
     options = options || {};
-    var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: true }).setView([-6.12, 106.16], 12);
+    var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: true, zoomSnap: 0.25 }).setView([-6.12, 106.16], 12);
     var tiles = el.getAttribute("data-tiles");
     if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" }).addTo(map); }
     map.attributionControl.addAttribution("Batas wilayah: Cahya DSN (MIT)");
@@ -23,7 +23,7 @@
       }
     }).addTo(map);
     function labelsByZoom() {
-      var show = map.getZoom() >= 13;
+      var show = map.getZoom() >= 12.5;
       kelurahanLayer.eachLayer(function (l) { var t = l.getTooltip(); if (t) { t.setOpacity(show ? 1 : 0); } });
     }
     map.on("zoomend", labelsByZoom);
@@ -33,7 +33,7 @@
     ]).then(function (res) {
       kelurahanLayer.addData(res[0]);
       kecamatanLayer.addData(res[1]);
-      map.fitBounds(kelurahanLayer.getBounds(), { padding: [10, 10] });
+      map.fitBounds(kelurahanLayer.getBounds(), { padding: [8, 8] });
       labelsByZoom();
       el.setAttribute("data-kelurahan-count", res[0].features.length);
       return { kelurahan: res[0], kecamatan: res[1] };
