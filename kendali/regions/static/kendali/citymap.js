@@ -18,8 +18,12 @@
     }).addTo(map);
     var kecamatanLayer = L.geoJSON(null, {
       style: { color: "#0b2239", weight: 3, fill: false }, interactive: false,
-      onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.nama, { permanent: true, direction: "center", className: "region-label kecamatan" });
+      onEachFeature: function (f) {
+        // Label at the published centroid: the bounds' centre of a crescent-shaped
+        // kecamatan can fall outside it.
+        var c = f.properties.centroid;
+        L.tooltip({ permanent: true, direction: "center", className: "region-label kecamatan", interactive: false })
+          .setLatLng([c[1], c[0]]).setContent(f.properties.nama).addTo(map);
       }
     }).addTo(map);
     function labelsByZoom() {
@@ -33,7 +37,10 @@
     ]).then(function (res) {
       kelurahanLayer.addData(res[0]);
       kecamatanLayer.addData(res[1]);
-      map.fitBounds(kelurahanLayer.getBounds(), { padding: [8, 8] });
+      map.invalidateSize();
+      var cityBounds = kelurahanLayer.getBounds();
+      map.fitBounds(cityBounds, { padding: [8, 8], animate: false });
+      for (var i = 0; i < 8 && !map.getBounds().contains(cityBounds); i++) { map.setZoom(map.getZoom() - 0.25, { animate: false }); }
       labelsByZoom();
       el.setAttribute("data-kelurahan-count", res[0].features.length);
       return { kelurahan: res[0], kecamatan: res[1] };
