@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kendali.core.choices import AuditKind, TokenScope
+from kendali.core.choices import AgencyKind, AuditKind, ChannelKind, Role, TokenScope
+from kendali.core.models import Agency
 
 
 class LoginForm(forms.Form):
@@ -47,3 +48,35 @@ class TokenForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("Cakupan"), choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+class AgencyForm(forms.Form):
+    code = forms.SlugField(label=_("Kode"), max_length=40)
+    short_name = forms.CharField(label=_("Singkatan"), max_length=40)
+    name = forms.CharField(label=_("Nama lengkap"), max_length=200)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=AgencyKind.choices)
+    address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    latitude = forms.FloatField(label=_("Lintang"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Bujur"), required=False, min_value=-180, max_value=180)
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kanal"), choices=ChannelKind.choices)
+    value = forms.CharField(label=_("Nomor/alamat"), max_length=500)
+    label = forms.CharField(label=_("Keterangan"), max_length=100, required=False)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Nama pengguna"), regex=r"^[\w.@+-]{3,150}$", max_length=150
+    )
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=200)
+    password = forms.CharField(label=_("Kata sandi awal"), widget=forms.PasswordInput)
+    roles = forms.MultipleChoiceField(
+        label=_("Peran"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Instansi"), queryset=Agency.objects.filter(is_active=True), required=False
+    )
+    extension = forms.CharField(label=_("Ekstensi PBX"), max_length=20, required=False)

@@ -339,3 +339,67 @@ def agency_channel_add(
             changes={"channel": [None, f"{kind}:{value}"]},
         )
     return channel
+
+
+@transaction.atomic
+def agency_channel_remove(*, actor: Actor, channel: AgencyChannel) -> None:
+    if not actor.has_perm("core.manage_agency"):
+        raise NotAllowed(_("Hanya administrator yang boleh mengubah kanal instansi."))
+    audit_record(
+        actor=actor,
+        action="agency.channel_remove",
+        obj=channel.agency,
+        changes={"channel": [f"{channel.kind}:{channel.value}", None]},
+    )
+    channel.delete()
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Actor,
+    user: User,
+    roles: list[str] | None = None,
+    is_active: bool | None = None,
+    agency: Agency | None = None,
+    full_name: str | None = None,
+    extension: str | None = None,
+) -> User:
+    """Change a user's roles, agency, name, extension or active state (administrators)."""
+    if not actor.has_perm("core.manage_users"):
+        raise NotAllowed(_("Hanya administrator yang boleh mengubah pengguna."))
+    if actor.user is not None and actor.user.pk == user.pk and is_active is False:
+        raise Invalid(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    before = {**snapshot(user, USER_AUDIT_FIELDS), "roles": sorted(user.roles)}
+    if roles is not None:
+        unknown = [r for r in roles if r not in Role.values]
+        if unknown:
+            raise Invalid(_("Peran tidak dikenal: %(roles)s") % {"roles": ", ".join(unknown)})
+    new_roles = set(roles) if roles is not None else set(user.roles)
+    new_agency = agency if agency is not None else user.agency
+    if new_roles & AGENCY_BOUND_ROLES and new_agency is None:
+        raise Invalid(_("Peran ini harus terikat pada satu instansi."))
+    if (
+        extension is not None
+        and extension
+        and User.objects.exclude(pk=user.pk).filter(extension=extension).exists()
+    ):
+        raise Invalid(_("Ekstensi %(e)s sudah dipakai pengguna lain.") % {"e": extension})
+    for field, value in (
+        ("is_active", is_active),
+        ("full_name", full_name),
+        ("extension", extension),
+    ):
+        if value is not None:
+            setattr(user, field, value)
+    user.agency = new_agency
+    user.save()
+    if roles is not None:
+        user.groups.set(Group.objects.filter(name__in=roles))
+        if hasattr(user, "_role_cache"):
+            del user._role_cache
+    after = {**snapshot(user, USER_AUDIT_FIELDS), "roles": sorted(new_roles)}
+    changes = diff(before, after)
+    if changes:
+        audit_record(actor=actor, action="user.update", obj=user, changes=changes)
+    return user

@@ -6,6 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -229,3 +230,125 @@ def token_revoke(request, token_id: int):
     services.token_revoke(actor=actor, token_id=token_id)
     messages.success(request, _("Token dicabut."))
     return redirect("core:tokens")
+
+
+@login_required
+def agency_list(request):
+    if not request.user.has_perm("core.view_agency"):
+        return HttpResponseForbidden(_("Peran Anda tidak berhak melihat daftar instansi."))
+    from kendali.core.forms import AgencyForm
+
+    actor = Actor.from_request(request)
+    can_edit = request.user.has_perm("core.manage_agency")
+    form = AgencyForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponseForbidden(
+                _("Hanya administrator yang boleh mengubah data instansi.")
+            )
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            code = data.pop("code")
+            try:
+                services.agency_save(actor=actor, code=code, **data)
+            except (KendaliError, DjangoValidationError) as exc:
+                form.add_error(
+                    None,
+                    getattr(exc, "detail", None) or " ".join(getattr(exc, "messages", [str(exc)])),
+                )
+            else:
+                messages.success(request, _("Instansi %(code)s disimpan.") % {"code": code})
+                return redirect("core:agencies")
+    return render(
+        request,
+        "core/agencies.html",
+        {
+            "agencies": selectors.agencies(actor=actor, include_inactive=can_edit),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+@require_POST
+def agency_channel(request, code: str):
+    from kendali.core.forms import ChannelForm
+    from kendali.core.models import Agency, AgencyChannel
+
+    if not request.user.has_perm("core.manage_agency"):
+        return HttpResponseForbidden(_("Hanya administrator yang boleh mengubah kanal instansi."))
+    actor = Actor.from_request(request)
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise Http404(_("Instansi tidak ditemukan."))
+    remove_id = request.POST.get("remove")
+    if remove_id:
+        channel = AgencyChannel.objects.filter(agency=agency, pk=remove_id).first()
+        if channel is not None:
+            services.agency_channel_remove(actor=actor, channel=channel)
+        return redirect("core:agencies")
+    form = ChannelForm(request.POST)
+    if form.is_valid():
+        services.agency_channel_add(actor=actor, agency=agency, **form.cleaned_data)
+        messages.success(request, _("Kanal ditambahkan."))
+    else:
+        messages.error(request, _("Kanal tidak valid: isi jenis dan nomor/alamat."))
+    return redirect("core:agencies")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_list(request):
+    from kendali.core.forms import UserCreateForm
+
+    if not request.user.has_perm("core.manage_users"):
+        return HttpResponseForbidden(_("Hanya administrator yang boleh mengelola pengguna."))
+    actor = Actor.from_request(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_create(
+                actor=actor,
+                username=data["username"],
+                password=data["password"],
+                roles=data["roles"],
+                full_name=data["full_name"],
+                agency=data["agency"],
+                extension=data["extension"],
+            )
+        except KendaliError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Pengguna %(u)s dibuat.") % {"u": data["username"]})
+            return redirect("core:users")
+    users = User.objects.select_related("agency").prefetch_related("groups").order_by("username")
+    return render(request, "core/users.html", {"form": form, "users": users, "roles": Role})
+
+
+@login_required
+@require_POST
+def user_action(request, user_id: int):
+    if not request.user.has_perm("core.manage_users"):
+        return HttpResponseForbidden(_("Hanya administrator yang boleh mengelola pengguna."))
+    actor = Actor.from_request(request)
+    target = User.objects.filter(pk=user_id).first()
+    if target is None:
+        raise Http404(_("Pengguna tidak ditemukan."))
+    action = request.POST.get("action")
+    try:
+        if action == "unlock":
+            services.user_unlock(actor=actor, user=target)
+        elif action == "reset_totp":
+            services.totp_reset(actor=actor, user=target)
+        elif action in ("activate", "deactivate"):
+            services.user_update(actor=actor, user=target, is_active=action == "activate")
+        else:
+            messages.error(request, _("Aksi tidak dikenal."))
+            return redirect("core:users")
+    except KendaliError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Perubahan untuk %(u)s disimpan.") % {"u": target.username})
+    return redirect("core:users")

@@ -29,3 +29,29 @@ ROUTES = [
     Route("POST", "/api/v1/tokens/999999/revoke", only("admin", "operator"), body={}),
     Route("GET", "/api/v1/events/stream", EVERYONE, refusals_only=True),
 ]
+
+ROUTES += [
+    Route("GET", "/instansi/", EVERYONE - {"outsider"}),
+    Route(
+        "POST",
+        "/instansi/",
+        only("admin"),
+        body={},
+        content_type="application/x-www-form-urlencoded",
+    ),
+    Route(
+        "POST",
+        "/instansi/tidak-ada/kanal/",
+        only("admin"),
+        body={},
+        content_type="application/x-www-form-urlencoded",
+    ),
+    Route("GET", "/pengguna/", only("admin")),
+    Route(
+        "POST",
+        "/pengguna/999999/aksi/",
+        only("admin"),
+        body={},
+        content_type="application/x-www-form-urlencoded",
+    ),
+]

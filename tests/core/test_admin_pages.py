@@ -1,0 +1,89 @@
+"""Agencies and users pages: administrators edit through services (audited); others read or are refused."""
+
+from kendali.core.models import Agency, AgencyChannel, AuditEntry, User
+
+
+def test_admin_creates_agency_and_channel(clients, agencies):
+    response = clients["admin"].post(
+        "/instansi/",
+        {
+            "code": "pdam",
+            "short_name": "PDAM",
+            "kind": "utility",
+            "name": "Perumda Tirta Madani",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    agency = Agency.objects.get(code="pdam")
+    clients["admin"].post("/instansi/pdam/kanal/", {"kind": "phone", "value": "0254-200124"})
+    assert AgencyChannel.objects.filter(agency=agency, value="0254-200124").exists()
+    assert AuditEntry.objects.filter(action="agency.create", object_id=str(agency.pk)).exists()
+    assert AuditEntry.objects.filter(action="agency.channel_add").exists()
+    page = clients["calltaker"].get("/instansi/").content.decode()
+    assert "Perumda Tirta Madani" in page and "0254-200124" in page
+    assert clients["calltaker"].post("/instansi/", {"code": "x"}).status_code == 403
+
+
+def test_bad_coordinates_rejected_in_agency_form(clients, agencies):
+    response = clients["admin"].post(
+        "/instansi/",
+        {"code": "x", "short_name": "X", "kind": "opd", "name": "X", "latitude": "123"},
+    )
+    assert response.status_code == 200 and not Agency.objects.filter(code="x").exists()
+
+
+def test_admin_creates_user_bound_to_agency(clients, agencies):
+    missing_agency = clients["admin"].post(
+        "/pengguna/",
+        {
+            "username": "petugas1",
+            "full_name": "Petugas",
+            "password": "sangat-rahasia-2026",
+            "roles": ["agency_officer"],
+        },
+    )
+    assert "terikat pada satu instansi" in missing_agency.content.decode()
+    ok = clients["admin"].post(
+        "/pengguna/",
+        {
+            "username": "petugas1",
+            "full_name": "Petugas",
+            "roles": ["agency_officer"],
+            "password": "sangat-rahasia-2026",
+            "agency": agencies["bpbd"].pk,
+        },
+    )
+    assert ok.status_code == 302
+    user = User.objects.get(username="petugas1")
+    assert user.roles == {"agency_officer"} and user.agency == agencies["bpbd"]
+    weak = clients["admin"].post(
+        "/pengguna/",
+        {
+            "username": "lemah",
+            "full_name": "L",
+            "roles": ["control_room_viewer"],
+            "password": "12345",
+        },
+    )
+    assert not User.objects.filter(username="lemah").exists() and weak.status_code == 200
+
+
+def test_admin_unlocks_and_deactivates(clients, users):
+    from django.utils import timezone
+
+    target = users["dispatcher"]
+    User.objects.filter(pk=target.pk).update(
+        locked_until=timezone.now() + timezone.timedelta(minutes=10), failed_login_count=5
+    )
+    clients["admin"].post(f"/pengguna/{target.pk}/aksi/", {"action": "unlock"})
+    target.refresh_from_db()
+    assert not target.is_locked and target.failed_login_count == 0
+    clients["admin"].post(f"/pengguna/{target.pk}/aksi/", {"action": "deactivate"})
+    target.refresh_from_db()
+    assert target.is_active is False
+    assert AuditEntry.objects.filter(action="user.update", object_id=str(target.pk)).exists()
+    own = clients["admin"].post(
+        f"/pengguna/{users['admin'].pk}/aksi/", {"action": "deactivate"}, follow=True
+    )
+    assert "sendiri" in own.content.decode()
