@@ -527,16 +527,57 @@ class AuthAnswer:
     http_status: int = 200
 
 
+GROUP_COLUMNS = (
+    "id",
+    "name",
+    "daily_seconds",
+    "daily_octets",
+    "monthly_octets",
+    "simultaneous_use",
+    "rate_down_kbps",
+    "rate_up_kbps",
+)
+# Hand-written SQL on the RADIUS path (see kendali.wifi.counters.USAGE_SQL for why).
+SUBSCRIBER_SQL = (
+    "SELECT s.id, s.username, s.credential_digest, s.credential_expires_at, s.expires_at,"
+    " s.is_active, g.id, g.name, g.daily_seconds, g.daily_octets, g.monthly_octets,"
+    " g.simultaneous_use, g.rate_down_kbps, g.rate_up_kbps"
+    " FROM wifi_subscriber s JOIN wifi_quotagroup g ON g.id = s.group_id"
+    " WHERE s.username = %s"
+)
+
+
+def _subscriber_for_radius(username: str) -> Subscriber | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(SUBSCRIBER_SQL, [username[:40]])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+
+    def dt(value):
+        return convert(value, None, connection) if convert and value is not None else value
+
+    group = QuotaGroup(**dict(zip(GROUP_COLUMNS, row[6:], strict=True)))
+    return Subscriber(
+        id=row[0],
+        username=row[1],
+        credential_digest=row[2],
+        credential_expires_at=dt(row[3]),
+        expires_at=dt(row[4]),
+        is_active=bool(row[5]),
+        group=group,
+    )
+
+
 def radius_authorize(
     *, ap: AccessPoint, username: str, password: str, now: datetime | None = None
 ) -> AuthAnswer:
     """Decide a PAP login: two indexed queries (the subscriber, then its counters)."""
     now = now or timezone.now()
-    subscriber = (
-        Subscriber.objects.select_related("group").filter(username=username[:40]).first()
-        if username
-        else None
-    )
+    subscriber = _subscriber_for_radius(username) if username else None
     wanted = crypto.keyed_digest(password or "", purpose="credential")
     # Constant-time compare even for unknown users, so timing does not reveal usernames.
     stored = (
