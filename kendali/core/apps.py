@@ -14,6 +14,12 @@ class CoreConfig(AppConfig):
         register_nav(NavItem("home", _("Beranda"), "core:home", order=0, icon="⌂"))
         register_nav(NavItem("map", _("Peta kota"), "regions:map", order=90, icon="◈"))
         register_nav(
+            NavItem("agencies", _("Instansi"), "core:agencies", perm="core.view_agency", order=880)
+        )
+        register_nav(
+            NavItem("users", _("Pengguna"), "core:users", perm="core.manage_users", order=890)
+        )
+        register_nav(
             NavItem(
                 "audit", _("Log audit"), "core:audit", perm="core.view_audit", order=900, icon="≡"
             )
