@@ -1,0 +1,61 @@
+"""Background loops: one leader per loop (lease), recorded state, the event purge job."""
+
+from datetime import timedelta
+
+import time_machine
+from django.utils import timezone
+
+from kendali.core import jobs
+from kendali.core.models import Event, JobState
+
+CALLS = []
+
+
+def record_call():
+    CALLS.append(1)
+
+
+def explode():
+    raise ValueError("sensor gateway unreachable")
+
+
+def test_only_one_runner_holds_a_loop(db, monkeypatch):
+    job = jobs.Job("uji.lease", 10, "tests.core.test_jobs.record_call")
+    monkeypatch.setattr(jobs, "RUNNER_ID", "host-a:1")
+    assert jobs.run_once(job) is True
+    monkeypatch.setattr(jobs, "RUNNER_ID", "host-b:2")
+    assert jobs.run_once(job) is False  # A's lease is still valid
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        assert jobs.run_once(job) is True  # A stopped renewing: B takes over
+    state = JobState.objects.get(name="uji.lease")
+    assert state.leader == "host-b:2" and state.runs == 2 and state.failures == 0
+
+
+def test_failures_are_recorded_not_raised(db):
+    job = jobs.Job("uji.error", 10, "tests.core.test_jobs.explode")
+    assert jobs.run_once(job) is True
+    state = JobState.objects.get(name="uji.error")
+    assert state.failures == 1 and "sensor gateway unreachable" in state.last_error
+    assert state.last_duration_ms is not None
+
+
+def test_purge_job_keeps_recent_events(db, settings):
+    from kendali.core.events import publish_now
+    from kendali.core.events.stores import reset_store
+
+    settings.REDIS_URL = None
+    reset_store()
+    with time_machine.travel(timezone.now() - timedelta(hours=30)):
+        publish_now("uji.lama", {})
+    recent = publish_now("uji.baru", {})
+    jobs.purge_events()
+    assert list(Event.objects.values_list("topic", flat=True)) == ["uji.baru"]
+    assert recent.id
+    reset_store()
+
+
+def test_every_registered_job_points_to_a_function():
+    from django.utils.module_loading import import_string
+
+    for job in jobs.registered():
+        assert callable(import_string(job.function)), job.name
