@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Count, Q
@@ -111,7 +112,9 @@ def subscriber_status(subscriber, *, now=None) -> dict:
         "day_seconds": usage.day_seconds,
         "day_octets": usage.day_octets,
         "month_octets": usage.month_octets,
-        "blocked": counters.check(subscriber.group, usage),
+        # Only exhausted time or data block here: the phone asking is usually the one
+        # holding the open session, so simultaneous use is not held against it.
+        "blocked": counters.check(subscriber.group, replace(usage, open_sessions=0)),
     }
 
 
@@ -130,14 +133,34 @@ def public_warnings_for(park: Park | None) -> list:
     if park is None or not park.kelurahan_kode:
         return []
     try:
-        from kendali.alerts.selectors import active_alerts_for_kelurahan
+        active_alerts_for_kelurahan = _active_alerts()
+        return [_warning(a) for a in active_alerts_for_kelurahan(park.kelurahan_kode)][:3]
     except ImportError:
         return []
-    try:
-        return list(active_alerts_for_kelurahan(park.kelurahan_kode))
     except Exception:  # noqa: BLE001 - a failing alerts app must not take the portal down
         logger.exception("wifi portal: active_alerts_for_kelurahan failed")
         return []
+
+
+def _warning(alert) -> dict:
+    """What the splash shows of a CAP alert: headline, severity and the advice to citizens."""
+    if isinstance(alert, dict):
+        return alert
+    info = alert.info() if callable(getattr(alert, "info", None)) else None
+    severity = getattr(alert, "get_severity_display", None)
+    return {
+        "headline": getattr(alert, "headline", "") or str(alert),
+        "severity": severity() if callable(severity) else "",
+        "instruction": (getattr(info, "instruction", "") or getattr(info, "description", ""))
+        if info
+        else "",
+    }
+
+
+def _active_alerts():
+    from kendali.alerts.selectors import active_alerts_for_kelurahan
+
+    return active_alerts_for_kelurahan
 
 
 def usage_days(*, actor: Actor, park: Park | None, start: date, end: date):

@@ -357,7 +357,8 @@ def normalize_phone(raw: str) -> str:
         )
     ):
         raise Invalid(
-            _("Nomor ponsel tidak valid."), errors={"phone": [_("Contoh: 0812 3456 7890")]}
+            _("Nomor ponsel tidak valid."),
+            errors={"phone": [_("Nomor ponsel tidak valid. Contoh: 0812 3456 7890")]},
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

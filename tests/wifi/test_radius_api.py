@@ -65,18 +65,18 @@ def test_expired_credential_is_rejected(radius, make_subscriber):
 
 def _session(sub, ap, **kw):
     now = timezone.now()
-    defaults = dict(
-        unique_id=f"u{RadiusSession.objects.count()}",
-        session_id="S",
-        subscriber=sub,
-        username=sub.username,
-        access_point=ap,
-        park=ap.park,
-        nas_ip=ap.nas_ip,
-        started_at=now - timedelta(minutes=5),
-        updated_at=now,
-        stopped_at=now,
-    )
+    defaults = {
+        "unique_id": f"u{RadiusSession.objects.count()}",
+        "session_id": "S",
+        "subscriber": sub,
+        "username": sub.username,
+        "access_point": ap,
+        "park": ap.park,
+        "nas_ip": ap.nas_ip,
+        "started_at": now - timedelta(minutes=5),
+        "updated_at": now,
+        "stopped_at": now,
+    }
     defaults.update(kw)
     return RadiusSession.objects.create(**defaults)
 
