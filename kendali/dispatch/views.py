@@ -1,0 +1,455 @@
+"""Pages: the dispatcher board, the incident's dispatch panel, the agency inbox, the crew
+phone page, run cards, shift handover and reports. Views hold no business rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kendali.core.actors import Actor
+from kendali.core.errors import KendaliError, NotFound
+from kendali.core.models import Agency
+from kendali.core.notifiers import inbox as inbox_service
+from kendali.dispatch import reports, selectors, services, sla
+from kendali.dispatch.choices import (
+    ACTIVE_ASSIGNMENT,
+    UNIT_TRANSITIONS,
+    Outcome,
+    UnitKind,
+    UnitStatus,
+)
+from kendali.dispatch.models import RunCard, ShiftLog
+
+
+def page(perm: str | tuple[str, ...], methods=("GET",)):
+    """Login, permission (any of), allowed methods; NotFound → 404."""
+    perms = (perm,) if isinstance(perm, str) else perm
+
+    def decorate(view):
+        @login_required
+        @require_http_methods(list(methods))
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not any(request.user.has_perm(p) for p in perms):
+                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+            try:
+                return view(request, Actor.from_request(request), *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.detail) from None
+
+        return wrapper
+
+    return decorate
+
+
+def _back(request, fallback: str, *args):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect(fallback, *args)
+
+
+def _run(request, fn, ok: str):
+    try:
+        result = fn()
+    except KendaliError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.detail)
+        return None
+    messages.success(request, ok)
+    return result
+
+
+# ---------------------------------------------------------------- board
+
+
+@page("dispatch.assign_unit")
+def board(request, actor):
+    context = selectors.board(actor=actor)
+    context["status_colors"] = {k.value: v for k, v in selectors.STATUS_COLORS.items()}
+    return render(request, "dispatch/board.html", context)
+
+
+@page("dispatch.assign_unit")
+def board_fragment(request, actor):
+    return render(request, "dispatch/_board.html", selectors.board(actor=actor))
+
+
+@page("dispatch.view_assignment")
+def incident_panel(request, actor, pk: int):
+    incident = selectors.incident_for(actor=actor, pk=pk)
+    can_assign = request.user.has_perm("dispatch.assign_unit")
+    context = {
+        "incident": incident,
+        "can_assign": can_assign,
+        "timers": sla.timers_for([incident])[incident.pk],
+        "assignments": list(selectors.assignments_visible(actor=actor).filter(incident=incident)),
+        "reports": list(
+            incident.field_reports.select_related("agency", "author").prefetch_related("photos")
+        ),
+        "referrals": list(selectors.referrals_visible(actor=actor).filter(incident=incident)),
+        "breaches": list(incident.sla_breaches.all()),
+        "recommendation": selectors.recommend(actor=actor, incident=incident)
+        if can_assign and incident.is_open
+        else None,
+        "agencies": Agency.objects.filter(is_active=True),
+        "outcomes": Outcome.choices,
+        "can_report": request.user.has_perm("dispatch.add_fieldreport"),
+        "can_override": request.user.has_perm("dispatch.close_override"),
+    }
+    template = "dispatch/_panel.html" if request.htmx else "dispatch/incident.html"
+    return render(request, template, context)
+
+
+@page("dispatch.assign_unit", methods=("POST",))
+def assign(request, actor, pk: int):
+    incident = selectors.incident_for(actor=actor, pk=pk)
+    unit = selectors.unit_for(actor=actor, pk=request.POST.get("unit_id"))
+    _run(
+        request,
+        lambda: services.assignment_create(actor=actor, incident=incident, unit=unit),
+        _("%(u)s ditugaskan ke %(n)s.") % {"u": unit.callsign, "n": incident.number},
+    )
+    return _back(request, "dispatch:incident", incident.pk)
+
+
+@page("dispatch.assign_unit", methods=("POST",))
+def release(request, actor, pk: int):
+    a = selectors.assignment_for(actor=actor, pk=pk)
+    _run(
+        request,
+        lambda: services.assignment_release(
+            actor=actor, assignment=a, reason=request.POST.get("reason", "")
+        ),
+        _("Unit dilepas."),
+    )
+    return _back(request, "dispatch:incident", a.incident_id)
+
+
+@page("dispatch.assign_unit", methods=("POST",))
+def close(request, actor, pk: int):
+    incident = selectors.incident_for(actor=actor, pk=pk)
+    _run(
+        request,
+        lambda: services.incident_close(
+            actor=actor, incident=incident, override_reason=request.POST.get("override_reason", "")
+        ),
+        _("Kejadian %(n)s ditutup.") % {"n": incident.number},
+    )
+    return redirect("dispatch:incident", incident.pk)
+
+
+@page("dispatch.add_referral", methods=("POST",))
+def refer(request, actor, pk: int):
+    incident = selectors.incident_for(actor=actor, pk=pk)
+    agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
+    if agency is None:
+        messages.error(request, _("Pilih instansi."))
+    else:
+        _run(
+            request,
+            lambda: services.referral_create(
+                actor=actor, incident=incident, agency=agency, note=request.POST.get("note", "")
+            ),
+            _("Rujukan dikirim ke %(a)s.") % {"a": agency.short_name},
+        )
+    return redirect("dispatch:incident", incident.pk)
+
+
+@page("dispatch.add_fieldreport", methods=("POST",))
+def field_report(request, actor, pk: int):
+    incident = selectors.incident_for(actor=actor, pk=pk)
+    agency = None
+    if request.POST.get("agency_id"):
+        agency = Agency.objects.filter(pk=request.POST["agency_id"]).first()
+    _run(
+        request,
+        lambda: services.field_report_create(
+            actor=actor,
+            incident=incident,
+            agency=agency,
+            outcome=request.POST.get("outcome", ""),
+            actions=request.POST.get("actions", ""),
+            casualties_dead=request.POST.get("casualties_dead") or 0,
+            casualties_injured=request.POST.get("casualties_injured") or 0,
+            notes=request.POST.get("notes", ""),
+            photos=request.FILES.getlist("photos"),
+        ),
+        _("Laporan lapangan disimpan."),
+    )
+    return redirect("dispatch:incident", incident.pk)
+
+
+# ---------------------------------------------------------------- agency inbox
+
+
+@page("dispatch.acknowledge_assignment")
+def inbox(request, actor):
+    notes = list(inbox_service.inbox_for(actor=actor)[:100])
+    context = {
+        "notifications": notes,
+        "assignments": list(
+            selectors.assignments_visible(actor=actor)
+            .filter(status__in=ACTIVE_ASSIGNMENT)
+            .order_by("-assigned_at")[:100]
+        ),
+        "referrals": list(selectors.referrals_visible(actor=actor).exclude(status="selesai")[:100]),
+    }
+    return render(request, "dispatch/inbox.html", context)
+
+
+@page("dispatch.acknowledge_assignment", methods=("POST",))
+def inbox_ack(request, actor, pk: int):
+    _run(
+        request,
+        lambda: inbox_service.notification_acknowledge(actor=actor, notification_id=pk),
+        _("Diterima."),
+    )
+    return redirect("dispatch:inbox")
+
+
+@page("dispatch.acknowledge_assignment", methods=("POST",))
+def referral_resolve(request, actor, pk: int):
+    referral = selectors.referral_for(actor=actor, pk=pk)
+    _run(
+        request,
+        lambda: services.referral_resolve(
+            actor=actor, referral=referral, resolution=request.POST.get("resolution", "")
+        ),
+        _("Rujukan diselesaikan."),
+    )
+    return redirect("dispatch:inbox")
+
+
+# ---------------------------------------------------------------- crew phone page
+
+
+@page("dispatch.operate_unit")
+def crew(request, actor):
+    units = list(selectors.units_visible(actor=actor).order_by("callsign"))
+    unit = None
+    if request.GET.get("unit"):
+        unit = selectors.unit_for(actor=actor, pk=request.GET["unit"])
+    elif len(units) == 1:
+        unit = units[0]
+    assignment = None
+    if unit is not None and unit.current_assignment_id:
+        assignment = (
+            selectors.assignments_visible(actor=actor).filter(pk=unit.current_assignment_id).first()
+        )
+    moves = []
+    if unit is not None:
+        moves = [
+            (s, UnitStatus(s).label)
+            for s in UnitStatus.values
+            if s in UNIT_TRANSITIONS[UnitStatus(unit.status)]
+        ]
+    return render(
+        request,
+        "dispatch/crew.html",
+        {"units": units, "unit": unit, "assignment": assignment, "moves": moves},
+    )
+
+
+@page("dispatch.operate_unit", methods=("POST",))
+def crew_status(request, actor, pk: int):
+    unit = selectors.unit_for(actor=actor, pk=pk)
+    _run(
+        request,
+        lambda: services.unit_set_status(
+            actor=actor, unit=unit, status=request.POST.get("status", "")
+        ),
+        _("Status diperbarui."),
+    )
+    return redirect(reverse("dispatch:crew") + f"?unit={unit.pk}")
+
+
+# ---------------------------------------------------------------- units and run cards
+
+
+@page("dispatch.view_unit")
+def units(request, actor):
+    return render(
+        request,
+        "dispatch/units.html",
+        {
+            "units": list(selectors.units_visible(actor=actor)),
+            "kinds": UnitKind.choices,
+            "agencies": Agency.objects.filter(is_active=True),
+            "can_add": request.user.has_perm("dispatch.add_unit"),
+        },
+    )
+
+
+@page("dispatch.add_unit", methods=("POST",))
+def unit_add(request, actor):
+    agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
+    if agency is None:
+        messages.error(request, _("Pilih instansi."))
+        return redirect("dispatch:units")
+    _run(
+        request,
+        lambda: services.unit_create(
+            actor=actor,
+            agency=agency,
+            callsign=request.POST.get("callsign", ""),
+            kind=request.POST.get("kind", ""),
+            home_lat=request.POST.get("home_lat"),
+            home_lon=request.POST.get("home_lon"),
+            station=request.POST.get("station", ""),
+            capabilities=[c for c in request.POST.get("capabilities", "").split(",") if c.strip()],
+        ),
+        _("Unit ditambahkan."),
+    )
+    return redirect("dispatch:units")
+
+
+@page("dispatch.view_runcard", methods=("GET", "POST"))
+def runcards(request, actor):
+    from kendali.incidents.choices import Priority
+    from kendali.incidents.models import IncidentType
+
+    if request.method == "POST":
+        if not request.user.has_perm("dispatch.change_runcard"):
+            return HttpResponseForbidden(
+                _("Hanya supervisor yang dapat mengubah kartu pengerahan.")
+            )
+        lines = []
+        for kind in UnitKind.values:
+            count = request.POST.get(f"count_{kind}", "").strip()
+            if count and count != "0":
+                lines.append({"kind": kind, "count": count})
+        _run(
+            request,
+            lambda: services.runcard_save(
+                actor=actor,
+                type_code=request.POST.get("type_code", ""),
+                priority=request.POST.get("priority", ""),
+                lines=lines,
+                note=request.POST.get("note", ""),
+            ),
+            _("Kartu pengerahan disimpan."),
+        )
+        return redirect("dispatch:runcards")
+    cards = RunCard.objects.select_related("incident_type").prefetch_related("lines")
+    return render(
+        request,
+        "dispatch/runcards.html",
+        {
+            "cards": cards,
+            "types": IncidentType.objects.filter(is_active=True),
+            "priorities": Priority.choices,
+            "kinds": UnitKind.choices,
+            "can_edit": request.user.has_perm("dispatch.change_runcard"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- shift handover
+
+
+@page("dispatch.view_shiftlog", methods=("GET", "POST"))
+def handover(request, actor):
+    if request.method == "POST":
+        if not request.user.has_perm("dispatch.add_shiftlog"):
+            return HttpResponseForbidden(_("Hanya supervisor yang dapat melakukan serah terima."))
+        _run(
+            request,
+            lambda: services.shift_handover(actor=actor, notes=request.POST.get("notes", "")),
+            _("Serah terima dicatat."),
+        )
+        return redirect("dispatch:handover")
+    day, shift = services.current_shift()
+    return render(
+        request,
+        "dispatch/handover.html",
+        {
+            "logs": ShiftLog.objects.select_related("handed_over_by", "received_by")[:30],
+            "current": (day, shift),
+            "can_write": request.user.has_perm("dispatch.add_shiftlog"),
+        },
+    )
+
+
+@page("dispatch.add_shiftlog", methods=("POST",))
+def handover_receive(request, actor, pk: int):
+    log = ShiftLog.objects.filter(pk=pk).first()
+    if log is None:
+        raise Http404
+    _run(request, lambda: services.shift_receive(actor=actor, log=log), _("Serah terima diterima."))
+    return redirect("dispatch:handover")
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _period(request):
+    today = timezone.localdate()
+    try:
+        since = (
+            datetime.fromisoformat(request.GET["dari"]).date()
+            if request.GET.get("dari")
+            else today - timedelta(days=90)
+        )
+        until = (
+            datetime.fromisoformat(request.GET["sampai"]).date()
+            if request.GET.get("sampai")
+            else today
+        )
+    except ValueError:
+        since, until = today - timedelta(days=90), today
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(since, time.min, tzinfo=tz),
+        datetime.combine(until + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+@page("dispatch.view_slabreach")
+def report(request, actor):
+    since, until = _period(request)
+    data = reports.build(actor=actor, since=since, until=until)
+    return render(
+        request,
+        "dispatch/reports.html",
+        {
+            "report": data,
+            "tables": reports.tables(data),
+            "query": request.GET.urlencode(),
+            "since": since,
+            "until": until - timedelta(days=1),
+        },
+    )
+
+
+@page("dispatch.view_slabreach")
+def report_export(request, actor, fmt: str):
+    since, until = _period(request)
+    data = reports.build(actor=actor, since=since, until=until)
+    name = f"kendali-respons-{since:%Y%m%d}-{until:%Y%m%d}"
+    if fmt == "csv":
+        body, ctype = reports.to_csv(data), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, ctype = (
+            reports.to_xlsx(data),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "pdf":
+        body, ctype = reports.to_pdf(data), "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
