@@ -102,7 +102,10 @@ def park_save(
         actor=actor,
         action="wifi.park.create" if creating else "wifi.park.update",
         obj=park,
-        changes=diff(before, snapshot(park, PARK_FIELDS)),
+        changes={
+            key: [str(v) if isinstance(v, time) else v for v in pair]
+            for key, pair in diff(before, snapshot(park, PARK_FIELDS)).items()
+        },
     )
     publish("wifi.park.saved", {"id": park.pk, "name": park.name}, perm="wifi.view_park")
     return park

@@ -55,7 +55,9 @@ def compute_day(park: Park, day: date, *, now: datetime | None = None) -> dict:
         edges.append((s, 1))
         edges.append((f, -1))
         first = int((s - start).total_seconds() // 3600)
-        last = min(int((f - start).total_seconds() // 3600), 23)
+        # A session ending exactly on the hour does not count in the next hour.
+        end_seconds = (f - start).total_seconds()
+        last = min(int((end_seconds - 1e-6 if f > s else end_seconds) // 3600), 23)
         for hour in range(first, last + 1):
             hourly[hour] += 1
     peak = current = 0

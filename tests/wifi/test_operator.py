@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from kendali.core.models import AuditEntry
+from kendali.wifi import crypto, selectors, services, usage
+from kendali.wifi.models import AccessPoint, DailyUsage, Park, RadiusSession, Subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+def test_operator_adds_a_park_located_in_its_kelurahan(clients):
+    response = clients["operator"].post(
+        "/wifi/",
+        {"name": "Taman Sari", "lat": "-6.1230", "lon": "106.1490", "opens_at": "06:00"},
+    )
+    park = Park.objects.get(name="Taman Sari")
+    assert response.status_code == 302 and response["Location"] == f"/wifi/taman/{park.pk}/"
+    assert park.kelurahan and park.kecamatan
+    assert AuditEntry.objects.filter(action="wifi.park.create").exists()
+
+
+def test_park_outside_the_city_is_refused(clients):
+    response = clients["operator"].post("/wifi/", {"name": "Pantai", "lat": "-6.0", "lon": "105.8"})
+    assert response.status_code == 200
+    assert "Kota Serang" in response.content.decode()
+    assert not Park.objects.exists()
+
+
+def test_operator_adds_an_access_point_with_encrypted_secret(clients, park):
+    response = clients["operator"].post(
+        f"/wifi/taman/{park.pk}/",
+        {
+            "name": "Gerbang",
+            "mac": "48-8f-5a-aa-bb-cc",
+            "nas_ip": "10.60.2.1",
+            "secret": "rahasia-bersama-panjang",
+            "ssid": "Serang-Free-WiFi",
+            "heartbeat_interval": "60",
+        },
+    )
+    assert response.status_code == 302
+    ap = AccessPoint.objects.get()
+    assert ap.mac == "48:8F:5A:AA:BB:CC"
+    assert "rahasia" not in ap.secret_encrypted
+    assert crypto.decrypt(ap.secret_encrypted) == "rahasia-bersama-panjang"
+    entry = AuditEntry.objects.get(action="wifi.ap.create")
+    assert "rahasia" not in str(entry.changes)
+
+
+def test_viewer_sees_parks_but_cannot_add(clients, park):
+    assert clients["viewer"].get("/wifi/").status_code == 200
+    assert clients["viewer"].post("/wifi/", {"name": "X"}).status_code == 403
+
+
+def test_quota_group_page_and_single_default(clients, group):
+    response = clients["operator"].post(
+        "/wifi/grup/",
+        {
+            "name": "Pelajar",
+            "daily_minutes": "180",
+            "daily_mb": "1024",
+            "monthly_mb": "0",
+            "simultaneous_use": "1",
+            "rate_down_kbps": "3000",
+            "rate_up_kbps": "1000",
+            "is_default": "on",
+        },
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert not group.is_default
+    page = clients["operator"].get("/wifi/grup/").content.decode()
+    assert "Pelajar" in page and "180 menit" in page
+
+
+def test_voucher_batch_and_printable_sheet(clients, group):
+    response = clients["operator"].post(
+        "/wifi/voucher/", {"name": "HUT Kota", "group": group.pk, "count": "6", "valid_days": "30"}
+    )
+    assert response.status_code == 302
+    sheet = clients["operator"].get(response["Location"])
+    html = sheet.content.decode()
+    assert html.count('class="voucher') == 6
+    assert html.count("<svg") == 6
+    assert AuditEntry.objects.filter(action="wifi.voucher_batch.print").exists()
+
+
+def _session(ap, sub, start, minutes, octets=0, **kw):
+    return RadiusSession.objects.create(
+        unique_id=f"{sub.pk}-{start.isoformat()}",
+        session_id="1",
+        subscriber=sub,
+        username=sub.username,
+        access_point=ap,
+        park=ap.park,
+        nas_ip=ap.nas_ip,
+        started_at=start,
+        updated_at=start + timedelta(minutes=minutes),
+        stopped_at=start + timedelta(minutes=minutes),
+        session_time=minutes * 60,
+        output_octets=octets,
+        **kw,
+    )
+
+
+def test_usage_rollup_counts_users_sessions_traffic_and_peak(ap, make_subscriber):
+    a, b, c = (make_subscriber(username=f"p{i}", credential=f"c{i}") for i in range(3))
+    with time_machine.travel("2026-11-27 23:00:00+07:00", tick=False):
+        day = timezone.localdate()
+        t = timezone.make_aware(datetime(2026, 11, 27, 16, 0))
+        _session(ap, a, t, 60, octets=1000)
+        _session(ap, a, t + timedelta(minutes=90), 10, octets=500)
+        _session(ap, b, t + timedelta(minutes=30), 60, octets=2000)  # overlaps a's first
+        _session(ap, c, t + timedelta(minutes=60), 20, octets=10)  # starts as a's first ends
+        services.usage_rollup(day)
+    row = DailyUsage.objects.get(park=ap.park, day=day)
+    assert (row.unique_users, row.sessions, row.output_octets) == (3, 4, 3510)
+    assert row.peak_concurrency == 2
+    assert row.hourly_sessions[16] == 2 and row.hourly_sessions[17] == 3
+    assert "<svg" in usage.hourly_svg(row.hourly_sessions)
+
+
+def test_usage_page_and_csv_without_phone_numbers(clients, ap, make_subscriber):
+    sub = make_subscriber(phone_digest=crypto.keyed_digest("+6281234567890", purpose="phone"))
+    _session(ap, sub, timezone.now() - timedelta(hours=1), 30, octets=4096)
+    services.usage_rollup()
+    page = clients["operator"].get("/wifi/penggunaan/")
+    assert "Alun-alun Kota Serang" in page.content.decode()
+    response = clients["operator"].get("/wifi/penggunaan.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "tanggal" and rows[1][1] == "Alun-alun Kota Serang"
+    assert "812" not in response.content.decode()
+
+
+def test_retention_purges_old_raw_accounting_but_keeps_usage(ap, make_subscriber, monkeypatch):
+    monkeypatch.setenv("KENDALI_WIFI_ACCOUNTING_RETENTION_DAYS", "30")
+    sub = make_subscriber()
+    old = _session(ap, sub, timezone.now() - timedelta(days=40), 10)
+    recent = _session(ap, sub, timezone.now() - timedelta(days=3), 10)
+    services.usage_rollup(timezone.localtime(old.started_at).date())
+    assert services.accounting_purge() == 1
+    assert list(RadiusSession.objects.all()) == [recent]
+    assert DailyUsage.objects.filter(day=timezone.localtime(old.started_at).date()).exists()
+
+
+def test_map_layer_and_tile(ap, actor_of):
+    actor = actor_of("viewer")
+    layer = selectors.hotspots_layer(actor=actor)
+    assert layer["features"][0]["properties"]["label"] == "Alun-alun Kota Serang"
+    tile = selectors.hotspots_online_tile(actor=actor)
+    assert (tile["value"], tile["unit"]) == (0, "/ 1")
+
+
+def test_parks_api(clients, ap):
+    body = clients["operator"].get("/api/v1/wifi/parks").json()
+    assert body[0]["access_points"][0]["ssid"] == "Serang-Free-WiFi"
+
+
+def test_radius_config_renders_site_module_and_clients(tmp_path, ap):
+    call_command(
+        "radius_config", target=str(tmp_path), url="https://kendali.example", token="knd_x_y"
+    )
+    site = (tmp_path / "sites-available" / "kendali").read_text()
+    rest = (tmp_path / "mods-available" / "rest").read_text()
+    clients = (tmp_path / "clients.kendali.conf").read_text()
+    assert "Authorization: Bearer knd_x_y" in site and "port = 1812" in site
+    assert 'connect_uri = "https://kendali.example/api/v1/wifi/radius"' in rest
+    assert f"ipaddr = {ap.nas_ip}" in clients and "rahasia-radius-uji-123" in clients
+    assert not (tmp_path / "radiusd.conf").exists()
+
+
+def test_demo_seeder(regions_loaded, system):
+    from kendali.wifi.demo import seed
+
+    seed(actor=system)
+    assert Park.objects.filter(name="Alun-alun Kota Serang").exists()
+    assert AccessPoint.objects.count() >= 6
+    assert AccessPoint.objects.filter(status="online").count() == AccessPoint.objects.count() - 1
+    assert Subscriber.objects.exists()
+    assert DailyUsage.objects.filter(day=timezone.localdate(), sessions__gt=0).exists()
