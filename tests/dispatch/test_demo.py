@@ -1,0 +1,33 @@
+"""The demo fleet and the unit simulator: units appear, P1 incidents get units, crews move."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from kendali.core.actors import Actor
+from kendali.dispatch import demo
+from kendali.dispatch.models import RunCard, Unit
+
+
+def test_demo_seed_and_simulation(users, agencies, dinkes, make_incident, time_machine):
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    incident = make_incident(priority="P1", lat=-6.1300, lon=106.1700)
+    demo.seed(actor=Actor.system("demo"))
+    demo.seed(actor=Actor.system("demo"))  # idempotent
+    assert RunCard.objects.filter(incident_type__code="kebakaran", priority="P1").exists()
+    assert Unit.objects.filter(agency__code="damkar").count() == 5
+    sent = list(Unit.objects.filter(current_assignment__incident=incident))
+    assert len(sent) == 2 and all(u.kind in ("pemadam", "ambulans", "patroli") for u in sent)
+    call_command("simulate_units", steps=1, interval=0)
+    assert {u.status for u in Unit.objects.filter(pk__in=[u.pk for u in sent])} == {"menuju"}
+    for minute in range(1, 40):
+        time_machine.move_to(start + timedelta(seconds=15 * minute), tick=False)
+        call_command("simulate_units", steps=1, interval=15)
+    for unit in sent:
+        assert unit.positions.count() >= 2  # it drove, reporting positions like a phone
+        reached = set(unit.status_log.values_list("to_status", flat=True))
+        assert {"menuju", "di_lokasi"} <= reached
