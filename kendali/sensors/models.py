@@ -241,7 +241,8 @@ class AlarmNote(models.Model):
 
 
 class AlarmSubscription(models.Model):
-    """Which alarms notify a user, and how. Channel: the in-app inbox of this module."""
+    """Which alarms notify a user, and how: the channels of kendali.core.notifiers (in-app
+    inbox, e-mail to the user's address, webhook, Telegram chat)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sensor_subscription"
@@ -249,26 +250,10 @@ class AlarmSubscription(models.Model):
     min_level = models.CharField(max_length=10, choices=Level.choices, default=Level.SIAGA)
     kinds = models.JSONField(default=list, blank=True)  # device kinds; empty = all
     only_my_agency = models.BooleanField(default=False)
-    in_app = models.BooleanField(default=True)
+    in_app = models.BooleanField(_("kotak masuk aplikasi"), default=True)
+    email = models.BooleanField(_("e-mail"), default=False)
+    webhook_url = models.URLField(_("webhook"), blank=True)
+    telegram_chat = models.CharField(_("chat Telegram"), max_length=60, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id} >= {self.min_level}"
-
-
-class AlarmNotification(models.Model):
-    """One entry of a user's in-app inbox."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sensor_notifications"
-    )
-    alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    text = models.CharField(max_length=300)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text

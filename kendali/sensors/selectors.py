@@ -15,7 +15,6 @@ from kendali.core.errors import NotAllowed, NotFound
 from kendali.sensors.choices import AlarmStatus, DeviceStatus, Level
 from kendali.sensors.models import (
     Alarm,
-    AlarmNotification,
     Device,
     Reading,
     RollupHour,
@@ -223,7 +222,3 @@ def alarms_tile(*, actor: Actor) -> dict:
         "detail": f"{unacked} belum diterima",
         "level": "bad" if worst else ("warn" if levels else "ok"),
     }
-
-
-def unread_notifications(*, actor: Actor) -> QuerySet:
-    return AlarmNotification.objects.filter(user=actor.user).select_related("alarm")

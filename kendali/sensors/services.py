@@ -38,7 +38,6 @@ from kendali.sensors.choices import (
 from kendali.sensors.models import (
     Alarm,
     AlarmNote,
-    AlarmNotification,
     AlarmSubscription,
     Device,
     Reading,
@@ -920,11 +919,17 @@ def subscription_save(
     kinds: list[str] | None = None,
     only_my_agency: bool = False,
     in_app: bool = True,
+    email: bool = False,
+    webhook_url: str = "",
+    telegram_chat: str = "",
 ) -> AlarmSubscription:
     if actor.user is None or not actor.has_perm("sensors.view_alarm"):
         raise NotAllowed(_("Peran Anda tidak menerima alarm sensor."))
     if min_level not in Level.values or min_level == Level.NORMAL:
         raise Invalid(_("Tingkat minimum tidak dikenal."))
+    webhook_url = (webhook_url or "").strip()
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        raise Invalid(_("Alamat webhook harus http(s)."), errors={"webhook_url": [webhook_url]})
     kinds = [k for k in (kinds or []) if k in DeviceKind.values]
     sub, _created = AlarmSubscription.objects.update_or_create(
         user=actor.user,
@@ -933,16 +938,36 @@ def subscription_save(
             "kinds": kinds,
             "only_my_agency": only_my_agency,
             "in_app": in_app,
+            "email": email,
+            "webhook_url": webhook_url,
+            "telegram_chat": (telegram_chat or "").strip(),
         },
+    )
+    audit_record(
+        actor=actor,
+        action="sensors.subscription.save",
+        obj=sub,
+        changes={"min_level": [None, min_level], "kinds": [None, kinds]},
     )
     return sub
 
 
 def _notify(alarm: Alarm) -> None:
-    """In-app inbox entries for the users whose subscription matches this alarm."""
+    """Send the alarm to every user whose subscription matches, on the channels they chose
+    (core notifiers: written to the outbox now, sent after commit)."""
+    from django.urls import reverse
+
+    from kendali.core.notifiers import Message, notify
+
     device = alarm.device
-    entries = []
-    for sub in AlarmSubscription.objects.filter(in_app=True).select_related("user"):
+    message = Message(
+        title=alarm.message[:200],
+        body=f"{device.name} ({device.code}) — {alarm.get_level_display()}",
+        url=reverse("sensors:alarm", args=[alarm.pk]),
+        ref=f"sensors.alarm:{alarm.pk}",
+        data={"alarm": alarm.pk, "device": device.code, "level": alarm.level},
+    )
+    for sub in AlarmSubscription.objects.select_related("user"):
         user = sub.user
         if not user.is_active or not user.has_perm("sensors.view_alarm"):
             continue
@@ -953,14 +978,11 @@ def _notify(alarm: Alarm) -> None:
         bound = bool(user.roles & AGENCY_BOUND_ROLES)
         if (sub.only_my_agency or bound) and user.agency_id != device.agency_id:
             continue
-        entries.append(AlarmNotification(user=user, alarm=alarm, text=alarm.message[:300]))
-    AlarmNotification.objects.bulk_create(entries)
-
-
-@transaction.atomic
-def notifications_mark_read(*, actor: Actor) -> int:
-    if actor.user is None:
-        raise NotAllowed(_("Hanya untuk pengguna."))
-    return AlarmNotification.objects.filter(user=actor.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+        if sub.in_app:
+            notify(kind="inbox", target=f"user:{user.pk}", message=message)
+        if sub.email and user.email:
+            notify(kind="email", target=user.email, message=message)
+        if sub.webhook_url:
+            notify(kind="webhook", target=sub.webhook_url, message=message)
+        if sub.telegram_chat:
+            notify(kind="telegram", target=sub.telegram_chat, message=message)

@@ -21,3 +21,18 @@ ROUTES = [
     Route("GET", "/api/v1/sensors/rules/export", HANDLE),
     Route("POST", "/api/v1/sensors/rules/import", MANAGE, body={}, note="422 for no rules"),
 ]
+
+ROUTES += [
+    Route("GET", "/sensor/", VIEW_DEVICE),
+    Route("GET", "/sensor/perangkat/baru/", MANAGE),
+    Route("GET", "/sensor/perangkat/tidak-ada/", VIEW_DEVICE, note="404 for an unknown device"),
+    Route("POST", "/sensor/perangkat/tidak-ada/token/", MANAGE, body={}),
+    Route("GET", "/sensor/alarm/", VIEW_ALARM),
+    Route("GET", "/sensor/alarm/999999/", VIEW_ALARM, note="404 for an unknown alarm"),
+    Route("POST", "/sensor/alarm/999999/aksi/", HANDLE, body={}),
+    Route("GET", "/sensor/aturan/", HANDLE),
+    Route("GET", "/sensor/aturan/ekspor/", HANDLE),
+    Route("POST", "/sensor/aturan/impor/", MANAGE, body={}),
+    Route("GET", "/sensor/impor-csv/", MANAGE),
+    Route("GET", "/sensor/langganan/", VIEW_ALARM),
+]

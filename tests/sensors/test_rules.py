@@ -9,8 +9,9 @@ import pytest
 import time_machine
 
 from kendali.core.errors import Conflict, Invalid
+from kendali.core.models import NotificationDelivery
 from kendali.sensors import incidentlink
-from kendali.sensors.models import Alarm, AlarmNotification, Rule
+from kendali.sensors.models import Alarm, Rule
 from kendali.sensors.services import (
     alarm_acknowledge,
     offline_check,
@@ -247,5 +248,6 @@ def test_subscribers_get_an_inbox_entry(
     subscription_save(actor=actor_of("officer"), min_level="waspada")
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         readings_ingest(actor=system, items=readings(device.code, [1.6, 2.1]))
-    got = set(AlarmNotification.objects.values_list("user__username", flat=True))
-    assert got == {"supervisor"}
+    targets = set(NotificationDelivery.objects.values_list("kind", "target"))
+    assert targets == {("inbox", f"user:{users['supervisor'].pk}")}
+    assert NotificationDelivery.objects.get().ref == f"sensors.alarm:{Alarm.objects.get().pk}"
