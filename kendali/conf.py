@@ -136,7 +136,9 @@ def _sqlite(path: Path) -> dict:
                 "PRAGMA foreign_keys=ON;"
             ),
         },
-        "TEST": {"NAME": None},
+        # Tests use a file too (not shared-cache memory): threads and the event hub then
+        # see the same WAL database the product runs on, without table-level lock errors.
+        "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
     }
 
 

@@ -81,3 +81,28 @@ class ContentSecurityPolicyMiddleware(_DualMode):
 
     async def __acall__(self, request):
         return self._apply(request, await self.get_response(request))
+
+
+class ApiProblemMiddleware(_DualMode):
+    """Every 4xx/5xx under /api/ is problem+json, including the ones Django or the API
+    framework answer themselves (405 Method Not Allowed, CSRF failure, 500 page)."""
+
+    def _apply(self, request, response):
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/problem+json")
+        ):
+            headers = {"Allow": response["Allow"]} if response.has_header("Allow") else None
+            detail = {
+                403: "Tidak diizinkan (periksa token CSRF atau hak akses).",
+                405: "Metode HTTP ini tidak didukung untuk alamat ini.",
+            }.get(response.status_code, "Permintaan tidak dapat diproses.")
+            return problem_response(response.status_code, detail, headers=headers)
+        return response
+
+    def handle_sync(self, request):
+        return self._apply(request, self.get_response(request))
+
+    async def __acall__(self, request):
+        return self._apply(request, await self.get_response(request))

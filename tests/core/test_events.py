@@ -155,7 +155,7 @@ def test_stream_filters_roles_and_resumes_without_gap_or_duplicate(store, users)
         await of_stream.until_ready()
 
         await sync_to_async(publish_now)("uji.umum", {"n": 1})
-        await sync_to_async(publish_now)("uji.pribadi", {"n": 2}, perm="calls.view_caller_number")
+        await sync_to_async(publish_now)("uji.pribadi", {"n": 2}, perm="core.view_audit")
         await sync_to_async(publish_now)("uji.damkar", {"n": 3}, agency_ids=[damkar_id])
         await sync_to_async(publish_now)("lain.topik", {"n": 4})
         last = await sync_to_async(publish_now)("uji.akhir", {"n": 5}, agency_ids=[ALL_AGENCIES])
@@ -165,7 +165,7 @@ def test_stream_filters_roles_and_resumes_without_gap_or_duplicate(store, users)
             1,
             3,
             5,
-        ]  # no personal-data perm, topic filter
+        ]  # lacks the audit permission; topic filter
         of_events = await of_stream.events(2)
         assert [e["data"]["n"] for e in of_events] == [
             3,
