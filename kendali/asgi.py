@@ -5,10 +5,15 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kendali.settings")
 
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
+import django  # noqa: E402
 
-django_application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+
+from kendali.core.asgi_handler import KendaliASGIHandler  # noqa: E402
+
+django_application = KendaliASGIHandler()
 # /static/ is answered from the installed packages' static folders before Django's
 # middleware runs; every other path goes straight to Django.
 static_and_django = ASGIStaticFilesHandler(django_application)

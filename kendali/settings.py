@@ -65,6 +65,9 @@ LOGIN_LOCKOUT_MINUTES = conf.env_int("KENDALI_LOGIN_LOCKOUT_MINUTES", 15, minimu
 # Background loops (SLA timers, sensor rules, retention) run inside `serve`
 # unless this is off; `kendali worker` runs them as their own process.
 BACKGROUND_JOBS = conf.env_bool("KENDALI_BACKGROUND_JOBS", False)
+# Worker threads per server process that run pages and API calls (each keeps one
+# database connection); live event streams do not occupy them.
+REQUEST_THREADS = conf.env_int("KENDALI_REQUEST_THREADS", 4, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",  # no autodiscover: leaflet.admin needs GDAL
