@@ -105,12 +105,10 @@ def authorize(request):
         body = {"control:Auth-Type": "Accept"}
         body.update({f"reply:{k}": v for k, v in answer.reply.items()})
         return JsonResponse(body)
-    # Quota refusals answer 200 with Auth-Type Reject so every NAS shows the Reply-Message;
-    # a wrong credential answers 401 (rlm_rest: reject).
-    body = {"reply:Reply-Message": answer.message}
-    if answer.http_status == 200:
-        body["control:Auth-Type"] = "Reject"
-    return JsonResponse(body, status=answer.http_status)
+    # Every decision answers 200 with Auth-Type Reject and the Reply-Message, so the NAS
+    # (and the portal behind it) shows the reason; 4xx under /api/ become problem+json,
+    # which rlm_rest cannot turn into RADIUS attributes.
+    return JsonResponse({"control:Auth-Type": "Reject", "reply:Reply-Message": answer.message})
 
 
 @radius_router.post("/post-auth", auth=RADIUS_AUTH)

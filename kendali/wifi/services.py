@@ -528,7 +528,6 @@ class AuthAnswer:
     accept: bool
     reply: dict = field(default_factory=dict)
     message: str = ""
-    http_status: int = 200
 
 
 GROUP_COLUMNS = (
@@ -593,7 +592,7 @@ def radius_authorize(
         or subscriber.credential_expires_at is None
         or subscriber.credential_expires_at <= now
     ):
-        return AuthAnswer(False, message=_("Nama pengguna atau kata sandi salah."), http_status=401)
+        return AuthAnswer(False, message=_("Nama pengguna atau kata sandi salah."))
     if not subscriber.is_active or (subscriber.expires_at and subscriber.expires_at <= now):
         return AuthAnswer(False, message=_("Akun Wi-Fi ini sudah tidak berlaku."))
     usage = counters.usage_of(subscriber, now=now)

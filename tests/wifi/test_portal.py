@@ -241,3 +241,18 @@ def test_rfc8908_api_reports_remaining_quota(ap, make_subscriber):
     assert body["seconds-remaining"] == 3000
     assert body["bytes-remaining"] == 100 * 1024 * 1024 - 2048
     assert body["can-extend-session"] is False
+
+
+def test_splash_shows_the_real_flood_warning_for_the_parks_kelurahan(users, regions_loaded, system):
+    from kendali.alerts.demo import seed as seed_alerts
+
+    seed_alerts(actor=system)
+    banten = services.park_save(actor=system, name="Taman Banten Lama", lat=-6.0345, lon=106.1585)
+    kota = services.park_save(actor=system, name="Alun-alun", lat=-6.1196, lon=106.1537)
+    html = Client().get("/wifi/portal/", {"taman": banten.pk}).content.decode()
+    assert "Peringatan banjir di Kasemen" in html
+    assert 'role="alert"' in html
+    # A park outside the warned area shows no warning.
+    assert (
+        'class="warning"' not in Client().get("/wifi/portal/", {"taman": kota.pk}).content.decode()
+    )
