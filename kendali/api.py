@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -44,7 +45,7 @@ def _field_errors(errors: list) -> list:
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
     return problem_response(
-        422, "Data yang dikirim tidak valid.", code="invalid", errors=_field_errors(exc.errors)
+        422, _("Data yang dikirim tidak valid."), code="invalid", errors=_field_errors(exc.errors)
     )
 
 
@@ -53,7 +54,7 @@ def _unauthenticated(request, exc: AuthenticationError):
     detail = (
         str(exc.message)
         if getattr(exc, "message", None) and str(exc.message) != "Unauthorized"
-        else "Perlu autentikasi: masuk atau kirim token yang valid."
+        else _("Perlu autentikasi: masuk atau kirim token yang valid.")
     )
     return problem_response(401, detail, headers={"WWW-Authenticate": 'Bearer realm="kendali"'})
 
@@ -72,23 +73,23 @@ def _service_error(request, exc: KendaliError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return problem_response(404, str(exc) or "Tidak ditemukan.")
+    return problem_response(404, str(exc) or _("Tidak ditemukan."))
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return problem_response(403, str(exc) or "Tidak diizinkan.")
+    return problem_response(403, str(exc) or _("Tidak diizinkan."))
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
-    return problem_response(413, "Isi permintaan melebihi batas ukuran.")
+    return problem_response(413, _("Isi permintaan melebihi batas ukuran."))
 
 
 @api.exception_handler(Exception)
 def _server_error(request, exc):
     logger.exception("unhandled API error")
-    return problem_response(500, "Terjadi kesalahan pada server. Kejadian ini telah dicatat.")
+    return problem_response(500, _("Terjadi kesalahan pada server. Kejadian ini telah dicatat."))
 
 
 def _register_routers() -> None:

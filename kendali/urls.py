@@ -5,6 +5,7 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from django.views.i18n import JavaScriptCatalog
 
 from kendali.api import api
@@ -30,7 +31,7 @@ for _app in ("core", "regions", *MODULE_PREFIXES):
 
 
 def _api_not_found(request, rest=""):
-    return problem_response(404, "Alamat API tidak dikenal.")
+    return problem_response(404, _("Alamat API tidak dikenal."))
 
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kendali.core.problems import problem_response
 
@@ -40,7 +41,7 @@ class TwoFactorMiddleware(_DualMode):
         if request.path.startswith("/api/"):
             if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
                 return None
-            return problem_response(403, "Verifikasi dua langkah diperlukan.")
+            return problem_response(403, _("Verifikasi dua langkah diperlukan."))
         target = "core:totp_verify" if user.totp_confirmed_at else "core:totp_enrol"
         return redirect(f"{reverse(target)}?next={request.get_full_path()}")
 
@@ -95,9 +96,9 @@ class ApiProblemMiddleware(_DualMode):
         ):
             headers = {"Allow": response["Allow"]} if response.has_header("Allow") else None
             detail = {
-                403: "Tidak diizinkan (periksa token CSRF atau hak akses).",
-                405: "Metode HTTP ini tidak didukung untuk alamat ini.",
-            }.get(response.status_code, "Permintaan tidak dapat diproses.")
+                403: _("Tidak diizinkan (periksa token CSRF atau hak akses)."),
+                405: _("Metode HTTP ini tidak didukung untuk alamat ini."),
+            }.get(response.status_code, _("Permintaan tidak dapat diproses."))
             return problem_response(response.status_code, detail, headers=headers)
         return response
 

@@ -6,6 +6,7 @@ import json
 from http import HTTPStatus
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 PROBLEM_TYPE_BASE = "https://kendali.serangkota.go.id/problems/"
 
@@ -22,7 +23,7 @@ def problem_response(
 ) -> HttpResponse:
     body = {
         "type": PROBLEM_TYPE_BASE + (code or _default_code(status)),
-        "title": title or _default_title(status),
+        "title": str(title or _default_title(status)),
         "status": status,
         "detail": str(detail),
     }
@@ -48,17 +49,17 @@ def _default_code(status: int) -> str:
 
 
 _TITLES = {
-    400: "Permintaan tidak valid",
-    401: "Perlu autentikasi",
-    403: "Tidak diizinkan",
-    404: "Tidak ditemukan",
-    405: "Metode tidak diizinkan",
-    409: "Konflik",
-    413: "Isi permintaan terlalu besar",
-    422: "Data tidak valid",
-    429: "Terlalu banyak permintaan",
-    500: "Kesalahan server",
-    503: "Layanan tidak tersedia",
+    400: _("Permintaan tidak valid"),
+    401: _("Perlu autentikasi"),
+    403: _("Tidak diizinkan"),
+    404: _("Tidak ditemukan"),
+    405: _("Metode tidak diizinkan"),
+    409: _("Konflik"),
+    413: _("Isi permintaan terlalu besar"),
+    422: _("Data tidak valid"),
+    429: _("Terlalu banyak permintaan"),
+    500: _("Kesalahan server"),
+    503: _("Layanan tidak tersedia"),
 }
 
 

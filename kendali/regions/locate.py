@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
@@ -72,7 +73,7 @@ def _index() -> _Index:
         elif props["level"] == "kota":
             shapely.prepare(geom)
             city = geom
-    tree = STRtree([geom for _, _, geom in kelurahan])
+    tree = STRtree([geom for _kode, _nama, geom in kelurahan])
     return _Index(tree=tree, kelurahan=kelurahan, kecamatan_names=kecamatan_names, city=city)
 
 
@@ -80,18 +81,18 @@ def validate(lat: float, lon: float) -> tuple[float, float]:
     try:
         lat_f, lon_f = float(lat), float(lon)
     except (TypeError, ValueError):
-        raise InvalidCoordinate("Koordinat harus berupa angka.")
+        raise InvalidCoordinate(_("Koordinat harus berupa angka."))
     if not (math.isfinite(lat_f) and math.isfinite(lon_f)):
-        raise InvalidCoordinate("Koordinat harus berupa angka terhingga.")
+        raise InvalidCoordinate(_("Koordinat harus berupa angka terhingga."))
     if not -90 <= lat_f <= 90:
-        raise InvalidCoordinate("Lintang harus di antara -90 dan 90.")
+        raise InvalidCoordinate(_("Lintang harus di antara -90 dan 90."))
     if not -180 <= lon_f <= 180:
-        raise InvalidCoordinate("Bujur harus di antara -180 dan 180.")
+        raise InvalidCoordinate(_("Bujur harus di antara -180 dan 180."))
     return lat_f, lon_f
 
 
 def _found(index: _Index, i: int, approximate: bool = False) -> Location:
-    kode, nama, _ = index.kelurahan[i]
+    kode, nama, _geom = index.kelurahan[i]
     kecamatan_kode = kode.rsplit(".", 1)[0]
     return Location(
         True, kode, nama, kecamatan_kode, index.kecamatan_names.get(kecamatan_kode), approximate
@@ -117,7 +118,7 @@ def locate_brute_force(lat: float, lon: float) -> Location:
     lat, lon = validate(lat, lon)
     index = _index()
     point = Point(lon, lat)
-    for i, (_, _, geom) in enumerate(index.kelurahan):
+    for i, (_kode, _nama, geom) in enumerate(index.kelurahan):
         if geom.intersects(point):
             return _found(index, i)
     return OUTSIDE

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 from kendali.core import tokens
 from kendali.core.actors import client_ip
@@ -87,9 +88,9 @@ async def stream(request):
     if plain:
         token = await sync_to_async(_load_token)(plain, client_ip(request))
         if token is None:
-            return problem_response(401, "Token tidak dikenal atau sudah dicabut.")
+            return problem_response(401, _("Token tidak dikenal atau sudah dicabut."))
         if not token.has_scope(TokenScope.EVENTS):
-            return problem_response(403, "Token ini tidak berhak membaca aliran peristiwa.")
+            return problem_response(403, _("Token ini tidak berhak membaca aliran peristiwa."))
         audience = Audience(
             perms=frozenset(),
             superuser=False,
@@ -101,11 +102,11 @@ async def stream(request):
     else:
         user = await request.auser()
         if not user.is_authenticated:
-            return problem_response(401, "Silakan masuk terlebih dahulu.")
+            return problem_response(401, _("Silakan masuk terlebih dahulu."))
         two_factor_ok = await request.session.aget("two_factor_ok", False)
         audience = await sync_to_async(_load_user_audience)(user, topics, two_factor_ok)
         if audience is None:
-            return problem_response(403, "Verifikasi dua langkah diperlukan.")
+            return problem_response(403, _("Verifikasi dua langkah diperlukan."))
 
     last_id = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or None
     response = StreamingHttpResponse(
