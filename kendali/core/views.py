@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time
 
 import segno
@@ -21,6 +22,8 @@ from kendali.core.choices import Role
 from kendali.core.errors import KendaliError
 from kendali.core.forms import AuditFilterForm, LoginForm, TokenForm, TotpForm
 from kendali.core.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _safe_next(request, default="core:home"):
@@ -154,8 +157,27 @@ def home(request):
         {
             "roles": [(r.label, ROLE_HOME_TEXT.get(r, "")) for r in roles],
             "shortcuts": shortcuts,
+            "tiles": _home_tiles(request),
         },
     )
+
+
+def _home_tiles(request) -> list[dict]:
+    """The KPI tiles this user may see (registered by the modules), so each role's home
+    page opens on the figures of its own work. A tile whose selector fails is shown as
+    unavailable instead of breaking the page."""
+    from kendali.core.registry import kpi_tiles, run_selector
+
+    actor = Actor.from_request(request)
+    tiles = []
+    for tile in kpi_tiles(request.user):
+        try:
+            data = run_selector(tile.selector, actor=actor) or {}
+        except Exception:  # noqa: BLE001 - one module's fault must not hide the others
+            logger.exception("home tile %s failed", tile.key)
+            data = {"value": "—", "detail": _("tidak tersedia"), "level": "warn"}
+        tiles.append({"key": tile.key, "label": tile.label, **data})
+    return tiles
 
 
 @login_required

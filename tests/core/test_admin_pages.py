@@ -87,3 +87,43 @@ def test_admin_unlocks_and_deactivates(clients, users):
         f"/pengguna/{users['admin'].pk}/aksi/", {"action": "deactivate"}, follow=True
     )
     assert "sendiri" in own.content.decode()
+
+
+def test_home_shows_the_tiles_the_role_may_see(clients):
+    from kendali.core import registry
+
+    registry.register_tile(
+        registry.KpiTile(
+            "uji_rahasia",
+            "Angka rahasia",
+            "tests.core.test_admin_pages.secret_tile",
+            perm="core.view_audit",
+        )
+    )
+    registry.register_tile(
+        registry.KpiTile(
+            "uji_rusak",
+            "Ubin rusak",
+            "tests.core.test_admin_pages.broken_tile",
+            perm="core.view_agency",
+        )
+    )
+    try:
+        supervisor = clients["supervisor"].get("/").content.decode()
+        assert "Angka rahasia" in supervisor and "42" in supervisor
+        assert (
+            "Ubin rusak" in supervisor
+        )  # a failing tile is shown as unavailable, the page still works
+        calltaker = clients["calltaker"].get("/").content.decode()
+        assert "Angka rahasia" not in calltaker
+    finally:
+        registry._tiles.pop("uji_rahasia", None)
+        registry._tiles.pop("uji_rusak", None)
+
+
+def secret_tile(*, actor):
+    return {"value": 42, "detail": "uji", "level": "ok"}
+
+
+def broken_tile(*, actor):
+    raise RuntimeError("sumber data mati")
