@@ -30,6 +30,17 @@ class AccessPointForm(forms.Form):
     )
 
 
+class AccessPointEditForm(AccessPointForm):
+    """Editing keeps the stored secret unless a new one is typed (rotation)."""
+
+    secret = forms.CharField(
+        label=_("Rahasia bersama baru (kosongkan bila tidak diganti)"),
+        min_length=12,
+        required=False,
+        widget=forms.PasswordInput,
+    )
+
+
 class QuotaGroupForm(forms.Form):
     name = forms.CharField(label=_("Nama grup"), max_length=80)
     daily_minutes = forms.IntegerField(label=_("Menit per hari (0 = tanpa batas)"), min_value=0)

@@ -7,6 +7,7 @@ app_name = "wifi"
 urlpatterns = [
     path("", views.parks, name="parks"),
     path("taman/<int:park_id>/", views.park_detail, name="park"),
+    path("ap/<int:ap_id>/", views.access_point_edit, name="ap_edit"),
     path("grup/", views.groups, name="groups"),
     path("voucher/", views.vouchers, name="vouchers"),
     path("voucher/<int:batch_id>/cetak/", views.voucher_sheet, name="voucher_sheet"),

@@ -24,6 +24,7 @@ from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import KendaliError
 from kendali.wifi import conf, crypto, selectors, services, usage
 from kendali.wifi.forms import (
+    AccessPointEditForm,
     AccessPointForm,
     CodeForm,
     ParkForm,
@@ -122,6 +123,26 @@ def park_detail(request, park_id: int):
             "can_usage": request.user.has_perm("wifi.view_wifi_usage"),
         },
     )
+
+
+@perm_required("wifi.change_accesspoint")
+@require_http_methods(["GET", "POST"])
+def access_point_edit(request, ap_id: int):
+    actor = Actor.from_request(request)
+    ap = get_object_or_404(AccessPoint.objects.select_related("park"), pk=ap_id)
+    initial = {f: getattr(ap, f) for f in AccessPointEditForm.base_fields if f != "secret"}
+    form = AccessPointEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["secret"] = data["secret"] or None
+        try:
+            services.access_point_save(actor=actor, ap=ap, park=ap.park, **data)
+        except KendaliError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Titik akses diperbarui."))
+            return redirect("wifi:park", park_id=ap.park_id)
+    return render(request, "wifi/ap_edit.html", {"ap": ap, "form": form})
 
 
 @perm_required("wifi.view_quotagroup")

@@ -7,6 +7,10 @@ ROUTES = [
     Route("GET", "/wifi/", VIEW),
     Route("POST", "/wifi/", OPS, body={}, content_type="application/x-www-form-urlencoded"),
     Route("GET", "/wifi/taman/999999/", VIEW, note="404 for an unknown park, 403 for others"),
+    Route("GET", "/wifi/ap/999999/", OPS, note="404 for an unknown access point"),
+    Route(
+        "POST", "/wifi/ap/999999/", OPS, body={}, content_type="application/x-www-form-urlencoded"
+    ),
     Route("GET", "/wifi/grup/", OPS),
     Route("POST", "/wifi/grup/", OPS, body={}, content_type="application/x-www-form-urlencoded"),
     Route("GET", "/wifi/voucher/", OPS),

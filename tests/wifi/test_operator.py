@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from kendali.core.actors import Actor
 from kendali.core.models import AuditEntry
 from kendali.wifi import crypto, selectors, services, usage
 from kendali.wifi.models import AccessPoint, DailyUsage, Park, RadiusSession, Subscriber
@@ -186,3 +187,43 @@ def test_demo_seeder(regions_loaded, system):
     assert AccessPoint.objects.filter(status="online").count() == AccessPoint.objects.count() - 1
     assert Subscriber.objects.exists()
     assert DailyUsage.objects.filter(day=timezone.localdate(), sessions__gt=0).exists()
+
+
+def test_operator_rotates_an_access_point_secret(clients, ap):
+    form = {
+        "name": ap.name,
+        "mac": ap.mac,
+        "nas_ip": ap.nas_ip,
+        "ssid": "Serang-Free-WiFi-2",
+        "heartbeat_interval": "30",
+        "secret": "",
+    }
+    assert clients["operator"].get(f"/wifi/ap/{ap.pk}/").status_code == 200
+    assert clients["operator"].post(f"/wifi/ap/{ap.pk}/", form).status_code == 302
+    ap.refresh_from_db()
+    assert ap.ssid == "Serang-Free-WiFi-2" and ap.heartbeat_interval == 30
+    assert crypto.decrypt(ap.secret_encrypted) == "rahasia-radius-uji-123"  # kept
+    form["secret"] = "rahasia-baru-yang-panjang"
+    clients["operator"].post(f"/wifi/ap/{ap.pk}/", form)
+    ap.refresh_from_db()
+    assert crypto.decrypt(ap.secret_encrypted) == "rahasia-baru-yang-panjang"
+
+
+def test_parks_page_query_count_does_not_grow_with_parks(
+    clients, ap, system, django_assert_max_num_queries
+):
+    for i in range(5):
+        park = services.park_save(actor=system, name=f"Taman {i}", lat=-6.12, lon=106.15 + i / 1000)
+        services.access_point_save(
+            actor=system,
+            park=park,
+            name=f"AP {i}",
+            mac=f"48:8F:5A:00:10:{i:02X}",
+            nas_ip=f"10.61.0.{i + 1}",
+            ssid="S",
+            secret="rahasia-uji-123456",
+        )
+    with django_assert_max_num_queries(12):
+        assert clients["operator"].get("/wifi/").status_code == 200
+    with django_assert_max_num_queries(4):
+        selectors.hotspots_layer(actor=Actor.system("t"))
