@@ -12,7 +12,7 @@ from kendali.core.actors import Actor
 from kendali.incidents import services
 from kendali.incidents.choices import IncidentSource, IncidentStatus
 from kendali.incidents.models import Incident, IncidentTimeline
-from kendali.incidents.taxonomy import link_default_agencies
+from kendali.incidents.taxonomy import ensure_taxonomy
 
 # (type, priority or None, lat, lon, address, description, hours ago, final status)
 DEMO_INCIDENTS = [
@@ -131,7 +131,7 @@ DEMO_REPORTERS = [("Ahmad", "+6281234500011"), ("Siti", "+6281234500012"), ("", 
 
 
 def seed(*, actor: Actor) -> None:
-    link_default_agencies()
+    ensure_taxonomy()
     if Incident.objects.exists():
         return
     now = timezone.now()

@@ -96,7 +96,7 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
-def _validate_coordinates(lat, lon) -> tuple[float | None, float | None]:
+def validate_coordinates(lat, lon) -> tuple[float | None, float | None]:
     """None/None is allowed (flagged later); half a point or an impossible one is not."""
     if lat in (None, "") and lon in (None, ""):
         return None, None
@@ -134,7 +134,7 @@ def _place(lat, lon) -> dict:
     from kendali.regions.locate import locate
     from kendali.regions.models import Region
 
-    lat, lon = _validate_coordinates(lat, lon)
+    lat, lon = validate_coordinates(lat, lon)
     if lat is None:
         return {
             "lat": None,

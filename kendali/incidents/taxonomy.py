@@ -28,6 +28,24 @@ TAXONOMY = [
 ]
 
 
+def ensure_taxonomy() -> int:
+    """Create the types that are missing (a fresh database is seeded by the migration; this
+    covers a flushed one). Existing rows are left as the administrators edited them."""
+    from kendali.incidents.models import IncidentType
+
+    have = set(IncidentType.objects.values_list("code", flat=True))
+    missing = [
+        IncidentType(
+            code=code, name=name, default_priority=priority, shortcut=shortcut, order=order
+        )
+        for code, name, priority, shortcut, _agencies, order in TAXONOMY
+        if code not in have
+    ]
+    IncidentType.objects.bulk_create(missing)
+    link_default_agencies()
+    return len(missing)
+
+
 def link_default_agencies() -> int:
     """Link each type to its default agencies that exist. Returns how many links were added."""
     from kendali.core.models import Agency

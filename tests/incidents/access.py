@@ -20,3 +20,17 @@ ROUTES = [
     Route("POST", f"/kejadian/{UNKNOWN}/catatan/", VIEW, body={}),
     Route("POST", f"/kejadian/{UNKNOWN}/gabung/", MERGE, body={}),
 ]
+
+API_ROUTES = [
+    Route("GET", "/api/v1/incidents/", VIEW),
+    Route("GET", "/api/v1/incidents/?status=terbuka&q=x&limit=5", VIEW),
+    Route("POST", "/api/v1/incidents/", WRITE, body={"type_code": "lainnya"}),
+    Route("GET", "/api/v1/incidents/types", VIEW),
+    Route("GET", "/api/v1/incidents/nearby?lat=-6.12&lon=106.15", VIEW),
+    Route("GET", f"/api/v1/incidents/{UNKNOWN}", VIEW),
+    Route("PATCH", f"/api/v1/incidents/{UNKNOWN}", WRITE, body={"priority": "P2"}),
+    Route("GET", f"/api/v1/incidents/{UNKNOWN}/timeline", VIEW),
+    Route("POST", f"/api/v1/incidents/{UNKNOWN}/timeline", VIEW, body={"summary": "x"}),
+    Route("POST", f"/api/v1/incidents/{UNKNOWN}/merge", MERGE, body={"target": "1"}),
+]
+ROUTES = ROUTES + API_ROUTES

@@ -8,9 +8,9 @@ from kendali.core.actors import Actor
 @pytest.fixture
 def taxonomy(db, agencies):
     """The seeded taxonomy, linked to the test agencies that exist (damkar, bpbd, pln, ...)."""
-    from kendali.incidents.taxonomy import link_default_agencies
+    from kendali.incidents.taxonomy import ensure_taxonomy
 
-    link_default_agencies()
+    ensure_taxonomy()
 
 
 @pytest.fixture
