@@ -176,6 +176,8 @@ def _home_tiles(request) -> list[dict]:
         except Exception:  # noqa: BLE001 - one module's fault must not hide the others
             logger.exception("home tile %s failed", tile.key)
             data = {"value": "—", "detail": _("tidak tersedia"), "level": "warn"}
+        if isinstance(data.get("detail"), dict):
+            data = {**data, "detail": " · ".join(f"{k} {v}" for k, v in data["detail"].items())}
         tiles.append({"key": tile.key, "label": tile.label, **data})
     return tiles
 
