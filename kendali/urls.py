@@ -42,6 +42,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("kendali.regions.urls")),
+    path("alerts/", include("kendali.alerts.public_urls")),
 ]
 
 for module, prefix in MODULE_PREFIXES.items():

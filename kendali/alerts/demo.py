@@ -1,0 +1,82 @@
+"""Demo warnings, made through the services: an operator drafts, a supervisor approves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from kendali.alerts import services
+from kendali.alerts.choices import Category, Certainty, Severity, Urgency
+from kendali.alerts.models import Alert
+from kendali.alerts.validation import DraftInput
+from kendali.core.actors import Actor
+from kendali.core.models import User
+
+KASEMEN_FLOOD_KELURAHAN = ["36.73.02.1001", "36.73.02.1002", "36.73.02.1007"]
+
+
+def flood_warning(*, expires_in_hours: float = 12, kelurahan=None) -> DraftInput:
+    now = timezone.now()
+    return DraftInput(
+        event="Banjir",
+        headline="Peringatan banjir di Kasemen: Sungai Cibanten meluap",
+        description=(
+            "Tinggi muka air Sungai Cibanten di pos pantau Kasemen melewati batas siaga. "
+            "Genangan 30–60 cm diperkirakan di permukiman dekat sungai dalam 1–3 jam."
+        ),
+        instruction=(
+            "Pindahkan barang berharga ke tempat tinggi, matikan listrik bila air masuk rumah, "
+            "hindari berjalan di arus air, dan ikuti arahan petugas BPBD. Darurat: 112."
+        ),
+        categories=[Category.MET],
+        urgency=Urgency.EXPECTED,
+        severity=Severity.SEVERE,
+        certainty=Certainty.LIKELY,
+        effective=now,
+        onset=now + timedelta(hours=1),
+        expires=now + timedelta(hours=expires_in_hours),
+        sender_name="BPBD Kota Serang",
+        contact="Call center 112 · BPBD 0254-200114",
+        kelurahan=list(kelurahan or KASEMEN_FLOOD_KELURAHAN),
+        event_en="Flood",
+        headline_en="Flood warning in Kasemen: Cibanten river overflowing",
+        description_en="The Cibanten river at the Kasemen gauge is above alert level.",
+        instruction_en="Move valuables up, avoid flowing water, follow BPBD officers. Emergency: 112.",
+        source="demo",
+    )
+
+
+def seed(*, actor: Actor) -> None:
+    if Alert.objects.filter(source="demo").exists():
+        return
+    operator = Actor(user=User.objects.get(username="operator"))
+    supervisor = Actor(user=User.objects.get(username="supervisor"))
+    now = timezone.now()
+
+    # Yesterday's heavy-rain warning for Kecamatan Serang, now in the archive.
+    past = DraftInput(
+        event="Hujan lebat",
+        headline="Hujan lebat disertai angin kencang di Kecamatan Serang",
+        description="Hujan lebat dan angin kencang diperkirakan sore hingga malam hari.",
+        instruction="Waspadai pohon tumbang dan genangan; tunda perjalanan bila tidak mendesak.",
+        categories=[Category.MET],
+        urgency=Urgency.EXPECTED,
+        severity=Severity.MODERATE,
+        certainty=Certainty.LIKELY,
+        onset=now - timedelta(days=1, hours=6),
+        expires=now - timedelta(days=1),
+        sender_name="BPBD Kota Serang",
+        contact="Call center 112",
+        kecamatan=["36.73.01"],
+        source="demo",
+    )
+    earlier = now - timedelta(days=1, hours=7)
+    old = services.alert_draft_create(actor=operator, data=past)
+    services.alert_submit(actor=operator, alert=old, now=earlier)
+    services.alert_approve(actor=supervisor, alert=old, now=earlier)
+    services.alerts_expire(actor=actor, now=now)
+
+    current = services.alert_draft_create(actor=operator, data=flood_warning())
+    services.alert_submit(actor=operator, alert=current)
+    services.alert_approve(actor=supervisor, alert=current)

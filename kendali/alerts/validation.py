@@ -1,0 +1,155 @@
+"""What a draft must hold before it may become a CAP message, with Indonesian messages.
+
+Forms and the API turn these into field errors; services run the same checks again, since
+publishing must never produce a document the standard rejects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlparse
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kendali.alerts.choices import CapStatus, Category, Certainty, Severity, Urgency
+
+MAX_RADIUS_KM = 100.0
+
+
+@dataclass
+class DraftInput:
+    event: str = ""
+    headline: str = ""
+    description: str = ""
+    instruction: str = ""
+    categories: list[str] = field(default_factory=list)
+    urgency: str = ""
+    severity: str = ""
+    certainty: str = ""
+    effective: datetime | None = None
+    onset: datetime | None = None
+    expires: datetime | None = None
+    sender_name: str = ""
+    contact: str = ""
+    web: str = ""
+    status: str = CapStatus.ACTUAL
+    source: str = ""
+    note: str = ""
+    kelurahan: list[str] = field(default_factory=list)
+    kecamatan: list[str] = field(default_factory=list)
+    circle_lat: float | None = None
+    circle_lon: float | None = None
+    circle_radius_km: float | None = None
+    circle_description: str = ""
+    event_en: str = ""
+    headline_en: str = ""
+    description_en: str = ""
+    instruction_en: str = ""
+
+    @property
+    def has_circle(self) -> bool:
+        return any(v is not None for v in (self.circle_lat, self.circle_lon, self.circle_radius_km))
+
+    @property
+    def has_english(self) -> bool:
+        return any((self.event_en, self.headline_en, self.description_en, self.instruction_en))
+
+
+_TEXT_LIMITS = {"event": 200, "headline": 160, "sender_name": 200, "contact": 200}
+
+
+def draft_errors(
+    data: DraftInput, *, known_kelurahan: set[str], known_kecamatan: set[str]
+) -> dict[str, str]:
+    """Field → message for everything that would make the CAP message wrong or unusable."""
+    errors: dict[str, str] = {}
+    required = {
+        "event": _("Jenis kejadian wajib diisi (misalnya «Banjir»)."),
+        "headline": _("Judul peringatan wajib diisi."),
+        "description": _("Uraian peringatan wajib diisi."),
+    }
+    for name, message in required.items():
+        if not (getattr(data, name) or "").strip():
+            errors[name] = message
+    for name, limit in _TEXT_LIMITS.items():
+        if len(getattr(data, name) or "") > limit:
+            errors[name] = _("Paling banyak %(n)d karakter.") % {"n": limit}
+    if not data.categories:
+        errors["categories"] = _("Pilih paling sedikit satu kategori.")
+    elif not set(data.categories) <= set(Category.values):
+        errors["categories"] = _("Kategori tidak dikenal dalam CAP 1.2.")
+    for name, choices, label in (
+        ("urgency", Urgency, _("urgensi")),
+        ("severity", Severity, _("keparahan")),
+        ("certainty", Certainty, _("kepastian")),
+    ):
+        value = getattr(data, name)
+        if not value:
+            errors[name] = _("Pilih %(what)s.") % {"what": label}
+        elif value not in choices.values:
+            errors[name] = _("Nilai %(what)s tidak dikenal dalam CAP 1.2.") % {"what": label}
+    if data.status not in CapStatus.values:
+        errors["status"] = _("Status tidak dikenal.")
+    if data.expires is None:
+        errors["expires"] = _("Waktu berakhir wajib diisi, agar peringatan keluar dari umpan.")
+    else:
+        if data.onset is not None and data.expires <= data.onset:
+            errors["expires"] = _("Waktu berakhir harus sesudah perkiraan mulai.")
+        elif data.effective is not None and data.expires <= data.effective:
+            errors["expires"] = _("Waktu berakhir harus sesudah waktu berlaku.")
+    if data.web:
+        parsed = urlparse(data.web)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            errors["web"] = _("Tautan harus alamat http(s) lengkap.")
+
+    if not (data.kelurahan or data.kecamatan or data.has_circle):
+        errors["area"] = _(
+            "Wilayah peringatan kosong: pilih kelurahan, kecamatan, atau gambar lingkaran di peta."
+        )
+    unknown = [k for k in data.kelurahan if k not in known_kelurahan]
+    unknown += [k for k in data.kecamatan if k not in known_kecamatan]
+    if unknown:
+        errors["area"] = _("Kode wilayah tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}
+    if data.has_circle:
+        lat, lon, radius = data.circle_lat, data.circle_lon, data.circle_radius_km
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            errors["circle"] = _("Titik pusat lingkaran belum dipilih di peta atau tidak sah.")
+        elif radius is None or not (0 < radius <= MAX_RADIUS_KM):
+            errors["circle"] = _(
+                "Jari-jari lingkaran harus lebih dari 0 dan paling besar %(max)g km."
+            ) % {"max": MAX_RADIUS_KM}
+    if data.has_english:
+        for name, message in (
+            (
+                "event_en",
+                _(
+                    "Isi juga jenis kejadian dalam bahasa Inggris, atau kosongkan semua isian bahasa Inggris."
+                ),
+            ),
+            (
+                "headline_en",
+                _(
+                    "Isi juga judul dalam bahasa Inggris, atau kosongkan semua isian bahasa Inggris."
+                ),
+            ),
+            (
+                "description_en",
+                _(
+                    "Isi juga uraian dalam bahasa Inggris, atau kosongkan semua isian bahasa Inggris."
+                ),
+            ),
+        ):
+            if not getattr(data, name).strip():
+                errors[name] = message
+    return errors
+
+
+def publish_errors(*, expires: datetime, now: datetime | None = None) -> dict[str, str]:
+    now = now or timezone.now()
+    if expires <= now:
+        return {
+            "expires": _("Waktu berakhir sudah lewat; ubah draf sebelum diajukan atau diterbitkan.")
+        }
+    return {}
