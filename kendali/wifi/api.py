@@ -11,18 +11,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import AuthenticationError
 
 from kendali.core import tokens
 from kendali.core.apiauth import SessionAuth, TokenAuth, access, actor_of
-from kendali.core.errors import NotFound
+from kendali.core.errors import NotAllowed, NotFound
 from kendali.wifi import radius_cache, selectors, services
 from kendali.wifi.choices import RadiusProblem
 
+logger = logging.getLogger(__name__)
 radius_router = Router(tags=["wifi-radius"])
 router = Router(tags=["wifi"])
 routers = [("/wifi/radius", radius_router), ("/wifi", router)]
@@ -43,7 +46,15 @@ class RadiusTokenAuth(TokenAuth):
         if hit and hit[0] > now:
             request.machine_token = hit[1]
             return hit[1]
-        found = super().authenticate(request, token)
+        try:
+            found = super().authenticate(request, token)
+        except (AuthenticationError, NotAllowed):
+            logger.warning(
+                "wifi radius: refused token %s… from %s",
+                token[:12],
+                request.META.get("REMOTE_ADDR"),
+            )
+            raise
         if len(self._verified) > 1000:
             self._verified.clear()
         self._verified[key] = (now + self.TOKEN_CACHE_SECONDS, found)

@@ -132,7 +132,7 @@ def test_unknown_nas_is_refused_and_logged(radius, make_subscriber):
     assert event.source_ip == "10.9.9.9"
 
 
-def test_wrong_token_is_refused(radius, make_subscriber):
+def test_wrong_token_is_refused(radius, make_subscriber, caplog):
     make_subscriber()
     response = radius(
         "authorize",
@@ -140,6 +140,7 @@ def test_wrong_token_is_refused(radius, make_subscriber):
         token="knd_00000000_salah",
     )
     assert response.status_code == 401
+    assert "refused token knd_00000000" in caplog.text
 
 
 def test_token_without_radius_scope_is_refused(radius, make_subscriber, system):
