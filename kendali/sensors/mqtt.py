@@ -91,6 +91,7 @@ class Consumer:
         self.client.reconnect_delay_set(1, 30)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
         self.connected = threading.Event()
         self._worker: threading.Thread | None = None
 
@@ -101,6 +102,8 @@ class Consumer:
         # Subscribing again on every connect is harmless and covers a broker that lost
         # the session (e.g. restarted without persistence).
         client.subscribe(self.topic, qos=1)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
         self.connected.set()
 
     def _on_message(self, client, userdata, message):
