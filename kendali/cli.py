@@ -24,8 +24,11 @@ def _django(debug_default: bool = False) -> None:
 
 def _serve(host: str, port: int, workers: int, background: bool) -> None:
     import uvicorn
+    from django.conf import settings
 
+    # Child processes (--workers > 1) read the variable; this process is already set up.
     os.environ["KENDALI_BACKGROUND_JOBS"] = "1" if background else "0"
+    settings.BACKGROUND_JOBS = background
     uvicorn.run(
         "kendali.asgi:application",
         host=host,
