@@ -90,3 +90,11 @@ class CodeForm(forms.Form):
 class VoucherForm(forms.Form):
     code = forms.CharField(label=_("Kode voucher"), max_length=24)
     terms = forms.BooleanField(label=_("Saya menyetujui ketentuan penggunaan"), required=False)
+
+
+class AnnouncementForm(forms.Form):
+    text = forms.CharField(label=_("Teks pengumuman"), max_length=300)
+    park = forms.ModelChoiceField(
+        label=_("Taman (kosong = semua)"), queryset=Park.objects.all(), required=False
+    )
+    days = forms.IntegerField(label=_("Tampil selama (hari)"), min_value=1, max_value=90, initial=7)

@@ -26,6 +26,7 @@ from kendali.wifi import conf, crypto, selectors, services, usage
 from kendali.wifi.forms import (
     AccessPointEditForm,
     AccessPointForm,
+    AnnouncementForm,
     CodeForm,
     ParkForm,
     PhoneForm,
@@ -33,7 +34,7 @@ from kendali.wifi.forms import (
     VoucherBatchForm,
     VoucherForm,
 )
-from kendali.wifi.models import AccessPoint, Park, Subscriber, VoucherBatch
+from kendali.wifi.models import AccessPoint, Announcement, Park, Subscriber, VoucherBatch
 
 
 def perm_required(perm: str):
@@ -123,6 +124,49 @@ def park_detail(request, park_id: int):
             "can_usage": request.user.has_perm("wifi.view_wifi_usage"),
         },
     )
+
+
+@perm_required("wifi.change_park")
+@require_http_methods(["GET", "POST"])
+def park_edit(request, park_id: int):
+    actor = Actor.from_request(request)
+    park = get_object_or_404(Park, pk=park_id)
+    initial = {f: getattr(park, f) for f in ParkForm.base_fields}
+    form = ParkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.park_save(actor=actor, park=park, **form.cleaned_data)
+        except KendaliError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Taman diperbarui."))
+            return redirect("wifi:park", park_id=park.pk)
+    return render(request, "wifi/park_edit.html", {"park": park, "form": form})
+
+
+@perm_required("wifi.add_announcement")
+@require_http_methods(["GET", "POST"])
+def announcements(request):
+    actor = Actor.from_request(request)
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        now = timezone.now()
+        try:
+            services.announcement_create(
+                actor=actor,
+                text=d["text"],
+                park=d["park"],
+                starts_at=now,
+                ends_at=now + timedelta(days=d["days"]),
+            )
+        except KendaliError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pengumuman tampil di portal."))
+            return redirect("wifi:announcements")
+    items = Announcement.objects.select_related("park").all()[:50]
+    return render(request, "wifi/announcements.html", {"items": items, "form": form})
 
 
 @perm_required("wifi.change_accesspoint")

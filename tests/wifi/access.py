@@ -11,6 +11,18 @@ ROUTES = [
     Route(
         "POST", "/wifi/ap/999999/", OPS, body={}, content_type="application/x-www-form-urlencoded"
     ),
+    Route("GET", "/wifi/taman/999999/ubah/", OPS, note="404 for an unknown park"),
+    Route(
+        "POST",
+        "/wifi/taman/999999/ubah/",
+        OPS,
+        body={},
+        content_type="application/x-www-form-urlencoded",
+    ),
+    Route("GET", "/wifi/pengumuman/", OPS),
+    Route(
+        "POST", "/wifi/pengumuman/", OPS, body={}, content_type="application/x-www-form-urlencoded"
+    ),
     Route("GET", "/wifi/grup/", OPS),
     Route("POST", "/wifi/grup/", OPS, body={}, content_type="application/x-www-form-urlencoded"),
     Route("GET", "/wifi/voucher/", OPS),

@@ -227,3 +227,25 @@ def test_parks_page_query_count_does_not_grow_with_parks(
         assert clients["operator"].get("/wifi/").status_code == 200
     with django_assert_max_num_queries(4):
         selectors.hotspots_layer(actor=Actor.system("t"))
+
+
+def test_operator_edits_a_park_and_it_is_relocated(clients, park):
+    response = clients["operator"].post(
+        f"/wifi/taman/{park.pk}/ubah/",
+        {"name": "Taman Banten Lama", "lat": "-6.0345", "lon": "106.1585", "address": "Banten"},
+    )
+    assert response.status_code == 302
+    park.refresh_from_db()
+    assert (park.name, park.kelurahan, park.kecamatan) == ("Taman Banten Lama", "Banten", "Kasemen")
+
+
+def test_operator_publishes_a_portal_announcement(clients, ap):
+    response = clients["operator"].post(
+        "/wifi/pengumuman/", {"text": "Festival Kuliner Sabtu malam", "days": "3"}
+    )
+    assert response.status_code == 302
+    portal = clients["anonymous"].get("/wifi/portal/", {"ap": ap.mac}).content.decode()
+    assert "Festival Kuliner Sabtu malam" in portal
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        portal = clients["anonymous"].get("/wifi/portal/", {"ap": ap.mac}).content.decode()
+    assert "Festival Kuliner" not in portal
