@@ -97,6 +97,16 @@ def test_stream_through_a_real_server(tmp_path):
         assert [e["id"] for e in resumed.events] == missed  # no gap, no duplicate
         resumed.close()
 
+        # `kendali serve` runs the background loops in-process (one leader per loop).
+        ran = site.cli(
+            "manage",
+            "shell",
+            "-c",
+            "from kendali.core.models import JobState;"
+            "print(JobState.objects.filter(name='events.purge', runs__gte=1).count())",
+        )
+        assert ran.stdout.strip().splitlines()[-1] == "1"
+
 
 def test_revoked_token_is_refused_and_a_valid_one_streams(tmp_path):
     with live_site(tmp_path) as site:
