@@ -317,7 +317,7 @@ def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: da
             Q(last_value_at__isnull=True) | Q(last_value_at__lt=at)
         ).update(last_value_at=at)
     back = list(
-        Device.objects.select_for_update()
+        Device.objects.select_for_update(of=("self",))
         .filter(pk__in=newest)
         .exclude(status=DeviceStatus.ONLINE)
         .select_related("kelurahan")
