@@ -80,3 +80,24 @@ class UserCreateForm(forms.Form):
         label=_("Instansi"), queryset=Agency.objects.filter(is_active=True), required=False
     )
     extension = forms.CharField(label=_("Ekstensi PBX"), max_length=20, required=False)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Kata sandi lama"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("Kata sandi baru"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Ulangi kata sandi baru"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("Kedua kata sandi baru tidak sama."))
+        return data

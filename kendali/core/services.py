@@ -403,3 +403,21 @@ def user_update(
     if changes:
         audit_record(actor=actor, action="user.update", obj=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def user_password_change(*, actor: Actor, user: User, old_password: str, new_password: str) -> None:
+    """A person changes their own password (the old one is checked, validators apply)."""
+    if actor.user is None or actor.user.pk != user.pk:
+        raise NotAllowed(_("Kata sandi hanya dapat diganti oleh pemiliknya."))
+    if not user.check_password(old_password):
+        raise Invalid(
+            _("Kata sandi lama salah."), errors={"old_password": [_("Kata sandi lama salah.")]}
+        )
+    try:
+        password_validation.validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise Invalid(" ".join(exc.messages), errors={"new_password": exc.messages})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_change", obj=user, kind=AuditKind.AUTH)

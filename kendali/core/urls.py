@@ -15,6 +15,7 @@ urlpatterns = [
     path("token/<int:token_id>/cabut/", views.token_revoke, name="token_revoke"),
     path("instansi/", views.agency_list, name="agencies"),
     path("instansi/<slug:code>/kanal/", views.agency_channel, name="agency_channel"),
+    path("kata-sandi/", views.password_change, name="password_change"),
     path("pengguna/", views.user_list, name="users"),
     path("pengguna/<int:user_id>/aksi/", views.user_action, name="user_action"),
 ]

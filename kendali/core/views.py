@@ -376,3 +376,28 @@ def user_action(request, user_id: int):
     else:
         messages.success(request, _("Perubahan untuk %(u)s disimpan.") % {"u": target.username})
     return redirect("core:users")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    from django.contrib.auth import update_session_auth_hash
+
+    from kendali.core.forms import PasswordChangeForm
+
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_change(
+                actor=Actor.from_request(request),
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except KendaliError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Kata sandi diganti."))
+            return redirect("core:home")
+    return render(request, "core/password.html", {"form": form})

@@ -55,3 +55,10 @@ ROUTES += [
         content_type="application/x-www-form-urlencoded",
     ),
 ]
+
+ROUTES += [
+    Route("GET", "/kata-sandi/", EVERYONE),
+    Route(
+        "POST", "/kata-sandi/", EVERYONE, body={}, content_type="application/x-www-form-urlencoded"
+    ),
+]

@@ -109,3 +109,34 @@ def test_language_switch(users, language, text):
     post_login(client, "viewer", PASSWORD)
     client.post("/i18n/setlang/", {"language": language, "next": "/"})
     assert text in client.get("/").content.decode()
+
+
+def test_password_change(users):
+    client = Client()
+    post_login(client, "viewer", PASSWORD)
+    wrong = client.post(
+        "/kata-sandi/",
+        {
+            "old_password": "salah",
+            "new_password": "Baru-sekali-2026",
+            "new_password2": "Baru-sekali-2026",
+        },
+    )
+    assert "Kata sandi lama salah" in wrong.content.decode()
+    weak = client.post(
+        "/kata-sandi/",
+        {"old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"},
+    )
+    assert weak.status_code == 200
+    ok = client.post(
+        "/kata-sandi/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "Baru-sekali-2026",
+            "new_password2": "Baru-sekali-2026",
+        },
+    )
+    assert ok.status_code == 302
+    assert client.get("/").status_code == 200  # still logged in
+    assert User.objects.get(username="viewer").check_password("Baru-sekali-2026")
+    assert AuditEntry.objects.filter(action="user.password_change").count() == 1
