@@ -69,7 +69,7 @@ def hotspots_layer(*, actor: Actor) -> dict:
                 "properties": {
                     "label": park.name,
                     "color": color,
-                    "icon": "wifi",
+                    "icon": "📶",
                     "popup": _("%(park)s — %(online)d dari %(total)d hotspot daring")
                     % {"park": park.name, "online": online, "total": total},
                 },
