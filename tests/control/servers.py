@@ -36,7 +36,7 @@ def base_env(tmp: Path, **extra: str) -> dict:
         KENDALI_SECRET_KEY="uji-" + "k" * 60,
         KENDALI_DATABASE_URL=f"sqlite:///{tmp / 'kendali.sqlite3'}",
         KENDALI_EVENT_HEARTBEAT_SECONDS="1",
-        KENDALI_LOG_LEVEL="warning",
+        KENDALI_LOG_LEVEL="WARNING",
     )
     env.update(extra)
     return env
@@ -132,12 +132,17 @@ def post_message(client: httpx.Client, base_url: str, text: str) -> dict:
 class SSE:
     """Blocking SSE reader: ``next_event`` returns (event, id, data) or None on timeout."""
 
-    def __init__(self, url: str, token: str, last_event_id: str | None = None, topics=""):
-        headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    def __init__(
+        self, url: str, session: httpx.Client, last_event_id: str | None = None, topics=""
+    ):
+        # A person's session: wall messages carry a permission that machine tokens lack.
+        headers = {"Accept": "text/event-stream"}
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
         params = {"topics": topics} if topics else {}
-        self.client = httpx.Client(timeout=httpx.Timeout(5.0, read=3.0))
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(5.0, read=3.0), cookies=dict(session.cookies.items())
+        )
         self.cm = self.client.stream(
             "GET", f"{url}/api/v1/events/stream", headers=headers, params=params
         )

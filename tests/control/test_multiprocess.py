@@ -31,7 +31,7 @@ def test_two_processes_share_redis(tmp_path, unique_prefix):
     one, two = Server(env).start(), Server(env).start()
     try:
         web = login(one, account["username"], account["password"])
-        wall = SSE(two.url, account["token"], topics="control.")
+        wall = SSE(two.url, web, topics="control.")
         _ready(wall)
         post_message(web, one.url, "satu")
         first = wall.messages(1)
@@ -43,14 +43,14 @@ def test_two_processes_share_redis(tmp_path, unique_prefix):
             post_message(web, one.url, text)
 
         for server in (one, two):  # resume on either process: same answer
-            resumed = SSE(server.url, account["token"], last_event_id=first[0]["id"])
+            resumed = SSE(server.url, web, last_event_id=first[0]["id"])
             got = resumed.messages(3)
             assert _texts(got) == ["dua", "tiga", "empat"]
             assert resumed.messages(1, timeout=1.5) == [], "nothing duplicated or invented"
             resumed.close()
 
         # and live again after the resume, through the other process
-        resumed = SSE(two.url, account["token"], last_event_id=got[-1]["id"])
+        resumed = SSE(two.url, web, last_event_id=got[-1]["id"])
         post_message(web, one.url, "lima")
         assert _texts(resumed.messages(1)) == ["lima"]
         resumed.close()
@@ -65,7 +65,7 @@ def test_database_store_resumes_across_restart(tmp_path):
     server = Server(env).start()
     try:
         web = login(server, account["username"], account["password"])
-        wall = SSE(server.url, account["token"], topics="control.")
+        wall = SSE(server.url, web, topics="control.")
         _ready(wall)
         post_message(web, server.url, "sebelum")
         first = wall.messages(1)
@@ -79,7 +79,7 @@ def test_database_store_resumes_across_restart(tmp_path):
         server.start()
         post_message(web, server.url, "sesudah")
 
-        resumed = SSE(server.url, account["token"], last_event_id=first[0]["id"], topics="control.")
+        resumed = SSE(server.url, web, last_event_id=first[0]["id"], topics="control.")
         assert _texts(resumed.messages(3)) == ["saat mati 1", "saat mati 2", "sesudah"]
         assert resumed.messages(1, timeout=1.5) == []
         resumed.close()
@@ -94,7 +94,7 @@ def test_database_store_two_processes(tmp_path):
     one, two = Server(env).start(), Server(env).start()
     try:
         web = login(one, account["username"], account["password"])
-        wall = SSE(two.url, account["token"], topics="control.")
+        wall = SSE(two.url, web, topics="control.")
         _ready(wall)
         post_message(web, one.url, "lintas proses")
         assert _texts(wall.messages(1)) == ["lintas proses"]
