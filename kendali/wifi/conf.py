@@ -47,6 +47,12 @@ def accounting_retention_days() -> int:
     return _int("KENDALI_WIFI_ACCOUNTING_RETENTION_DAYS", 90)
 
 
+def login_hosts() -> set[str]:
+    """Host names of the hotspot routers' login pages the portal may post credentials to."""
+    raw = _str("KENDALI_WIFI_LOGIN_HOSTS", "hotspot.local")
+    return {h.strip().lower() for h in raw.split(",") if h.strip()}
+
+
 def portal_url() -> str:
     """Public base URL of the portal as phones see it (RFC 8908 wants https)."""
     return _str("KENDALI_WIFI_PORTAL_URL", "")

@@ -327,11 +327,7 @@ def _safe_login_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return ""
-    allowed_hosts = {
-        h.strip().lower()
-        for h in conf._str("KENDALI_WIFI_LOGIN_HOSTS", "hotspot.local").split(",")
-        if h.strip()
-    }
+    allowed_hosts = conf.login_hosts()
     try:
         ip = ipaddress.ip_address(parts.hostname)
     except ValueError:
