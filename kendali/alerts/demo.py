@@ -34,7 +34,7 @@ def flood_warning(*, expires_in_hours: float = 12, kelurahan=None) -> DraftInput
         severity=Severity.SEVERE,
         certainty=Certainty.LIKELY,
         effective=now,
-        onset=now + timedelta(hours=1),
+        onset=now + timedelta(minutes=30),
         expires=now + timedelta(hours=expires_in_hours),
         sender_name="BPBD Kota Serang",
         contact="Call center 112 · BPBD 0254-200114",
