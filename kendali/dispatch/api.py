@@ -304,7 +304,7 @@ def release(request, assignment_id: int, payload: ReleaseIn):
 )
 def board(request):
     actor = actor_of(request)
-    data = selectors.board(actor=actor)
+    data = selectors.board(actor=actor, with_units=False)
     incidents = []
     for row in data["incidents"]:
         i = row["incident"]

@@ -166,6 +166,8 @@ def active_incidents(*, actor: Actor, limit: int = 300):
     qs = (
         Incident.objects.open()
         .select_related("type", "kecamatan")
+        # The board needs the kecamatan's name, never its boundary polygon.
+        .defer("kecamatan__geometry", "description", "reporter_name", "reporter_phone")
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -183,17 +185,20 @@ def active_incidents(*, actor: Actor, limit: int = 300):
     return list(qs[:limit])
 
 
-def board(*, actor: Actor) -> dict:
+def board(*, actor: Actor, with_units: bool = True) -> dict:
     """Everything the dispatcher board shows, in a bounded number of queries."""
     from kendali.dispatch import sla
 
     now = timezone.now()
     incidents = active_incidents(actor=actor)
     timers = sla.timers_for(incidents, now=now)
-    units = list(units_visible(actor=actor).order_by("agency__short_name", "callsign"))
     by_agency: dict[str, list] = defaultdict(list)
-    for unit in units:
-        by_agency[unit.agency.short_name].append(unit)
+    if with_units:
+        units = units_visible(actor=actor).only(
+            "id", "callsign", "kind", "status", "agency__short_name"
+        )
+        for unit in units.order_by("agency__short_name", "callsign"):
+            by_agency[unit.agency.short_name].append(unit)
     rows = []
     for incident in incidents:
         rows.append(
@@ -207,8 +212,10 @@ def board(*, actor: Actor) -> dict:
 
 
 def units_layer(*, actor: Actor) -> dict:
+    labels = {k.value: str(k.label) for k in UnitKind}
+    statuses = {k.value: str(k.label) for k in UnitStatus}
     features = []
-    for unit in units_visible(actor=actor).only(
+    rows = units_visible(actor=actor).values_list(
         "id",
         "callsign",
         "kind",
@@ -218,18 +225,24 @@ def units_layer(*, actor: Actor) -> dict:
         "home_lat",
         "home_lon",
         "agency__short_name",
-    ):
-        status = UnitStatus(unit.status)
+    )
+    for pk, callsign, kind, status, lat, lon, home_lat, home_lon, agency in rows:
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [unit.cur_lon, unit.cur_lat]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        lon if lon is not None else home_lon,
+                        lat if lat is not None else home_lat,
+                    ],
+                },
                 "properties": {
-                    "id": unit.pk,
-                    "label": unit.callsign,
+                    "id": pk,
+                    "label": callsign,
                     "color": STATUS_COLORS[status],
-                    "status": unit.status,
-                    "popup": f"{unit.callsign} — {unit.agency.short_name} — {UnitKind(unit.kind).label} — {status.label}",
+                    "status": status,
+                    "popup": f"{callsign} — {agency} — {labels.get(kind, kind)} — {statuses.get(status, status)}",
                 },
             }
         )
