@@ -69,10 +69,12 @@ def inbox_for(*, actor: Actor):
 
 
 def _get_visible(*, actor: Actor, notification_id: int):
-    note = inbox_for(actor=actor).select_for_update().filter(pk=notification_id).first()
-    if note is None:
+    from kendali.core.models import Notification
+
+    if not inbox_for(actor=actor).filter(pk=notification_id).exists():
         raise NotFound(_("Notifikasi tidak ditemukan."))
-    return note
+    # Lock the row alone (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+    return Notification.objects.select_for_update().get(pk=notification_id)
 
 
 @transaction.atomic
