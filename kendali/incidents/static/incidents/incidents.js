@@ -2,7 +2,23 @@
 (function () {
   "use strict";
   function ready(fn) { if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); } }
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
   ready(function () {
+    var rows = document.getElementById("incident-rows");
+    if (rows && window.Kendali && window.Kendali.live && window.htmx) {
+      // The list follows the live stream: any incident event re-fetches the rows with the
+      // filters in the address bar (htmx answers with the rows fragment only).
+      var refresh = debounce(function () {
+        window.htmx.ajax("GET", window.location.pathname + window.location.search,
+          { target: "#incident-rows", swap: "innerHTML" });
+      }, 300);
+      window.Kendali.live.on("incidents.", refresh);
+      window.Kendali.live.on("kendali.reset", refresh);
+      window.Kendali.live.start("incidents.");
+    }
     var detail = document.getElementById("incident-map");
     if (detail && window.Kendali && window.Kendali.cityMap) {
       var lat = parseFloat(detail.getAttribute("data-lat"));
@@ -10,7 +26,10 @@
       var city = window.Kendali.cityMap(detail);
       var marker = L.circleMarker([lat, lon], { radius: 9, color: "#c62828", weight: 3, fillOpacity: 0.6 })
         .bindTooltip(detail.getAttribute("data-label") || "").addTo(city.map);
-      city.ready.then(function () { city.map.setView(marker.getLatLng(), 15); });
+      city.ready.then(function () {
+        city.map.setView(marker.getLatLng(), 15);
+        detail.setAttribute("data-marker", "shown");
+      });
     }
     var picker = document.getElementById("pickmap");
     if (picker && window.Kendali && window.Kendali.cityMap) {
@@ -22,11 +41,15 @@
         if (point) { point.setLatLng(latlng); } else { point = L.marker(latlng).addTo(pick.map); }
       }
       if (latInput.value && lonInput.value) { place([parseFloat(latInput.value), parseFloat(lonInput.value)]); }
-      pick.map.on("click", function (e) {
+      function picked(e) {
         latInput.value = e.latlng.lat.toFixed(6);
         lonInput.value = e.latlng.lng.toFixed(6);
         place(e.latlng);
-      });
+      }
+      // Outside the kelurahan polygons the map gets the click; on them the polygon's popup
+      // swallows it, so listen there too and keep the picker free of popups.
+      pick.map.on("click", picked);
+      pick.kelurahan.on("click", function (e) { picked(e); setTimeout(function () { pick.map.closePopup(); }, 0); });
     }
   });
 })();
