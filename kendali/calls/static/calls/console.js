@@ -97,6 +97,7 @@
     }
     text($("classify-state"), c.outcome ? "Hasil: " + (cfg.outcomes[c.outcome] || c.outcome) : "");
     $("classify-state").className = "state";
+    document.querySelectorAll("#classify button[data-outcome]").forEach(function (b) { b.classList.toggle("armed", b.getAttribute("data-outcome") === c.outcome); });
     closeIncident();
     $("callback").value = c.number || "";
   }
@@ -151,7 +152,7 @@
   $("type-search").addEventListener("input", function () {
     var hits = typeHits(this.value);
     var box = $("type-hits"); box.textContent = "";
-    if (hits.length === 1 && this.value.length === 1) { pickType(hits[0]); return; }
+    if (hits.length === 1 && this.value.length === 1) { pickType(hits[0]); $("kel-search").focus(); return; }
     var match = cfg.types.filter(function (t) { return t.name === $("type-search").value; })[0];
     if (match) { pickType(match); return; }
     chosenType = null;

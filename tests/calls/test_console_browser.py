@@ -1,0 +1,101 @@
+"""The call-taker console in a real browser against a real server: a call from the PBX
+pops on the call-taker's screen, "i" classifies it as iseng, and an emergency becomes an
+incident with the keyboard in well under 30 seconds."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from tests.livesite import ARTIFACTS, chromium_page, live_site, login
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "uji-konsol-2026!"
+
+
+def _events(site, token, *events):
+    now = datetime.now(UTC).isoformat()
+    response = httpx.post(
+        f"{site.url}/api/v1/telephony/events",
+        json={"events": [{"at": now, **e} for e in events]},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+def test_console_keyboard_flow(tmp_path):
+    with live_site(tmp_path) as site:
+        site.cli(
+            "createuser",
+            "penerima",
+            "--role",
+            "call_taker_112",
+            "--extension",
+            "2101",
+            "--password",
+            PASSWORD,
+        )
+        token = (
+            site.cli("token", "create", "pbx", "--scope", "telephony")
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        with chromium_page() as page:
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            login(page, site, "penerima", PASSWORD)
+            page.goto(f"{site.url}/112/")
+            page.wait_for_selector("html[data-live='live']", state="attached", timeout=15000)
+
+            # 1. A prank call rings and is answered on extension 2101: the screen-pop shows it.
+            first = _events(
+                site,
+                token,
+                {"kind": "offered", "pbx_call_id": "b-1", "number": "081298765001"},
+                {"kind": "answered", "pbx_call_id": "b-1", "extension": "2101"},
+            )[0]["call_id"]
+            page.wait_for_selector(f"#pop[data-call='{first}']:not([hidden])", timeout=10000)
+            assert page.inner_text("#pop-number") == "+6281298765001"
+            page.locator("body").click(position={"x": 5, "y": 5})
+            page.keyboard.press("i")
+            page.wait_for_selector("#classify-state.ok", timeout=10000)
+            assert "Iseng" in page.inner_text("#classify-state")
+            stored = page.evaluate(f"Kendali.fetchJSON('/api/v1/calls/{first}')")
+            assert stored["outcome"] == "iseng"
+
+            # 2. A genuine emergency: type shortcut, kelurahan, address, description, Ctrl+Enter.
+            second = _events(
+                site,
+                token,
+                {"kind": "offered", "pbx_call_id": "b-2", "number": "085711223344"},
+                {"kind": "answered", "pbx_call_id": "b-2", "extension": "2101"},
+            )[0]["call_id"]
+            page.wait_for_selector(f"#pop[data-call='{second}']:not([hidden])", timeout=10000)
+            page.wait_for_selector("#kel-list option:nth-child(60)", state="attached")
+            started = time.monotonic()
+            page.keyboard.press("d")
+            page.keyboard.type("k")  # kebakaran shortcut -> focus moves to the kelurahan search
+            assert page.input_value("#type-search") == "Kebakaran"
+            assert page.input_value("#priority") == "P1"
+            page.keyboard.type("Cipare")
+            page.keyboard.press("Tab")  # kelurahan chosen -> point, locate, duplicate check
+            page.wait_for_selector("#locate-result:has-text('Cipare')")
+            page.keyboard.type("Jl. Ahmad Yani depan toko")
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
+            page.keyboard.type("Asap tebal dari rumah warga")
+            page.keyboard.press("Control+Enter")
+            page.wait_for_selector("#classify-state.ok >> text=112-", timeout=10000)
+            elapsed = time.monotonic() - started
+            assert elapsed < 30, elapsed
+            stored = page.evaluate(f"Kendali.fetchJSON('/api/v1/calls/{second}')")
+            assert stored["outcome"] == "darurat" and stored["incident_id"]
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "console-112.png"))
+            assert errors == [], errors
