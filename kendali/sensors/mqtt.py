@@ -17,7 +17,6 @@ import json
 import logging
 import queue
 import threading
-import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -134,20 +133,26 @@ class Consumer:
                 if len(items) >= self.max_batch or self.inbox.empty():
                     break
                 messages.append(self.inbox.get_nowait())
-            try:
-                close_old_connections()
-                for start in range(0, len(items), self.max_batch):
-                    result = readings_ingest(
-                        actor=actor, items=items[start : start + self.max_batch]
-                    )
-                    self.stored += result.stored
-                    self.rejected += len(result.rejected)
-            except Exception:  # noqa: BLE001 - not acknowledged: the broker redelivers
-                logger.exception("mqtt ingest failed; messages will be redelivered")
-                time.sleep(1)
-                continue
+            # Retry the same batch until it is stored: the broker redelivers unacknowledged
+            # messages only on a new connection, so dropping them here would lose them.
+            # Re-ingesting a partly stored batch is harmless (idempotent).
+            while not self._ingest(readings_ingest, actor, items):
+                if self.stop_event.wait(1):
+                    return
             for message in messages:
                 self.client.ack(message.mid, message.qos)
+
+    def _ingest(self, readings_ingest, actor, items: list[dict]) -> bool:
+        try:
+            close_old_connections()
+            for start in range(0, len(items), self.max_batch):
+                result = readings_ingest(actor=actor, items=items[start : start + self.max_batch])
+                self.stored += result.stored
+                self.rejected += len(result.rejected)
+        except Exception:  # noqa: BLE001 - not acknowledged; retried
+            logger.exception("mqtt ingest failed; retrying")
+            return False
+        return True
 
     def start(self) -> Consumer:
         self._worker = threading.Thread(target=self._drain, name="kendali-mqtt-ingest", daemon=True)
