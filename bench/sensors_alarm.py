@@ -26,7 +26,7 @@ TRIALS = 60
 
 
 def main() -> None:
-    from _sensors_setup import prepare, serve
+    from sensors_common import prepare, serve
 
     from kendali.core.actors import Actor
     from kendali.sensors.services import rule_save

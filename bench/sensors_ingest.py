@@ -55,7 +55,7 @@ def batches(device_code: str, start: datetime) -> list[bytes]:
 
 
 def run(kind: str) -> None:
-    from _sensors_setup import database_url, prepare, serve
+    from sensors_common import database_url, prepare, serve
 
     workdir = Path(tempfile.mkdtemp(prefix="sensors-", dir=ROOT / "bench" / "var"))
     db_url = database_url(kind, workdir)

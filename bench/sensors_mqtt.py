@@ -36,7 +36,7 @@ def wait_until(condition, timeout):
 
 def main() -> None:
     import paho.mqtt.client as mqtt
-    from _sensors_setup import prepare
+    from sensors_common import prepare
 
     from kendali.core.actors import Actor
     from kendali.sensors.models import Reading

@@ -20,7 +20,7 @@ RUNS = 15
 
 
 def main() -> None:
-    from _sensors_setup import prepare
+    from sensors_common import prepare
 
     from kendali.core.actors import Actor
     from kendali.sensors.selectors import history, history_from_raw

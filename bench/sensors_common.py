@@ -1,5 +1,6 @@
-"""Shared set-up for the sensors benchmarks: a fresh database, a device and its token, and
-a `kendali serve` subprocess on a free loopback port."""
+"""Shared set-up for the sensors benchmarks (no figures of its own: `make bench` runs it as a
+no-op): a fresh database, devices and their tokens, and a `kendali serve` subprocess on a
+free loopback port."""
 
 from __future__ import annotations
 
