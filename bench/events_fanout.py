@@ -322,7 +322,10 @@ def main() -> None:
     runs.append(("fanout_500_database_1proc", False, 1, 500, 50.0, seconds))
     if has_redis:
         runs.append(("fanout_500_redis_2proc", True, 2, 500, 50.0, seconds))
+    only = os.environ.get("KENDALI_BENCH_FANOUT_ONLY", "")
     for name, redis, servers, n, rate, secs in runs:
+        if only and only not in name:
+            continue
         r = _run(name, redis=redis, servers=servers, n=n, rate=rate, seconds=secs)
         floor = floor_pubsub["p50"] * 1000 if (redis and floor_pubsub) else None
         extra = {

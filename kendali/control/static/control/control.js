@@ -3,6 +3,8 @@
    one of its topics arrives, so the screen shows what the database holds. */
 (function () {
   "use strict";
+  // kendali.js is deferred on shell pages: start once every script has run.
+  function init() {
   var root = document.getElementById("control");
   if (!root || !window.Kendali || !window.Kendali.cityMap) { return; }
   var K = window.Kendali;
@@ -278,4 +280,6 @@
   cm.ready.then(function () { if (!wasLive) { loadAll(); } }, function () { if (!wasLive) { loadAll(); } });
   // Safety net for values that change with time alone (expiry, jobs alive).
   setInterval(function () { Object.keys(tiles).forEach(function (k) { fetchTile(tiles[k]); }); loadMessages(); }, 60000);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -2,6 +2,8 @@
    a choropleth, and an hour-of-day × weekday table in WIB. */
 (function () {
   "use strict";
+  // kendali.js is deferred on shell pages: start once every script has run.
+  function init() {
   var K = window.Kendali;
   var form = document.getElementById("history-filter");
   var mapEl = document.getElementById("history-map");
@@ -62,4 +64,6 @@
   form.addEventListener("change", load);
   form.addEventListener("submit", function (e) { e.preventDefault(); load(); });
   cm.ready.then(load);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
