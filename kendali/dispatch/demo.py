@@ -71,6 +71,9 @@ def seed(*, actor: Actor) -> None:
     for incident in Incident.objects.open().filter(priority="P1", lat__isnull=False)[:2]:
         if incident.assignments.exists():
             continue
-        for candidate in recommend(actor=actor, incident=incident)["candidates"][:2]:
+        suggested = [
+            c for c in recommend(actor=actor, incident=incident)["candidates"] if c["suggested"]
+        ]
+        for candidate in suggested[:3]:
             unit = Unit.objects.get(pk=candidate["unit_id"])
             services.assignment_create(actor=actor, incident=incident, unit=unit)

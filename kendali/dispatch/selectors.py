@@ -128,7 +128,25 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
     missing = [n for n in needs if n["assigned"] < n["count"]]
     kinds = sorted({n["kind"] for n in (missing or needs)}) or None
     index = unit_index()
-    candidates = index.rank(to_lat=incident.lat, to_lon=incident.lon, kinds=kinds, limit=limit)
+    ranked = index.rank(to_lat=incident.lat, to_lon=incident.lon, kinds=kinds, limit=max(limit, 60))
+    # The run card's missing units first (nearest of each needed type, as many as needed),
+    # so pressing 1, 2, 3… sends exactly the card; then the other candidates by travel time.
+    suggested, picked = [], set()
+    for need in missing:
+        want = need["count"] - need["assigned"]
+        for c in ranked:
+            if want <= 0:
+                break
+            if (
+                c.kind == need["kind"]
+                and c.unit_id not in picked
+                and (not need["agency_id"] or c.agency_id == need["agency_id"])
+            ):
+                suggested.append(c)
+                picked.add(c.unit_id)
+                want -= 1
+    rest = [c for c in ranked if c.unit_id not in picked]
+    candidates = (suggested + rest)[:limit]
     from kendali.core.models import Agency
 
     names = dict(
@@ -152,6 +170,7 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
                 "lon": c.lon,
                 "distance_km": round(c.distance_m / 1000, 1),
                 "eta_min": round(c.eta_s / 60, 1),
+                "suggested": c.unit_id in picked,
             }
         )
     return {"needs": needs, "candidates": rows, "reason": ""}

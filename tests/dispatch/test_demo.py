@@ -21,7 +21,7 @@ def test_demo_seed_and_simulation(users, agencies, dinkes, make_incident, time_m
     assert RunCard.objects.filter(incident_type__code="kebakaran", priority="P1").exists()
     assert Unit.objects.filter(agency__code="damkar").count() == 5
     sent = list(Unit.objects.filter(current_assignment__incident=incident))
-    assert len(sent) == 2 and all(u.kind in ("pemadam", "ambulans", "patroli") for u in sent)
+    assert sorted(u.kind for u in sent) == ["ambulans", "pemadam", "pemadam"]  # the run card
     call_command("simulate_units", steps=1, interval=0)
     assert {u.status for u in Unit.objects.filter(pk__in=[u.pk for u in sent])} == {"menuju"}
     for minute in range(1, 40):

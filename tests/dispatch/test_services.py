@@ -33,11 +33,17 @@ def test_recommendation_orders_by_travel_time_and_run_card(fleet, make_incident,
     assert [n["kind"] for n in result["needs"]] == ["pemadam", "ambulans"]
     callsigns = [c["callsign"] for c in result["candidates"]]
     assert "PLN-1" not in callsigns  # not on the run card
-    engines = [c for c in callsigns if c.startswith("DMK")]
-    assert engines == ["DMK-1", "DMK-2", "DMK-3"]  # nearest first
-    assert [c["key"] for c in result["candidates"]] == list(range(1, len(callsigns) + 1))
-    etas = [c["eta_min"] for c in result["candidates"]]
-    assert etas == sorted(etas)
+    # The card first (two nearest engines, the ambulance), then the rest by travel time.
+    assert callsigns == ["DMK-1", "DMK-2", "AMB-1", "DMK-3"]
+    assert [c["suggested"] for c in result["candidates"]] == [True, True, True, False]
+    assert [c["key"] for c in result["candidates"]] == [1, 2, 3, 4]
+
+
+def test_without_run_card_all_available_units_by_travel_time(fleet, make_incident, actor_of):
+    incident = make_incident(type_code="lainnya")
+    candidates = selectors.recommend(actor=actor_of("dispatcher"), incident=incident)["candidates"]
+    etas = [c["eta_min"] for c in candidates]
+    assert len(candidates) == 5 and etas == sorted(etas)
 
 
 def test_busy_units_are_not_recommended(fleet, make_incident, actor_of):
