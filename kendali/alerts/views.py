@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kendali.alerts import cap, selectors, services
@@ -25,10 +26,10 @@ from kendali.regions.models import Region
 from kendali.regions.selectors import kelurahan_choices
 
 TABS = [
-    ("draft", _("Draf")),
-    ("submitted", _("Menunggu persetujuan")),
-    ("published", _("Terbit")),
-    ("archive", _("Arsip")),
+    ("draft", gettext_lazy("Draf")),
+    ("submitted", gettext_lazy("Menunggu persetujuan")),
+    ("published", gettext_lazy("Terbit")),
+    ("archive", gettext_lazy("Arsip")),
 ]
 
 

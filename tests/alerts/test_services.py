@@ -222,3 +222,22 @@ def test_layer_and_tile(users, actor_of, publish_flood):
     layer = selectors.alerts_layer(actor=actor_of("viewer"))
     assert len(layer["features"]) == 3
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in layer["features"])
+
+
+def test_wall_layer_and_tile_are_registered_for_the_control_room(users, publish_flood):
+    from kendali.core.actors import Actor
+    from kendali.core.registry import kpi_tiles, map_layers, run_selector
+
+    publish_flood()
+    viewer = users["viewer"]
+    layer = next(item for item in map_layers(viewer) if item.key == "alerts")
+    assert str(layer.label) == "Peringatan publik"
+    assert len(run_selector(layer.selector, actor=Actor(user=viewer))["features"]) == 3
+    tile = next(item for item in kpi_tiles(viewer) if item.key == "alerts_active")
+    assert run_selector(tile.selector, actor=Actor(user=viewer))["value"] == 1
+
+
+def test_expiry_job_is_registered():
+    from kendali.core.jobs import registered
+
+    assert "alerts.expire" in [job.name for job in registered()]

@@ -33,5 +33,11 @@
   });
   [lat, lon, radius].forEach(function (input) { input.addEventListener("input", drawCircle); });
   kel.addEventListener("change", markChosen);
-  city.ready.then(function () { markChosen(); drawCircle(); });
+  city.ready.then(function () {
+    // A kelurahan popup would swallow the click (Leaflet stops the event to open it);
+    // on this map a click means "centre of the circle".
+    city.kelurahan.eachLayer(function (l) { l.unbindPopup(); });
+    markChosen();
+    drawCircle();
+  });
 })();
