@@ -85,6 +85,8 @@ def prepare(
     fmt = _db_time_formatter()
     out = Prepared()
     seen: set[tuple[int, object]] = set()
+    # Readings of one instant (several variables of a device) share the parsing.
+    times: dict = {}
     rows = out.rows
     rejected = out.rejected
     for index, item in enumerate(items):
@@ -127,7 +129,14 @@ def prepare(
                 )
             )
             continue
-        at = parse_time(item.get("time"))
+        raw_time = item.get("time")
+        cached = times.get(raw_time) if isinstance(raw_time, str | int | float) else None
+        if cached is None:
+            at = parse_time(raw_time)
+            cached = (at, fmt(at) if at is not None else None, at.timestamp() if at else 0.0)
+            if isinstance(raw_time, str | int | float):
+                times[raw_time] = cached
+        at, db_time, ts = cached
         if at is None:
             rejected.append(
                 reject(
@@ -145,14 +154,13 @@ def prepare(
                 reject(index, "too-old", _("Waktu lebih lama dari masa simpan data mentah."))
             )
             continue
-        db_time = fmt(at)
         key = (variable.pk, db_time)
         if key in seen:
             out.duplicates_in_batch += 1
             continue
         seen.add(key)
         out.device_ids.add(device.pk)
-        rows.append((variable.pk, db_time, value, at.timestamp()))
+        rows.append((variable.pk, db_time, value, ts))
     return out
 
 
@@ -170,21 +178,35 @@ def store(rows: list[tuple]) -> list[tuple]:
         return []
     fmt = _db_time_formatter()
     table = connection.ops.quote_name(Reading._meta.db_table)
+    sqlite = connection.vendor == "sqlite"
+    mark = "?" if sqlite else "%s"
+    # On SQLite the returned time is cast to text: it is then exactly the text inserted
+    # (no datetime conversion of every returned row).
+    returned_time = "CAST(time AS TEXT)" if sqlite else "time"
     inserted_keys: set = set()
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # The DB-API cursor of Django's connection (same transaction): the hot path skips
+    # the query-logging wrapper and placeholder rewriting of Django's cursor.
+    cursor = connection.connection.cursor()
+    try:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            values = ",".join(["(%s,%s,%s)"] * len(chunk))
+            values = ",".join([f"({mark},{mark},{mark})"] * len(chunk))
             params = []
             for variable_id, db_time, value, _ts in chunk:
                 params += (variable_id, db_time, value)
             cursor.execute(
                 f"INSERT INTO {table} (variable_id, time, value) VALUES {values} "  # noqa: S608
-                "ON CONFLICT (variable_id, time) DO NOTHING RETURNING variable_id, time",
+                f"ON CONFLICT (variable_id, time) DO NOTHING RETURNING variable_id, {returned_time}",
                 params,
             )
-            for variable_id, returned in cursor.fetchall():
-                inserted_keys.add((variable_id, _normalize_returned_time(returned, fmt)))
+            if sqlite:
+                inserted_keys.update(cursor.fetchall())
+            else:
+                for variable_id, returned in cursor.fetchall():
+                    inserted_keys.add((variable_id, _normalize_returned_time(returned, fmt)))
+    finally:
+        cursor.close()
     if len(inserted_keys) == len(rows):
         return rows
     return [row for row in rows if (row[0], row[1]) in inserted_keys]
