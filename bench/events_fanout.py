@@ -157,6 +157,11 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _env(tmp: Path, redis: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KENDALI_")}
     env.update(
@@ -242,8 +247,14 @@ def _run(name: str, *, redis: bool, servers: int, n: int, rate: float, seconds: 
             assert client.stdout.readline().strip() == "READY"
             time.sleep(1.0)  # let every stream settle into waiting
             rss_connected = sum(_rss(p.pid) for p, _ in procs)
+            cpu_before = sum(_cpu_seconds(p.pid) for p, _ in procs)
+            client_cpu_before = _cpu_seconds(client.pid)
+            wall_start = time.monotonic()
             httpx.get(f"http://127.0.0.1:{procs[0][1]}/__bench/publish?rate={rate}&count={count}")
             line = client.stdout.readline()
+            elapsed = time.monotonic() - wall_start
+            server_cpu = (sum(_cpu_seconds(p.pid) for p, _ in procs) - cpu_before) / elapsed
+            client_cpu = (_cpu_seconds(client.pid) - client_cpu_before) / elapsed
             client.wait(timeout=60)
             result = json.loads(line.removeprefix("RESULT "))
         finally:
@@ -256,6 +267,9 @@ def _run(name: str, *, redis: bool, servers: int, n: int, rate: float, seconds: 
                     p.kill()
                     p.wait()
     result["server_rss_per_conn"] = (rss_connected - rss_before) / n
+    result["server_cpu_cores"] = server_cpu
+    result["server_cpu_us_per_delivery"] = server_cpu * elapsed / max(result["received"], 1) * 1e6
+    result["client_cpu_cores"] = client_cpu
     result["name"] = name
     return result
 
@@ -334,6 +348,8 @@ def main() -> None:
             "rate_per_s": rate,
             "seconds": secs,
             "received": r["received"],
+            # Other processes on the machine delay the server: record the load it ran under.
+            "loadavg_1min": round(os.getloadavg()[0], 2),
             "expected": r["expected"],
         }
         report(
@@ -354,6 +370,9 @@ def main() -> None:
             **extra,
         )
         report(f"{name}_max", r["max"] * 1000, "ms", **extra)
+        report(f"{name}_server_cpu", r["server_cpu_cores"], "cores", **extra)
+        report(f"{name}_client_cpu", r["client_cpu_cores"], "cores", **extra)
+        report(f"{name}_server_cpu_per_delivery", r["server_cpu_us_per_delivery"], "µs", **extra)
         report(f"{name}_server_rss_per_connection", r["server_rss_per_conn"] / 1024, "KiB", **extra)
         report(
             f"{name}_client_rss_per_connection", r["client_rss_delta"] / n / 1024, "KiB", **extra
