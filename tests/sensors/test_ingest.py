@@ -188,3 +188,18 @@ def test_readings_older_than_retention_are_refused(device, system):
     old = readings(device.code, [1.0], start=NOW - timedelta(days=400))
     result = readings_ingest(actor=system, items=old)
     assert [r["code"] for r in result.rejected] == ["too-old"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_history_picks_the_resolution_by_range(device, system, clients):
+    readings_ingest(actor=system, items=readings(device.code, [1.0, 2.0, 3.0], step=20))
+    url = f"/api/v1/sensors/devices/{device.code}/history?variable=currentLevel"
+    short = clients["viewer"].get(url + "&start=2026-11-28T01:00:00Z&end=2026-11-28T03:00:00Z")
+    day = clients["viewer"].get(url + "&start=2026-11-27T03:00:00Z&end=2026-11-28T03:00:00Z")
+    month = clients["viewer"].get(url + "&start=2026-11-01T00:00:00Z&end=2026-11-28T03:00:00Z")
+    assert short.json()["resolution"] == "raw" and len(short.json()["points"]) == 3
+    minute = day.json()
+    assert minute["resolution"] == "1m"
+    assert minute["points"][0]["count"] == 3 and minute["points"][0]["mean"] == 2.0
+    assert (minute["points"][0]["min"], minute["points"][0]["max"]) == (1.0, 3.0)
+    assert month.json()["resolution"] == "1h"
