@@ -1,6 +1,7 @@
 /* The dispatcher board: select an incident (click, ↑/↓, J/K), see its recommended units,
    press 1–9 to assign. Everything refreshes live from the event bus (dispatch.*, incidents.*). */
-(function () {
+// Runs after the deferred shell script (kendali.js) has defined Kendali.live/fetchJSON.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var board = document.getElementById("board");
   var panel = document.getElementById("panel");
@@ -127,4 +128,4 @@
   }
   var first = rows()[0];
   if (first) { select(first.getAttribute("data-id")); }
-})();
+});

@@ -1,6 +1,7 @@
 /* The crew phone page: sends the browser's position every ~15 s (batched when the
    network drops: positions are kept and sent together with their own timestamps). */
-(function () {
+// Runs after the deferred shell script (kendali.js) has defined Kendali.live/fetchJSON.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var state = document.getElementById("gps-state");
   var select = document.getElementById("crew-unit-select");
@@ -36,4 +37,4 @@
     state.textContent = "GPS tidak tersedia: " + err.message;
   }, { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
   setInterval(flush, 30000);
-})();
+});

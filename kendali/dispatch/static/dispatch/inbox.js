@@ -1,5 +1,6 @@
 /* The agency inbox reloads when a new assignment, referral or notification arrives. */
-(function () {
+// Runs after the deferred shell script (kendali.js) has defined Kendali.live/fetchJSON.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   if (!window.Kendali || !Kendali.live) { return; }
   var timer = null;
@@ -15,4 +16,4 @@
   Kendali.live.on("dispatch.referral", reload);
   Kendali.live.on("core.notification", reload);
   Kendali.live.start();
-})();
+});
