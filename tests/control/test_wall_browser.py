@@ -145,6 +145,25 @@ def test_dashboard_and_history_render(tmp_path, browser):
         page.fill("#message-form input[name=text]", "Dari dasbor")
         page.click("#message-form button")
         page.wait_for_function(_ticker_has("Dari dasbor"), timeout=3_000)
+
+        # Filter by kecamatan: one incident in each of two kecamatan, by geometry.
+        kecamatan = page.request.get(f"{server.url}/api/v1/regions/?level=kecamatan").json()
+        first, second = kecamatan["features"][:2]
+        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+        for feature in (first, second):
+            lon, lat = feature["properties"]["centroid"]
+            response = page.request.post(
+                f"{server.url}/api/v1/incidents/",
+                data={"type_code": "kebakaran", "lat": lat, "lon": lon},
+                headers={"X-CSRFToken": csrf, "Referer": server.url},
+            )
+            assert response.status == 201, response.text()
+        count = "() => document.getElementById('control').getAttribute('data-layer-incidents')"
+        page.wait_for_function(f"{count} === '2'", timeout=3_000)
+        page.select_option("#filter-kecamatan", first["properties"]["kode"])
+        page.wait_for_function(f"{count} === '1'", timeout=2_000)
+        page.select_option("#filter-kecamatan", "")
+        page.wait_for_function(f"{count} === '2'", timeout=2_000)
         page.goto(f"{server.url}/ruang-kendali/riwayat/")
         page.wait_for_selector("#history-map[data-total]", timeout=10_000)
         assert page.locator("#history-heat tbody tr").count() == 7

@@ -37,9 +37,37 @@
   /* ---- map layers ---- */
   function featureId(f) { return f.id != null ? f.id : (f.properties || {}).id; }
   function color(f, meta) { return (f.properties || {}).color || meta.style.color || "#1e88e5"; }
+  /* Kecamatan filter by geometry: a point belongs to the kecamatan polygon it lies in,
+     whatever properties the module chose to send. */
+  var kecamatanShapes = {};
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { inside = !inside; }
+    }
+    return inside;
+  }
+  function inPolygon(x, y, rings) {
+    if (!inRing(x, y, rings[0])) { return false; }
+    for (var k = 1; k < rings.length; k++) { if (inRing(x, y, rings[k])) { return false; } }
+    return true;
+  }
+  function inShape(x, y, g) {
+    if (!g) { return false; }
+    if (g.type === "Polygon") { return inPolygon(x, y, g.coordinates); }
+    if (g.type === "MultiPolygon") { return g.coordinates.some(function (p) { return inPolygon(x, y, p); }); }
+    return false;
+  }
+  function inKecamatan(f, kode) {
+    var g = f.geometry, p = f.properties || {};
+    if (g && g.type === "Point") { return inShape(g.coordinates[0], g.coordinates[1], kecamatanShapes[kode] && kecamatanShapes[kode].geometry); }
+    if (p.kecamatan != null) { return String(p.kecamatan) === kode || String(p.kecamatan) === (kecamatanShapes[kode] || {}).nama; }
+    return true;
+  }
   function matches(f) {
     var p = f.properties || {};
-    if (filters.kecamatan && p.kecamatan != null && String(p.kecamatan) !== filters.kecamatan) { return false; }
+    if (filters.kecamatan && !inKecamatan(f, filters.kecamatan)) { return false; }
     if (filters.type && p.type != null && String(p.type) !== filters.type) { return false; }
     return true;
   }
@@ -139,8 +167,18 @@
   });
 
   /* ---- filters (dashboard) ---- */
+  function fillKecamatanOptions(collection) {
+    var select = document.getElementById("filter-kecamatan");
+    (collection.features || []).forEach(function (f) {
+      kecamatanShapes[f.properties.kode] = { geometry: f.geometry, nama: f.properties.nama };
+    });
+    if (!select) { return; }
+    select.innerHTML = select.options[0].outerHTML + (collection.features || []).map(function (f) {
+      return "<option value='" + esc(f.properties.kode) + "'>" + esc(f.properties.nama) + "</option>";
+    }).join("");
+  }
   function fillFilterOptions() {
-    [["kecamatan", "filter-kecamatan"], ["type", "filter-type"]].forEach(function (pair) {
+    [["type", "filter-type"]].forEach(function (pair) {
       var select = document.getElementById(pair[1]);
       if (!select) { return; }
       var values = {};
@@ -277,7 +315,7 @@
     wasLive = live;
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-live"] });
   K.live.start();
-  cm.ready.then(function () { if (!wasLive) { loadAll(); } }, function () { if (!wasLive) { loadAll(); } });
+  cm.ready.then(function (regions) { fillKecamatanOptions(regions.kecamatan); if (!wasLive) { loadAll(); } }, function () { if (!wasLive) { loadAll(); } });
   // Safety net for values that change with time alone (expiry, jobs alive).
   setInterval(function () { Object.keys(tiles).forEach(function (k) { fetchTile(tiles[k]); }); loadMessages(); }, 60000);
   }
