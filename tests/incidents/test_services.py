@@ -223,3 +223,21 @@ def test_retention_blanks_old_reporter_contact(make_incident, settings):
     assert old.reporter_blanked_at is not None
     assert recent.reporter_phone == "0822"
     assert "Kontak pelapor dihapus" in old.timeline.last().summary
+
+
+def test_retention_job_is_registered_and_configurable(make_incident, monkeypatch, settings):
+    from kendali.core import jobs
+
+    job = next(j for j in jobs.registered() if j.name == "incidents.reporter_retention")
+    assert job.function == "kendali.incidents.services.retention_job"
+    with time_machine.travel("2026-01-01 10:00:00+07:00", tick=False):
+        incident = make_incident(reporter_phone="0811")
+    with time_machine.travel("2026-01-12 10:00:00+07:00", tick=False):
+        monkeypatch.setenv("KENDALI_PERSONAL_DATA_DAYS", "30")
+        jobs.run_once(job)
+        incident.refresh_from_db()
+        assert incident.reporter_phone == "0811"  # 11 days < 30
+        monkeypatch.setenv("KENDALI_PERSONAL_DATA_DAYS", "10")
+        services.retention_job()
+        incident.refresh_from_db()
+        assert incident.reporter_phone == ""
