@@ -31,3 +31,26 @@ def test_demo_seed_and_simulation(users, agencies, dinkes, make_incident, time_m
         assert unit.positions.count() >= 2  # it drove, reporting positions like a phone
         reached = set(unit.status_log.values_list("to_status", flat=True))
         assert {"menuju", "di_lokasi"} <= reached
+
+
+def test_unit_token_command_issues_a_token_for_that_unit_only(fleet, client, capsys):
+    import json
+
+    call_command("dispatch_unit_token", "dmk-1")
+    plain = capsys.readouterr().out.strip().splitlines()[-1]
+    assert plain.startswith("knd_")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    body = json.dumps({"status": "tidak_siaga"})
+    mine = client.post(
+        f"/api/v1/dispatch/units/{fleet['DMK-1'].pk}/status",
+        body,
+        content_type="application/json",
+        **auth,
+    )
+    other = client.post(
+        f"/api/v1/dispatch/units/{fleet['DMK-2'].pk}/status",
+        body,
+        content_type="application/json",
+        **auth,
+    )
+    assert (mine.status_code, other.status_code) == (200, 404)
