@@ -20,6 +20,7 @@ urlpatterns = [
     path("unit/", views.units, name="units"),
     path("unit/baru/", views.unit_add, name="unit_add"),
     path("kartu/", views.runcards, name="runcards"),
+    path("kartu/sla/", views.sla_target, name="sla_target"),
     path("serah-terima/", views.handover, name="handover"),
     path("serah-terima/<int:pk>/terima/", views.handover_receive, name="handover_receive"),
     path("laporan/", views.report, name="reports"),

@@ -343,7 +343,14 @@ def runcards(request, actor):
             _("Kartu pengerahan disimpan."),
         )
         return redirect("dispatch:runcards")
+    from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SlaKind
+    from kendali.dispatch.models import SlaTarget
+
     cards = RunCard.objects.select_related("incident_type").prefetch_related("lines")
+    sla_defaults = [(k.value, k.label, DEFAULT_SLA_SECONDS[k]) for k in SlaKind]
+    sla_targets = SlaTarget.objects.select_related("incident_type").order_by(
+        "kind", "incident_type__order", "priority"
+    )
     return render(
         request,
         "dispatch/runcards.html",
@@ -353,8 +360,27 @@ def runcards(request, actor):
             "priorities": Priority.choices,
             "kinds": UnitKind.choices,
             "can_edit": request.user.has_perm("dispatch.change_runcard"),
+            "sla_defaults": sla_defaults,
+            "sla_targets": sla_targets,
+            "sla_kinds": SlaKind.choices,
         },
     )
+
+
+@page("dispatch.change_runcard", methods=("POST",))
+def sla_target(request, actor):
+    _run(
+        request,
+        lambda: services.sla_target_set(
+            actor=actor,
+            kind=request.POST.get("kind", ""),
+            seconds=request.POST.get("seconds"),
+            type_code=request.POST.get("type_code", ""),
+            priority=request.POST.get("priority", ""),
+        ),
+        _("Target SLA disimpan."),
+    )
+    return redirect("dispatch:runcards")
 
 
 # ---------------------------------------------------------------- shift handover

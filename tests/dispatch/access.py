@@ -30,6 +30,7 @@ ROUTES = [
     Route("POST", "/dispatch/unit/baru/", UNIT_ADMIN, body={}, content_type=FORM),
     Route("GET", "/dispatch/kartu/", RUNCARD_VIEW),
     Route("POST", "/dispatch/kartu/", only("supervisor"), body={}, content_type=FORM),
+    Route("POST", "/dispatch/kartu/sla/", only("supervisor"), body={}, content_type=FORM),
     Route("GET", "/dispatch/serah-terima/", SHIFT_VIEW),
     Route("POST", "/dispatch/serah-terima/", only("supervisor"), body={}, content_type=FORM),
     Route(

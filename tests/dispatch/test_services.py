@@ -350,3 +350,25 @@ def test_run_card_edit_is_supervisors(actor_of):
             priority="P1",
             lines=[{"kind": "kapal", "count": 1}],
         )
+
+
+def test_supervisor_sets_sla_target_on_run_card_page(clients, make_incident, time_machine):
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    r = clients["supervisor"].post(
+        "/dispatch/kartu/sla/",
+        {"kind": "processing", "type_code": "kebakaran", "priority": "P1", "seconds": "30"},
+    )
+    assert r.status_code == 302
+    assert (
+        clients["dispatcher"]
+        .post("/dispatch/kartu/sla/", {"kind": "processing", "seconds": "5"})
+        .status_code
+        == 403
+    )
+    incident = make_incident(priority="P1")
+    time_machine.move_to(start + timedelta(seconds=45), tick=False)
+    assert sla.check_running() == 1
+    assert "30 dtk" in SlaBreach.objects.get(incident=incident).reason
+    page = clients["supervisor"].get("/dispatch/kartu/").content.decode()
+    assert "Target SLA" in page and ">30<" in page
