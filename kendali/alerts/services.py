@@ -3,6 +3,7 @@ updates, cancellations and expiry. Every step is authorized, audited and announc
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -188,7 +189,7 @@ def alert_draft_create(
     _require(actor, PERM_DRAFT, _("Peran Anda tidak berhak menyusun peringatan publik."))
     _validate(data)
     alert = Alert(
-        identifier=f"draft-{timezone.now():%Y%m%d%H%M%S%f}",  # replaced once the pk is known
+        identifier=f"draft-{uuid.uuid4().hex}",  # replaced once the primary key is known
         sender=cap_sender(),
         msg_type=msg_type,
         replaces=replaces,
@@ -216,6 +217,10 @@ def alert_draft_update(*, actor: Actor, alert: Alert, data: DraftInput) -> Alert
     # Race: a supervisor may be approving while the author edits; the row lock makes the
     # edit wait and then see that the draft has left the draft stage.
     alert = _locked(alert)
+    if alert.author_id is not None and (actor.user is None or actor.user.pk != alert.author_id):
+        # Only the author edits a draft: otherwise an approver could rewrite it and then
+        # approve words no second person has read (four eyes).
+        raise NotAllowed(_("Hanya penyusunnya yang dapat mengubah draf ini."))
     if alert.state != AlertState.DRAFT:
         raise Conflict(
             _("Hanya draf yang dapat diubah; peringatan ini sudah %(state)s.")

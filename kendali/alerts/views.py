@@ -162,7 +162,9 @@ def detail(request, pk: int):
             "infos": list(alert.infos.all()),
             "areas": [(a, cap.area_description(a)) for a in alert.areas.all()],
             "geojson": json.dumps(selectors.alert_geojson(alert)),
-            "can_edit": alert.state == AlertState.DRAFT and user.has_perm(services.PERM_DRAFT),
+            "can_edit": alert.state == AlertState.DRAFT
+            and alert.author_id == user.pk
+            and user.has_perm(services.PERM_DRAFT),
             "can_review": alert.state == AlertState.SUBMITTED
             and user.has_perm(services.PERM_APPROVE)
             and alert.author_id != user.pk,

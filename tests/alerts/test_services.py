@@ -241,3 +241,35 @@ def test_expiry_job_is_registered():
     from kendali.core.jobs import registered
 
     assert "alerts.expire" in [job.name for job in registered()]
+
+
+def test_only_the_author_edits_a_draft_so_an_approver_cannot_rewrite_then_approve(
+    users, actor_of, regions_loaded
+):
+    alert = services.alert_draft_create(actor=actor_of("operator"), data=flood_warning())
+    changed = flood_warning()
+    changed.headline = "Ditulis ulang oleh supervisor"
+    with pytest.raises(NotAllowed, match="penyusunnya"):
+        services.alert_draft_update(actor=actor_of("supervisor"), alert=alert, data=changed)
+    alert.refresh_from_db()
+    assert alert.headline != "Ditulis ulang oleh supervisor"
+
+
+def test_feed_and_lists_do_not_grow_queries_with_alerts(
+    users, actor_of, publish_flood, client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish_flood()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/alerts/cap.xml").status_code == 200
+    for _ in range(4):
+        publish_flood()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/alerts/cap.xml").status_code == 200
+    with CaptureQueriesContext(connection) as listing:
+        assert client.get("/peringatan/").status_code == 200
+    publish_flood()
+    with django_assert_max_num_queries(len(listing.captured_queries)):
+        assert client.get("/peringatan/").status_code == 200
