@@ -59,13 +59,15 @@ def render(
             f'width="{xb - xa:.1f}" height="{ph}" fill="{color}" fill-opacity="0.16">'
             f"<title>{escape(label)}</title></rect>"
         )
+    drawn: set[float] = set()
     for value, level, label in lines:
-        if lo <= value <= hi:
+        if lo <= value <= hi and value not in drawn:
+            drawn.add(value)
             color = LEVEL_COLORS.get(level, "#555")
             out.append(
                 f'<line x1="{LEFT}" x2="{LEFT + pw}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                 f'stroke="{color}" stroke-dasharray="5 4"/>'
-                f'<text x="{LEFT + pw - 4}" y="{y(value) - 3:.1f}" text-anchor="end" '
+                f'<text x="{LEFT + 4}" y="{y(value) - 3:.1f}" text-anchor="start" '
                 f'font-size="11" fill="{color}">{escape(label)}</text>'
             )
     for i in range(5):

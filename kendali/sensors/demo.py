@@ -24,9 +24,9 @@ DEMO_DEVICES = [
         106.1532,
         60,
     ),
-    ("tma-kasemen-02", "Pos TMA Muara Kasemen", "water_level", "bpbd", -6.0591, 106.1851, 60),
-    ("arr-serang-01", "Penakar hujan Kota Serang", "rain_gauge", "bpbd", -6.1200, 106.1500, 300),
-    ("aqi-cipocok-01", "Kualitas udara Cipocok Jaya", "air_quality", "dlh", -6.1300, 106.1700, 300),
+    ("tma-kasemen-02", "Pos TMA Muara Kasemen", "water_level", "bpbd", -6.0591, 106.1851, 1800),
+    ("arr-serang-01", "Penakar hujan Kota Serang", "rain_gauge", "bpbd", -6.1200, 106.1500, 900),
+    ("aqi-cipocok-01", "Kualitas udara Cipocok Jaya", "air_quality", "dlh", -6.1300, 106.1700, 900),
     (
         "lalin-alunalun-01",
         "Penghitung lalu lintas Alun-alun",
@@ -102,9 +102,12 @@ def seed(*, actor: Actor) -> None:
             heartbeat_seconds=heartbeat,
         )
         items = []
+        # The gauges' history stops 40 minutes ago: `kendali simulate sensors` then draws
+        # its flood wave into those 40 minutes, so the chart shows the rise.
+        history_end = now - timedelta(minutes=40) if kind == "water_level" else now
         for variable in device.variables.all():
             for step in range(24 * 12):  # a day, every 5 minutes
-                at = now - timedelta(minutes=5 * step)
+                at = history_end - timedelta(minutes=5 * step)
                 items.append(
                     {
                         "device": code,

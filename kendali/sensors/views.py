@@ -89,7 +89,9 @@ def device_detail(request, code: str):
             if a.rule is None or a.rule.variable in ("", chosen.name)
         ]
         lines = []
-        for rule in device.rules.filter(variable=chosen.name, is_active=True):
+        rules = device.rules.filter(variable=chosen.name, is_active=True)
+        # Band lines first: a threshold at the same level does not hide "Siaga".
+        for rule in sorted(rules, key=lambda r: r.kind != RuleKind.BANDS):
             if rule.kind == RuleKind.BANDS:
                 lines += [
                     (rule.waspada, "waspada", _("Waspada")),

@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, device, steps, interval, spacing, url, token, **options):
         from kendali.sensors.demo import normal_value
-        from kendali.sensors.models import Device
+        from kendali.sensors.models import Device, Variable
         from kendali.sensors.services import readings_ingest
 
         if url and not token:
@@ -59,11 +59,21 @@ class Command(BaseCommand):
         if not url and not Device.objects.filter(code=device).exists():
             raise CommandError(f"perangkat {device} tidak ada; jalankan `kendali demo` dahulu")
         end = timezone.now().replace(microsecond=0)
-        start = end - timedelta(seconds=spacing * (steps - 1))
+        start = end - timedelta(seconds=spacing * max(steps - 1, 0))
+        if not url:
+            # Start after the gauge's newest reading, so the wave never interleaves with
+            # history already stored (a second run continues after the first).
+            last = (
+                Variable.objects.filter(device__code=device, name="currentLevel")
+                .values_list("last_time", flat=True)
+                .first()
+            )
+            if last is not None and last >= start:
+                start = last + timedelta(seconds=1)
+        step_seconds = (end - start).total_seconds() / max(steps - 1, 1)
+        live = step_seconds < 1  # no room in the past: send with the current time
         for step in range(steps):
-            at = start + timedelta(seconds=spacing * step)
-            if spacing * (steps - 1) and at > timezone.now():
-                at = timezone.now().replace(microsecond=0)
+            at = timezone.now() if live else start + timedelta(seconds=step_seconds * step)
             level = wave(step, steps)
             item = {"variable": "currentLevel", "time": at.isoformat(), "value": level}
             if url:
