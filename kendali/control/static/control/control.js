@@ -12,6 +12,8 @@
   var isWall = mode === "wall";
   var API = "/api/v1/control/";
   var cm = K.cityMap(document.getElementById("control-map"));
+  // Registered layers get their own pane above the boundaries, whichever loads first.
+  cm.map.createPane("control-layers").style.zIndex = 450;
   var layers = {};
   var tiles = {};
   var filters = { kecamatan: "", type: "" };
@@ -86,11 +88,14 @@
   }
   function makeGroup(meta) {
     return L.geoJSON(null, {
+      pane: "control-layers",
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: meta.style.radius || (isWall ? 10 : 7), color: "#ffffff", weight: 2, fillColor: color(f, meta), fillOpacity: 0.95 });
+        return L.circleMarker(latlng, { pane: "control-layers", radius: meta.style.radius || (isWall ? 13 : 8), color: "#ffffff", weight: 2, fillColor: color(f, meta), fillOpacity: 0.95 });
       },
       style: function (f) {
-        return { color: color(f, meta), weight: meta.style.weight || 2, fillOpacity: meta.style.fillOpacity != null ? meta.style.fillOpacity : 0.25 };
+        // Leaflet applies this to point markers too: keep them solid.
+        if (f.geometry && f.geometry.type === "Point") { return { color: "#ffffff", weight: 2, fillColor: color(f, meta), fillOpacity: 0.95 }; }
+        return { pane: "control-layers", color: color(f, meta), weight: meta.style.weight || 2, fillOpacity: meta.style.fillOpacity != null ? meta.style.fillOpacity : 0.25 };
       },
       onEachFeature: function (f, l) {
         var p = f.properties || {};
