@@ -245,7 +245,9 @@ def feed(alerts, *, base_url: str, title: str, updated: datetime) -> bytes:
         info = alert.info()
         entry = _atom(root, "entry")
         _atom(entry, "id", cap_url(alert, base_url))
-        _atom(entry, "title", f"[{alert.get_msg_type_display()}] {info.headline if info else ''}")
+        headline = info.headline if info else ""
+        prefix = "" if alert.msg_type == "Alert" else f"[{alert.get_msg_type_display()}] "
+        _atom(entry, "title", f"{prefix}{headline}")
         _atom(entry, "updated", cap_time(alert.sent))
         _atom(entry, "published", cap_time(alert.sent))
         entry_author = _atom(entry, "author")
