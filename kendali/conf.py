@@ -138,7 +138,8 @@ def _sqlite(path: Path) -> dict:
         },
         # Tests use a file too (not shared-cache memory): threads and the event hub then
         # see the same WAL database the product runs on, without table-level lock errors.
-        "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
+        # One file per test run (process), so runs side by side do not share it.
+        "TEST": {"NAME": str(path.with_name(f"{path.stem}-test-{os.getpid()}.sqlite3"))},
     }
 
 
