@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import math
 
 import pytest
@@ -8,7 +9,7 @@ import time_machine
 from kendali.core.actors import Actor
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import get_store
-from kendali.core.models import AuditEntry
+from kendali.core.models import Agency, AuditEntry
 from kendali.incidents import selectors, services
 from kendali.incidents.choices import IncidentStatus, LocationFlag
 from kendali.incidents.models import Incident, IncidentType
@@ -241,3 +242,17 @@ def test_retention_job_is_registered_and_configurable(make_incident, monkeypatch
         services.retention_job()
         incident.refresh_from_db()
         assert incident.reporter_phone == ""
+
+
+def test_link_agencies_command_links_defaults_created_later(db):
+    from django.core.management import call_command
+
+    from kendali.core.choices import AgencyKind
+
+    fire = IncidentType.objects.get(code="kebakaran")
+    assert not fire.default_agencies.exists()  # no agencies existed at migration time
+    Agency.objects.create(
+        code="damkar", name="Damkar Kota Serang", short_name="Damkar", kind=AgencyKind.OPD
+    )
+    call_command("incidents_link_agencies", stdout=io.StringIO())
+    assert list(fire.default_agencies.values_list("code", flat=True)) == ["damkar"]
