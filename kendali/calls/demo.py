@@ -89,3 +89,28 @@ def seed(*, actor: Actor) -> None:
         call = Call.objects.get(pbx_call_id=call_id)
         classifier = Actor(user=taker) if taker else actor
         services.call_classify(actor=classifier, call=call, outcome=outcome)
+    # The rare genuine one: a fire reported by phone, turned into an incident.
+    at = now - timedelta(hours=3)
+    taker = takers[0]
+    services.telephony_event(
+        actor=actor, kind="offered", pbx_call_id="demo-darurat-1", at=at, number="081380001112"
+    )
+    services.telephony_event(
+        actor=actor,
+        kind="answered",
+        pbx_call_id="demo-darurat-1",
+        at=at + timedelta(seconds=6),
+        extension=taker.extension if taker else "",
+    )
+    services.call_open_incident(
+        actor=Actor(user=taker) if taker else actor,
+        call=Call.objects.get(pbx_call_id="demo-darurat-1"),
+        type_code="kebakaran",
+        lat=-6.1201,
+        lon=106.1502,
+        address="Jl. Ahmad Yani, depan pertokoan",
+        description="Asap tebal dari rumah warga, penghuni sudah keluar.",
+    )
+    services.telephony_event(
+        actor=actor, kind="ended", pbx_call_id="demo-darurat-1", at=at + timedelta(seconds=95)
+    )

@@ -264,6 +264,7 @@ def test_demo_seed_blocks_the_repeat_prankster(users):
     assert Call.objects.count() > 80
     blocked = Caller.objects.get(number="+62" + PRANKSTERS[0][1:])
     assert blocked.is_blocked()
+    assert Call.objects.filter(outcome="darurat", incident__isnull=False).count() == 1
     seed(actor=Actor.system("demo"))  # idempotent
     assert Call.objects.filter(pbx_call_id__startswith="demo-").count() == Call.objects.count()
 
