@@ -299,7 +299,8 @@
   function loadAll() { loadLayers(); loadTiles(); loadMessages(); }
   K.live.on("", function (msg) {
     if (msg.topic === "kendali.reset") { loadAll(); return; }
-    addTicker(msg);
+    // core.* are personal notifications and housekeeping, not city events.
+    if (msg.topic.indexOf("core.") !== 0) { addTicker(msg); }
     Object.keys(layers).forEach(function (k) {
       var entry = layers[k];
       if (wants(entry.meta.topics, msg.topic)) { later(entry, function () { fetchLayer(entry); }); }
