@@ -361,7 +361,16 @@ def telephony_event(
     try:
         with transaction.atomic():
             record = TelephonyEvent.objects.create(
-                pbx_call_id=pbx_call_id, kind=kind, at=at, payload=payload or {}
+                pbx_call_id=pbx_call_id,
+                kind=kind,
+                at=at,
+                # The event as delivered (raw number included), for reconciliation disputes.
+                payload={
+                    "number": number,
+                    "trunk": trunk,
+                    "extension": extension,
+                    **(payload or {}),
+                },
             )
     except IntegrityError:
         existing = TelephonyEvent.objects.filter(pbx_call_id=pbx_call_id, kind=kind).first()

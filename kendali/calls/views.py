@@ -100,6 +100,14 @@ def policy(request):
 @perm_page("calls.manage_blocking")
 def callers(request):
     actor = Actor.from_request(request)
+    query = request.GET.get("q", "").strip()
+    if query:
+        from kendali.calls.numbers import normalize
+
+        found = Caller.objects.filter(number=normalize(query).key or query).first()
+        if found is not None:
+            return redirect("calls:caller", pk=found.pk)
+        messages.info(request, _("Nomor itu belum pernah menelepon 112."))
     rows = list(selectors.callers_blocked(actor=actor)[:500])
     if rows:
         audit_personal_read(

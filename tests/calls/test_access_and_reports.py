@@ -160,6 +160,8 @@ def test_supervisor_pages_policy_profile_unblock(clients, users, actor_of, pbx):
     caller = Caller.objects.get(number=E164)
     page = clients["supervisor"].get("/112/penelepon/")
     assert E164 in page.content.decode()
+    found = clients["supervisor"].get("/112/penelepon/?q=0812 3456 7890")
+    assert found.status_code == 302 and found["Location"] == f"/112/penelepon/{caller.pk}/"
     profile = clients["supervisor"].get(f"/112/penelepon/{caller.pk}/")
     assert profile.status_code == 200 and "Buka blokir" in profile.content.decode()
     assert AuditEntry.objects.filter(

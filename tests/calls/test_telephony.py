@@ -20,6 +20,7 @@ def test_duplicate_events_are_ignored(users, pbx, t0):
     assert (first.status, again.status) == ("applied", "duplicate")
     assert again.call_id == first.call_id
     assert Call.objects.count() == 1 and TelephonyEvent.objects.count() == 1
+    assert TelephonyEvent.objects.get().payload["number"] == "081234567890"
 
 
 def test_normal_sequence(users, pbx, t0):
