@@ -165,8 +165,10 @@ def test_dashboard_and_history_render(tmp_path, browser):
         page.select_option("#filter-kecamatan", "")
         page.wait_for_function(f"{count} === '2'", timeout=2_000)
         page.goto(f"{server.url}/ruang-kendali/riwayat/")
-        page.wait_for_selector("#history-map[data-total]", timeout=10_000)
+        # The two incidents, from the incidents module's registered history source.
+        page.wait_for_selector("#history-map[data-total='2']", timeout=10_000)
         assert page.locator("#history-heat tbody tr").count() == 7
+        assert page.locator("#history-top li").count() == 2
         assert errors == []
     finally:
         server.stop()
