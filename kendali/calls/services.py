@@ -446,6 +446,28 @@ def telephony_event(
     return EventResult(kind, pbx_call_id, "applied", call.pk)
 
 
+def call_offered(*, actor: Actor, pbx_call_id: str, **fields) -> EventResult:
+    return telephony_event(actor=actor, kind=EventKind.OFFERED, pbx_call_id=pbx_call_id, **fields)
+
+
+def call_answered(*, actor: Actor, pbx_call_id: str, **fields) -> EventResult:
+    return telephony_event(actor=actor, kind=EventKind.ANSWERED, pbx_call_id=pbx_call_id, **fields)
+
+
+def call_transferred(*, actor: Actor, pbx_call_id: str, **fields) -> EventResult:
+    return telephony_event(
+        actor=actor, kind=EventKind.TRANSFERRED, pbx_call_id=pbx_call_id, **fields
+    )
+
+
+def call_ended(*, actor: Actor, pbx_call_id: str, **fields) -> EventResult:
+    return telephony_event(actor=actor, kind=EventKind.ENDED, pbx_call_id=pbx_call_id, **fields)
+
+
+def call_abandoned(*, actor: Actor, pbx_call_id: str, **fields) -> EventResult:
+    return telephony_event(actor=actor, kind=EventKind.ABANDONED, pbx_call_id=pbx_call_id, **fields)
+
+
 # ---------------------------------------------------------------- console actions
 
 

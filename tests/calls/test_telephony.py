@@ -180,3 +180,23 @@ def test_wrong_tokens_and_people_are_refused(users, clients, t0):
         == 403
     )
     assert Call.objects.count() == 0
+
+
+def test_named_event_services(users, bridge_token, t0):
+    from kendali.calls import services
+    from kendali.core.actors import Actor
+
+    actor = Actor(token=bridge_token[0])
+    services.call_offered(actor=actor, pbx_call_id="n1", at=t0, number="081234567890")
+    services.call_answered(
+        actor=actor, pbx_call_id="n1", at=t0 + timedelta(seconds=2), extension="2101"
+    )
+    services.call_transferred(
+        actor=actor, pbx_call_id="n1", at=t0 + timedelta(seconds=9), extension="2001"
+    )
+    services.call_ended(actor=actor, pbx_call_id="n1", at=t0 + timedelta(seconds=60))
+    services.call_offered(actor=actor, pbx_call_id="n2", at=t0)
+    services.call_abandoned(actor=actor, pbx_call_id="n2", at=t0 + timedelta(seconds=20))
+    first, second = Call.objects.get(pbx_call_id="n1"), Call.objects.get(pbx_call_id="n2")
+    assert first.state == "ended" and first.call_taker == users["supervisor"]
+    assert second.outcome == "terputus" and second.number_flag == "withheld"
