@@ -526,7 +526,8 @@ def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None =
         changes=diff(before, snapshot(call, CALL_FIELDS)),
     )
     _publish_call(call, "classified")
-    if call.caller_id:
+    # Only a prank outcome can push a caller over a threshold; skip the count otherwise.
+    if call.caller_id and outcome in BlockPolicy.current().prank_outcomes:
         caller_block_apply(actor=Actor.system("kebijakan blokir"), caller=call.caller)
     return call
 
