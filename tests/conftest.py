@@ -17,6 +17,22 @@ PASSWORD = "uji-kendali-2026!"
 REQUIRE_SERVICES = os.environ.get("KENDALI_REQUIRE_SERVICES") == "1"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated database (content types, permissions,
+    seeded taxonomies and run cards) at its start: a transactional test empties all tables
+    when it ends, so without this the next one would see whatever is left."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_fixture = any(
+            f in getattr(item, "fixturenames", ()) for f in ("transactional_db", "live_server")
+        )
+        if (marker is not None and marker.kwargs.get("transaction")) or uses_fixture:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)  # closest wins
+
+
 def pytest_configure(config):
     from django.conf import settings
 
@@ -51,7 +67,19 @@ def system_actor() -> Actor:
 def roles(db):
     from kendali.core.roles import sync_roles
 
-    sync_roles()
+    try:
+        sync_roles()
+    except LookupError:
+        # A transactional test with serialized_rollback empties the tables without
+        # re-creating content types and permissions: put them back, then sync.
+        from django.apps import apps
+        from django.contrib.auth.management import create_permissions
+        from django.contrib.contenttypes.management import create_contenttypes
+
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
+        sync_roles()
 
 
 @pytest.fixture

@@ -779,7 +779,11 @@ def incident_close(*, actor: Actor, incident, override_reason: str = ""):
         else _("Ditutup dengan laporan lapangan")
     )
     closed = _incidents().incident_set_status(
-        actor=_on_behalf(actor), incident=incident, status="selesai", note=note
+        actor=_on_behalf(actor),
+        incident=incident,
+        status="selesai",
+        note=note,
+        closure="field_report" if has_report else "override",
     )
     audit_record(
         actor=actor,

@@ -156,7 +156,10 @@ def seed(*, actor: Actor) -> None:
                 actor=actor, incident=incident, status=IncidentStatus.DIPROSES
             )
         if status != IncidentStatus.BARU:
-            services.incident_set_status(actor=actor, incident=incident, status=status)
+            # Demo history: past incidents are recorded as closed by a supervisor.
+            services.incident_set_status(
+                actor=actor, incident=incident, status=status, closure="override"
+            )
         # Demo history only: move the whole record back in time.
         created = now - timedelta(hours=hours)
         Incident.objects.filter(pk=incident.pk).update(

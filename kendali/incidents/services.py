@@ -401,14 +401,27 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+# How an incident may be closed ("selesai"): the loop is closed by the responding agency's
+# field report or by a supervisor's override with a reason. Both are checked by the dispatch
+# services (kendali.dispatch.services.incident_close), which pass the closure they verified.
+CLOSURES = ("field_report", "override")
+
+
 @transaction.atomic
 def incident_set_status(
-    *, actor: Actor, incident: Incident, status: str, note: str = ""
+    *, actor: Actor, incident: Incident, status: str, note: str = "", closure: str = ""
 ) -> Incident:
     _require(actor, "incidents.change_incident", _("Peran Anda tidak berhak mengubah kejadian."))
     _require_visible(actor, incident)
     if status not in IncidentStatus.values:
         raise Invalid(_("Status kejadian tidak dikenal."))
+    if status == IncidentStatus.SELESAI and closure not in CLOSURES:
+        raise Invalid(
+            _(
+                "Kejadian hanya dapat diselesaikan dengan laporan lapangan dari instansi yang "
+                "menangani, atau ditutup supervisor dengan alasan (papan dispatch)."
+            )
+        )
     if status == IncidentStatus.DIGABUNG:
         raise Invalid(_("Gunakan penggabungan untuk menandai kejadian ganda."))
     # Race closed here: two people changing the status at once (a dispatcher closing while a

@@ -128,8 +128,10 @@ def test_status_changes_are_on_the_timeline(make_incident, users):
     actor = Actor(user=users["dispatcher"])
     incident = make_incident()
     services.incident_set_status(actor=actor, incident=incident, status="diproses")
+    with pytest.raises(Invalid, match="laporan lapangan"):
+        services.incident_set_status(actor=actor, incident=incident, status="selesai")
     closed = services.incident_set_status(
-        actor=actor, incident=incident, status="selesai", note="api padam"
+        actor=actor, incident=incident, status="selesai", note="api padam", closure="field_report"
     )
     assert closed.closed_at is not None
     kinds = list(incident.timeline.values_list("kind", flat=True))
