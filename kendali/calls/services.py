@@ -606,7 +606,12 @@ def _attach(*, actor: Actor, call: Call, incident, kind: str, verb: str) -> None
         incident=incident,
         kind=kind,
         summary=_("Panggilan 112 #%(id)s %(verb)s kejadian ini.") % {"id": call.pk, "verb": verb},
-        data={"call_id": call.pk, "offered_at": call.offered_at.isoformat()},
+        # answered_at starts the SLA processing timer in dispatch (answer → first dispatch).
+        data={
+            "call_id": call.pk,
+            "offered_at": call.offered_at.isoformat(),
+            "answered_at": call.answered_at.isoformat() if call.answered_at else None,
+        },
     )
     audit_record(
         actor=actor,

@@ -86,7 +86,9 @@ def test_block_is_advisory_an_emergency_from_a_blocked_number_is_kept(
     call.refresh_from_db()
     assert call.incident_id == incident.pk and call.outcome == "darurat"
     assert incident.reporter_phone == E164
-    assert incident.timeline.filter(kind="call").exists()
+    entry = incident.timeline.get(kind="call")
+    # The answer time travels on the timeline: dispatch starts the processing timer there.
+    assert entry.data["answered_at"] == call.answered_at.isoformat()
 
 
 def test_unblock_needs_a_supervisor_and_a_reason(users, actor_of, pbx, t0):
