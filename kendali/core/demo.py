@@ -198,8 +198,8 @@ DEMO_USERS = [
 TWO_FACTOR_DEMO_SECRETS = {
     # Fixed demo secrets so a person trying the demo can add them to an authenticator
     # app (or run `kendali manage totp_code <user>`); never used outside `kendali demo`.
-    "admin": "KENDALIDEMOADMIN2026AAAAAAAAAAAA",
-    "supervisor": "KENDALIDEMOSUPERVISOR2026AAAAAAA",
+    "admin": "KENDALIDEMOADMINSERANGKOTAAAAAAA",
+    "supervisor": "KENDALIDEMOSUPERVISORSERANGAAAAA",
 }
 
 

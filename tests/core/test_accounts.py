@@ -140,3 +140,33 @@ def test_password_change(users):
     assert client.get("/").status_code == 200  # still logged in
     assert User.objects.get(username="viewer").check_password("Baru-sekali-2026")
     assert AuditEntry.objects.filter(action="user.password_change").count() == 1
+
+
+def test_demo_logins_work_including_two_factor(db, roles):
+    import io
+
+    import pyotp
+    from django.core.management import call_command
+
+    from kendali.core.actors import Actor
+    from kendali.core.demo import DEMO_PASSWORD, TWO_FACTOR_DEMO_SECRETS, seed_core
+
+    credentials = seed_core(actor=Actor.system("demo"))
+    assert {
+        "admin",
+        "supervisor",
+        "penerima",
+        "dispatcher",
+        "damkar",
+        "operator",
+        "aset",
+        "spbe",
+    } <= {c[0] for c in credentials}
+    out = io.StringIO()
+    call_command("totp_code", "supervisor", stdout=out)
+    code = out.getvalue().strip()
+    assert code == pyotp.TOTP(TWO_FACTOR_DEMO_SECRETS["supervisor"]).now()
+    client = Client()
+    post_login(client, "supervisor", DEMO_PASSWORD)
+    assert client.post("/dua-langkah/", {"code": code}).status_code == 302
+    assert client.get("/audit/").status_code == 200
