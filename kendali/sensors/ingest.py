@@ -24,6 +24,9 @@ from kendali.sensors.models import Device, Reading, RollupHour, RollupMinute, Va
 
 # Table names in the SQL below come from model meta; every value is a bound parameter.
 CHUNK = 3000  # rows per INSERT statement (3 parameters each; below SQLite's 32766 limit)
+# No sensor measures beyond this; a larger value is a fault, and refusing it keeps the
+# rollup sums far from a double's range (PostgreSQL raises on overflow, failing a batch).
+MAX_ABS_VALUE = 1e15
 
 
 @dataclass
@@ -62,11 +65,12 @@ def parse_time(raw) -> datetime | None:
     if isinstance(raw, str) and 10 <= len(raw) <= 40:
         try:
             parsed = datetime.fromisoformat(raw)
-        except ValueError:
+            if parsed.tzinfo is None:
+                return None
+            # Converting to UTC can leave datetime's range ("0001-01-01T00:00:00+14:00").
+            return parsed.astimezone(UTC)
+        except (ValueError, OverflowError):
             return None
-        if parsed.tzinfo is None:
-            return None
-        return parsed.astimezone(UTC)
     return None
 
 
@@ -112,10 +116,19 @@ def prepare(
         if isinstance(value, bool) or not isinstance(value, int | float):
             rejected.append(reject(index, "not-a-number", _("Nilai harus berupa angka.")))
             continue
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer too large for a float (hundreds of digits)
+            rejected.append(reject(index, "not-a-number", _("Nilai harus berupa angka.")))
+            continue
         if not math.isfinite(value):
             rejected.append(
                 reject(index, "not-finite", _("Nilai NaN atau tak hingga tidak diterima."))
+            )
+            continue
+        if abs(value) > MAX_ABS_VALUE:
+            rejected.append(
+                reject(index, "out-of-range", _("Nilai di luar batas yang masuk akal."))
             )
             continue
         unit = item.get("unit")
@@ -286,8 +299,12 @@ def update_latest(new_rows: list[tuple]) -> dict[int, tuple[float, float]]:
 
 def lookup(items: list, only_device: Device | None):
     """Devices and variables named in the batch: two queries whatever the batch size."""
-    codes = {item.get("device") for item in items if isinstance(item, dict)}
-    codes = {c for c in codes if isinstance(c, str)}
+    # (an unhashable "device" such as a list is rejected per item later, not a TypeError here)
+    codes = {
+        item["device"]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("device"), str)
+    }
     if only_device is not None:
         codes.add(only_device.code)
     devices = {d.code: d for d in Device.objects.filter(code__in=codes)}

@@ -20,7 +20,7 @@ import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from kendali.core.actors import Actor
 from kendali.sensors import conf
@@ -31,10 +31,16 @@ TOPIC = "kendali/+/telemetry"
 TIME_KEYS = ("time", "dateObserved", "dateLastValueReported", "observedAt")
 
 
+def _database_away(error: Exception) -> bool:
+    """A lost or locked database: waited out, never a reason to drop a message."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 def items_from_payload(device_code: str, payload: bytes) -> list[dict]:
     try:
         data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # not JSON (or nested beyond reason): nothing to store; the message is acknowledged
         return []
     if isinstance(data, dict) and isinstance(data.get("readings"), list):
         data = data["readings"]
@@ -74,6 +80,11 @@ class Consumer:
         self.stop_event = threading.Event()
         self.stored = 0
         self.rejected = 0
+        self.set_aside = 0
+        # A message failing this many times on its own (not because the database is
+        # away) is set aside; seconds between attempts.
+        self.poison_attempts = 3
+        self.retry_seconds = 1.0
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -115,44 +126,107 @@ class Consumer:
         return code if code and "/" not in code else None
 
     def _drain(self) -> None:
-        from kendali.sensors.services import readings_ingest
-
-        actor = Actor.system("mqtt")
         while not self.stop_event.is_set():
             try:
                 first = self.inbox.get(timeout=0.2)
             except queue.Empty:
                 continue
             messages = [first]
-            items: list[dict] = []
-            while True:
-                message = messages[-1]
-                code = self._device_of(message.topic)
-                if code:
-                    items.extend(items_from_payload(code, message.payload))
-                if len(items) >= self.max_batch or self.inbox.empty():
-                    break
-                messages.append(self.inbox.get_nowait())
-            # Retry the same batch until it is stored: the broker redelivers unacknowledged
-            # messages only on a new connection, so dropping them here would lose them.
-            # Re-ingesting a partly stored batch is harmless (idempotent).
-            while not self._ingest(readings_ingest, actor, items):
-                if self.stop_event.wait(1):
-                    return
-            for message in messages:
-                self.client.ack(message.mid, message.qos)
+            parsed = [self._items_of(first)]
+            count = len(parsed[0])
+            while count < self.max_batch and not self.inbox.empty():
+                message = self.inbox.get_nowait()
+                messages.append(message)
+                parsed.append(self._items_of(message))
+                count += len(parsed[-1])
+            if not self.handle(messages, parsed):
+                return  # stopping: what is not stored stays unacknowledged at the broker
 
-    def _ingest(self, readings_ingest, actor, items: list[dict]) -> bool:
+    def _items_of(self, message) -> list[dict]:
+        code = self._device_of(message.topic)
+        return items_from_payload(code, message.payload) if code else []
+
+    def handle(self, messages: list, parsed: list[list[dict]] | None = None) -> bool:
+        """Store the readings of these messages and acknowledge them; False if asked to
+        stop first (they are then left unacknowledged, so the broker delivers them again).
+
+        Bad readings are rejected item by item by the ingest, so a batch normally never
+        fails. When it does, the cause decides: the database being away is waited out
+        (nothing is lost: the messages stay unacknowledged), while a message that keeps
+        failing on its own — a poison message — is set aside after a few attempts, logged
+        and written to the audit log, so it cannot hold back every later reading."""
+        if parsed is None:
+            parsed = [self._items_of(message) for message in messages]
+        items = [item for message_items in parsed for item in message_items]
+        while True:
+            error = self._ingest(items)
+            if error is None:
+                break
+            if not _database_away(error):
+                if not self._one_by_one(messages, parsed):
+                    return False
+                break
+            if self.stop_event.wait(self.retry_seconds):
+                return False
+        for message in messages:
+            self.client.ack(message.mid, message.qos)
+        return True
+
+    def _one_by_one(self, messages: list, parsed: list[list[dict]]) -> bool:
+        # Re-ingesting what the failed batch partly stored is harmless (idempotent).
+        for message, message_items in zip(messages, parsed, strict=True):
+            failures = 0
+            while (error := self._ingest(message_items)) is not None:
+                if _database_away(error):
+                    failures = 0
+                else:
+                    failures += 1
+                    if failures >= self.poison_attempts:
+                        self._set_aside(message, error)
+                        break
+                if self.stop_event.wait(self.retry_seconds):
+                    return False
+        return True
+
+    def _set_aside(self, message, error: Exception) -> None:
+        from kendali.core.audit import audit_record
+
+        self.set_aside += 1
+        payload = bytes(message.payload[:2000]).decode("utf-8", errors="replace")
+        logger.error(
+            "mqtt message on %s set aside after %d failures (%s: %s); payload: %s",
+            message.topic,
+            self.poison_attempts,
+            type(error).__name__,
+            error,
+            payload[:500],
+        )
+        try:
+            close_old_connections()
+            audit_record(
+                actor=Actor.system("mqtt"),
+                action="sensors.mqtt.set_aside",
+                object_type="sensors.device",
+                object_repr=str(message.topic)[:300],
+                note=f"{type(error).__name__}: {error}"[:500] + f"\n{payload}",
+            )
+        except Exception:  # noqa: BLE001 - the log line above already keeps it
+            logger.exception("mqtt: could not audit the message set aside")
+
+    def _ingest(self, items: list[dict]) -> Exception | None:
+        from kendali.sensors.services import readings_ingest
+
+        actor = Actor.system("mqtt")
         try:
             close_old_connections()
             for start in range(0, len(items), self.max_batch):
                 result = readings_ingest(actor=actor, items=items[start : start + self.max_batch])
                 self.stored += result.stored
                 self.rejected += len(result.rejected)
-        except Exception:  # noqa: BLE001 - not acknowledged; retried
-            logger.exception("mqtt ingest failed; retrying")
-            return False
-        return True
+        except Exception as exc:  # noqa: BLE001 - not acknowledged; retried or set aside
+            logger.exception("mqtt ingest failed")
+            return exc
+        return None
 
     def start(self) -> Consumer:
         self._worker = threading.Thread(target=self._drain, name="kendali-mqtt-ingest", daemon=True)

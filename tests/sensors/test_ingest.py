@@ -203,3 +203,42 @@ def test_history_picks_the_resolution_by_range(device, system, clients):
     assert minute["points"][0]["count"] == 3 and minute["points"][0]["mean"] == 2.0
     assert (minute["points"][0]["min"], minute["points"][0]["max"]) == (1.0, 3.0)
     assert month.json()["resolution"] == "1h"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_values_and_times_out_of_range_are_rejected_per_item(device, clients):
+    """A huge integer (no float holds it) and a time that leaves datetime's range once
+    converted to UTC are two bad items, not a failed batch."""
+    good = {"device": device.code, "variable": "currentLevel"}
+    body = (
+        "["
+        + ",".join(
+            [
+                json.dumps({**good, "time": T0.isoformat(), "value": 1.25}),
+                # a JSON integer literal of 400 digits
+                json.dumps({**good, "time": T0.isoformat(), "value": 0}).replace(
+                    '"value": 0', '"value": 1' + "0" * 400
+                ),
+                json.dumps({**good, "time": "0001-01-01T00:00:00+14:00", "value": 1.0}),
+                json.dumps({**good, "time": "9999-12-31T23:59:59-14:00", "value": 1.0}),
+                json.dumps({**good, "time": T0.isoformat(), "value": 1e300}),
+                json.dumps({**good, "time": T0.isoformat(), "value": 2.0, "device": ["x"]}),
+                json.dumps({**good, "time": (T0 + timedelta(minutes=1)).isoformat(), "value": 1.5}),
+            ]
+        )
+        + "]"
+    )
+    response = clients["operator"].post(
+        "/api/v1/sensors/readings", data=body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    result = response.json()
+    assert result["stored"] == 2
+    assert {r["index"]: r["code"] for r in result["rejected"]} == {
+        1: "not-a-number",
+        2: "bad-time",
+        3: "bad-time",
+        4: "out-of-range",
+        5: "unknown-device",
+    }
+    assert sorted(Reading.objects.values_list("value", flat=True)) == [1.25, 1.5]

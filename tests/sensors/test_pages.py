@@ -113,3 +113,19 @@ def test_csv_import_reports_rejected_lines(device, clients):
     html = response.content.decode()
     assert Reading.objects.count() == 1
     assert "Baris 3" in html and "Baris 4" in html
+
+
+@time_machine.travel(T0 + timedelta(hours=3), tick=False)
+def test_csv_import_rejects_a_time_out_of_range_on_its_line(device, clients):
+    text = (
+        "device,variable,time,value\n"
+        f"{device.code},currentLevel,0001-01-01T00:00:00+14:00,1.0\n"
+        f"{device.code},currentLevel,2026-11-28T02:00:00Z,{'9' * 400}\n"
+        f"{device.code},currentLevel,2026-11-28T02:01:00Z,1.2\n"
+    )
+    upload = SimpleUploadedFile("riwayat.csv", text.encode(), content_type="text/csv")
+    response = clients["operator"].post("/sensor/impor-csv/", {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert list(Reading.objects.values_list("value", flat=True)) == [1.2]
+    assert "Baris 2" in html and "Baris 3" in html
