@@ -310,20 +310,30 @@ def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: da
         device_id = variables[variable_id].device_id
         if ts > newest.get(device_id, 0):
             newest[device_id] = ts
+    moved: dict[int, datetime] = {}
     for device_id, ts in newest.items():
         at = datetime.fromtimestamp(ts, tz=UTC)
         # Conditional UPDATE: only moves forward, whatever order batches commit in.
-        Device.objects.filter(pk=device_id).filter(
-            Q(last_value_at__isnull=True) | Q(last_value_at__lt=at)
-        ).update(last_value_at=at)
+        if (
+            Device.objects.filter(pk=device_id)
+            .filter(Q(last_value_at__isnull=True) | Q(last_value_at__lt=at))
+            .update(last_value_at=at)
+        ):
+            moved[device_id] = at
+    if not moved:
+        return  # only older readings (history, a late burst): the device status stays
     back = list(
         Device.objects.select_for_update(of=("self",))
-        .filter(pk__in=newest)
+        .filter(pk__in=moved)
         .exclude(status=DeviceStatus.ONLINE)
         .select_related("kelurahan")
     )
     for device in back:
         was_offline = device.status == DeviceStatus.OFFLINE
+        if was_offline and (now - moved[device.pk]).total_seconds() > 2 * device.heartbeat_seconds:
+            # Newer, but still older than the offline window: offline_check would mark it
+            # offline again at its next run, so it stays offline (no alarm flapping).
+            continue
         device.status = DeviceStatus.ONLINE
         device.save(update_fields=["status"])
         if was_offline:

@@ -251,3 +251,45 @@ def test_subscribers_get_an_inbox_entry(
     targets = set(NotificationDelivery.objects.values_list("kind", "target"))
     assert targets == {("inbox", f"user:{users['supervisor'].pk}")}
     assert NotificationDelivery.objects.get().ref == f"sensors.alarm:{Alarm.objects.get().pk}"
+
+
+def test_old_readings_do_not_bring_an_offline_device_back(make_device, system):
+    """A late burst of older readings is history: the device stays offline and its alarm
+    stays the one alarm (no clear at ingest, re-raise at the next offline check)."""
+    device, _ = make_device(code="aqi-1", kind="air_quality", heartbeat_seconds=300)
+    rule_save(actor=system, device=device, name="Mati", kind="offline", level="waspada")
+    last = T0 + timedelta(minutes=30)
+    with time_machine.travel(last, tick=False):
+        readings_ingest(
+            actor=system, items=readings(device.code, [30.0], start=last, variable="pm25")
+        )
+    with time_machine.travel(T0 + timedelta(minutes=45), tick=False):
+        assert offline_check() == 1
+    alarm = Alarm.objects.get()
+    with time_machine.travel(T0 + timedelta(minutes=46), tick=False):
+        # older than the last reading: a late burst
+        late = readings_ingest(
+            actor=system, items=readings(device.code, [20.0] * 5, variable="pm25")
+        )
+        assert late.stored == 5
+        # newer than the last reading, but still older than twice the heartbeat
+        stale = T0 + timedelta(minutes=32)
+        readings_ingest(
+            actor=system, items=readings(device.code, [21.0], start=stale, variable="pm25")
+        )
+    device.refresh_from_db()
+    alarm.refresh_from_db()
+    assert device.status == "offline" and alarm.status == "active"
+    assert device.last_value_at == stale
+    with time_machine.travel(T0 + timedelta(minutes=47), tick=False):
+        assert offline_check() == 0
+    assert Alarm.objects.count() == 1
+    # a current reading: back online, the alarm clears
+    with time_machine.travel(T0 + timedelta(minutes=48), tick=False):
+        readings_ingest(
+            actor=system,
+            items=readings(device.code, [22.0], start=T0 + timedelta(minutes=48), variable="pm25"),
+        )
+    device.refresh_from_db()
+    alarm.refresh_from_db()
+    assert device.status == "online" and alarm.status == "cleared"
