@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from kendali.alerts import services
-from kendali.alerts.choices import Category, Certainty, Severity, Urgency
+from kendali.alerts import selectors, services
+from kendali.alerts.choices import LANG_ID, Category, Certainty, Severity, Urgency
 from kendali.alerts.models import Alert
 from kendali.alerts.validation import DraftInput
 from kendali.core.actors import Actor
@@ -47,36 +47,45 @@ def flood_warning(*, expires_in_hours: float = 12, kelurahan=None) -> DraftInput
     )
 
 
+ARCHIVE_EVENT = "Hujan lebat"
+
+
 def seed(*, actor: Actor) -> None:
-    if Alert.objects.filter(source="demo").exists():
-        return
+    """Idempotent, and fresh on every run: `kendali demo` may start again on yesterday's
+    database, when the flood warning has expired. Expired messages go to the archive (through
+    the expiry service) and, unless a demo warning is still in force, a new one is drafted,
+    submitted and approved, so the wall, feed and park portal always show a current warning."""
     operator = Actor(user=User.objects.get(username="operator"))
     supervisor = Actor(user=User.objects.get(username="supervisor"))
     now = timezone.now()
-
-    # Yesterday's heavy-rain warning for Kecamatan Serang, now in the archive.
-    past = DraftInput(
-        event="Hujan lebat",
-        headline="Hujan lebat disertai angin kencang di Kecamatan Serang",
-        description="Hujan lebat dan angin kencang diperkirakan sore hingga malam hari.",
-        instruction="Waspadai pohon tumbang dan genangan; tunda perjalanan bila tidak mendesak.",
-        categories=[Category.MET],
-        urgency=Urgency.EXPECTED,
-        severity=Severity.MODERATE,
-        certainty=Certainty.LIKELY,
-        onset=now - timedelta(days=1, hours=6),
-        expires=now - timedelta(days=1),
-        sender_name="BPBD Kota Serang",
-        contact="Call center 112",
-        kecamatan=["36.73.01"],
-        source="demo",
-    )
-    earlier = now - timedelta(days=1, hours=7)
-    old = services.alert_draft_create(actor=operator, data=past)
-    services.alert_submit(actor=operator, alert=old, now=earlier)
-    services.alert_approve(actor=supervisor, alert=old, now=earlier)
     services.alerts_expire(actor=actor, now=now)
+    demo_alerts = Alert.objects.filter(source="demo")
 
-    current = services.alert_draft_create(actor=operator, data=flood_warning())
-    services.alert_submit(actor=operator, alert=current)
-    services.alert_approve(actor=supervisor, alert=current)
+    if not demo_alerts.filter(infos__language=LANG_ID, infos__event=ARCHIVE_EVENT).exists():
+        # Yesterday's heavy-rain warning for Kecamatan Serang, now in the archive.
+        past = DraftInput(
+            event=ARCHIVE_EVENT,
+            headline="Hujan lebat disertai angin kencang di Kecamatan Serang",
+            description="Hujan lebat dan angin kencang diperkirakan sore hingga malam hari.",
+            instruction="Waspadai pohon tumbang dan genangan; tunda perjalanan bila tidak mendesak.",
+            categories=[Category.MET],
+            urgency=Urgency.EXPECTED,
+            severity=Severity.MODERATE,
+            certainty=Certainty.LIKELY,
+            onset=now - timedelta(days=1, hours=6),
+            expires=now - timedelta(days=1),
+            sender_name="BPBD Kota Serang",
+            contact="Call center 112",
+            kecamatan=["36.73.01"],
+            source="demo",
+        )
+        earlier = now - timedelta(days=1, hours=7)
+        old = services.alert_draft_create(actor=operator, data=past)
+        services.alert_submit(actor=operator, alert=old, now=earlier)
+        services.alert_approve(actor=supervisor, alert=old, now=earlier)
+        services.alerts_expire(actor=actor, now=now)
+
+    if not selectors.active_alerts(now=now).filter(source="demo").exists():
+        current = services.alert_draft_create(actor=operator, data=flood_warning())
+        services.alert_submit(actor=operator, alert=current)
+        services.alert_approve(actor=supervisor, alert=current)

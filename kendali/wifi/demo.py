@@ -6,11 +6,20 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kendali.core.actors import Actor
 from kendali.wifi import services
-from kendali.wifi.models import Park, RadiusSession, Subscriber
+from kendali.wifi.models import (
+    AccessPoint,
+    Announcement,
+    Park,
+    QuotaGroup,
+    RadiusSession,
+    Subscriber,
+    VoucherBatch,
+)
 
 MB = 1024 * 1024
 
@@ -70,34 +79,44 @@ PARKS = [
 ]
 
 
+GROUPS = {
+    "reguler": {
+        "name": "Reguler (ponsel)",
+        "daily_seconds": 2 * 3600,
+        "daily_octets": 500 * MB,
+        "monthly_octets": 5 * 1024 * MB,
+        "simultaneous_use": 1,
+        "rate_down_kbps": 5000,
+        "rate_up_kbps": 1000,
+        "is_default": True,
+    },
+    "acara": {
+        "name": "Voucher acara",
+        "daily_seconds": 4 * 3600,
+        "daily_octets": 1024 * MB,
+        "monthly_octets": 0,
+        "simultaneous_use": 2,
+        "rate_down_kbps": 10000,
+        "rate_up_kbps": 2000,
+    },
+}
+VOUCHER_BATCH = "Festival Keraton Surosowan"
+ANNOUNCEMENT = "Car Free Day setiap Minggu pagi di Alun-alun Kota Serang, pukul 06.00–09.00 WIB."
+
+
 def seed(*, actor: Actor) -> None:
+    """Idempotent: `kendali demo` may run again on the same database (var/kendali.sqlite3),
+    so every row is looked up by its natural key (name, MAC) and created only when missing;
+    what an operator changed since is left as it is."""
     groups = {
-        "reguler": services.quota_group_save(
-            actor=actor,
-            name="Reguler (ponsel)",
-            daily_seconds=2 * 3600,
-            daily_octets=500 * MB,
-            monthly_octets=5 * 1024 * MB,
-            simultaneous_use=1,
-            rate_down_kbps=5000,
-            rate_up_kbps=1000,
-            is_default=True,
-        ),
-        "acara": services.quota_group_save(
-            actor=actor,
-            name="Voucher acara",
-            daily_seconds=4 * 3600,
-            daily_octets=1024 * MB,
-            monthly_octets=0,
-            simultaneous_use=2,
-            rate_down_kbps=10000,
-            rate_up_kbps=2000,
-        ),
+        key: QuotaGroup.objects.filter(name__iexact=fields["name"]).first()
+        or services.quota_group_save(actor=actor, **fields)
+        for key, fields in GROUPS.items()
     }
     aps = []
     octet = 10
     for name, address, lat, lon, opens, closes, ap_rows in PARKS:
-        park = Park.objects.filter(name=name).first() or services.park_save(
+        park = Park.objects.filter(name__iexact=name).first() or services.park_save(
             actor=actor,
             name=name,
             address=address,
@@ -108,31 +127,29 @@ def seed(*, actor: Actor) -> None:
         )
         for i, (ap_name, model, uplink) in enumerate(ap_rows):
             octet += 1
-            aps.append(
-                services.access_point_save(
+            mac = f"48:8F:5A:{octet:02X}:00:{i + 1:02X}"
+            nas_ip = f"10.60.{octet}.1"
+            ap = AccessPoint.objects.filter(Q(mac=mac) | Q(nas_ip=nas_ip)).first()
+            if ap is None:
+                ap = services.access_point_save(
                     actor=actor,
                     park=park,
                     name=ap_name,
-                    mac=f"48:8F:5A:{octet:02X}:00:{i + 1:02X}",
-                    nas_ip=f"10.60.{octet}.1",
+                    mac=mac,
+                    nas_ip=nas_ip,
                     ssid="Serang-Free-WiFi",
                     secret=f"demo-radius-secret-{octet}",
                     model=model,
                     uplink=uplink,
                     heartbeat_interval=60,
                 )
-            )
-    services.voucher_batch_create(
-        actor=actor,
-        name="Festival Keraton Surosowan",
-        group=groups["acara"],
-        count=12,
-        valid_days=30,
-    )
-    services.announcement_create(
-        actor=actor,
-        text="Car Free Day setiap Minggu pagi di Alun-alun Kota Serang, pukul 06.00–09.00 WIB.",
-    )
+            aps.append(ap)
+    if not VoucherBatch.objects.filter(name=VOUCHER_BATCH).exists():
+        services.voucher_batch_create(
+            actor=actor, name=VOUCHER_BATCH, group=groups["acara"], count=12, valid_days=30
+        )
+    if not Announcement.objects.filter(text=ANNOUNCEMENT).exists():
+        services.announcement_create(actor=actor, text=ANNOUNCEMENT)
     _seed_usage(aps, groups["reguler"])
     services.usage_rollup()
     now = timezone.now()

@@ -12,7 +12,16 @@ from django.utils import timezone
 from kendali.core.actors import Actor
 from kendali.core.models import AuditEntry
 from kendali.wifi import crypto, selectors, services, usage
-from kendali.wifi.models import AccessPoint, DailyUsage, Park, RadiusSession, Subscriber
+from kendali.wifi.models import (
+    AccessPoint,
+    Announcement,
+    DailyUsage,
+    Park,
+    QuotaGroup,
+    RadiusSession,
+    Subscriber,
+    VoucherBatch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,8 +191,19 @@ def test_demo_seeder(regions_loaded, system):
     from kendali.wifi.demo import seed
 
     seed(actor=system)
+    counts = (QuotaGroup.objects.count(), AccessPoint.objects.count(), VoucherBatch.objects.count())
+    seed(actor=system)  # `make demo` again on the same database: nothing doubles, no Conflict
+    assert (
+        (
+            QuotaGroup.objects.count(),
+            AccessPoint.objects.count(),
+            VoucherBatch.objects.count(),
+        )
+        == counts
+        == (2, 7, 1)
+    )
+    assert Announcement.objects.count() == 1
     assert Park.objects.filter(name="Alun-alun Kota Serang").exists()
-    assert AccessPoint.objects.count() >= 6
     assert AccessPoint.objects.filter(status="online").count() == AccessPoint.objects.count() - 1
     assert Subscriber.objects.exists()
     assert DailyUsage.objects.filter(day=timezone.localdate(), sessions__gt=0).exists()
