@@ -201,6 +201,8 @@ class Event(models.Model):
     data = models.JSONField()
     perm = models.CharField(max_length=100, blank=True)
     agency_ids = models.JSONField(default=list, blank=True)
+    # Addressed events (e.g. the 112 screen-pop): only these users receive them.
+    user_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

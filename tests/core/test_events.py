@@ -103,6 +103,45 @@ def test_audience_filters_by_permission_agency_and_topic():
     assert wall.wants(_event()) and not wall.wants(_event(topic="sensors.alarm.raised"))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_addressed_events_reach_only_their_users(store):
+    """An event with user_ids (the 112 screen-pop) is stored with its addressees and
+    delivered to them alone: not to another holder of the permission, not to a
+    superuser, never to a machine token."""
+    sent = publish_now("calls.screenpop", {"n": 1}, perm="calls.view_caller_number", user_ids=[5])
+    (stored,) = [e for e in store.read_after(None) if e.id == sent.id]
+    assert stored.user_ids == (5,)
+
+    def user(user_id, superuser=False):
+        return Audience(
+            perms=frozenset({"calls.view_caller_number"}),
+            superuser=superuser,
+            agency_id=None,
+            agency_scoped=False,
+            topics=(),
+            user_id=user_id,
+        )
+
+    token = Audience(
+        perms=frozenset(), superuser=False, agency_id=None, agency_scoped=False, topics=()
+    )
+    assert user(5).wants(stored)
+    assert not user(6).wants(stored) and not user(6, superuser=True).wants(stored)
+    assert not token.wants(stored)
+    # Addressed but lacking the permission: still refused.
+    no_perm = Audience(
+        perms=frozenset(),
+        superuser=False,
+        agency_id=None,
+        agency_scoped=False,
+        topics=(),
+        user_id=5,
+    )
+    assert not no_perm.wants(stored)
+    # Unaddressed events are unaffected.
+    assert user(6).wants(_event(topic="calls.call.answered"))
+
+
 class SSEReader:
     """Parses SSE frames from a streaming response."""
 

@@ -34,20 +34,39 @@ def publish(
     *,
     perm: str = "",
     agency_ids: Iterable[int | str] = (),
+    user_ids: Iterable[int] = (),
 ) -> None:
     """Queue an event for delivery once the surrounding transaction commits.
 
     ``perm``: only users holding this permission receive it (personal data).
     ``agency_ids``: the agencies whose officers may receive it; users bound to an
     agency see an event only when their agency is listed (or ``ALL_AGENCIES``).
+    ``user_ids``: when given, the event is addressed: only these users' streams
+    receive it (still subject to ``perm``); no other user, superuser or machine token
+    does. For personal data meant for one person, e.g. the 112 screen-pop.
     """
     transaction.on_commit(
-        partial(publish_now, topic, data, perm=perm, agency_ids=list(agency_ids)), robust=True
+        partial(
+            publish_now,
+            topic,
+            data,
+            perm=perm,
+            agency_ids=list(agency_ids),
+            user_ids=list(user_ids),
+        ),
+        robust=True,
     )
 
 
 def publish_now(
-    topic: str, data: dict, *, perm: str = "", agency_ids: Iterable[int | str] = ()
+    topic: str,
+    data: dict,
+    *,
+    perm: str = "",
+    agency_ids: Iterable[int | str] = (),
+    user_ids: Iterable[int] = (),
 ) -> StoredEvent:
     """Append immediately. Only for code that is itself outside any transaction."""
-    return get_store().append(topic, data, perm=perm, agency_ids=list(agency_ids))
+    return get_store().append(
+        topic, data, perm=perm, agency_ids=list(agency_ids), user_ids=[int(u) for u in user_ids]
+    )

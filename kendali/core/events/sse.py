@@ -35,6 +35,12 @@ class Audience:
     def wants(self, event: StoredEvent) -> bool:
         if self.topics and not event.topic.startswith(self.topics):
             return False
+        # Addressed events go to their addressees only: not to other users (superusers
+        # included) and never to machine tokens.
+        if event.user_ids and (
+            self.user_id is None or self.user_id not in {int(u) for u in event.user_ids}
+        ):
+            return False
         if event.perm and not (self.superuser or event.perm in self.perms):
             return False
         if self.agency_scoped:

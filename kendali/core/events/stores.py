@@ -32,6 +32,7 @@ class StoredEvent:
     data: dict
     perm: str = ""
     agency_ids: tuple = ()
+    user_ids: tuple = ()  # addressed to these users only (empty: everyone allowed)
     created_at: float = field(default=0.0)  # epoch seconds
 
     def as_json(self) -> str:
@@ -47,7 +48,9 @@ class EventStore:
 
     name = "abstract"
 
-    def append(self, topic: str, data: dict, *, perm: str, agency_ids: list) -> StoredEvent:
+    def append(
+        self, topic: str, data: dict, *, perm: str, agency_ids: list, user_ids: list = ()
+    ) -> StoredEvent:
         raise NotImplementedError
 
     def read_after(self, last_id: str | None, limit: int = 1000) -> list[StoredEvent]:
@@ -85,7 +88,7 @@ class DatabaseEventStore(EventStore):
         except (TypeError, ValueError):
             return (0,)
 
-    def append(self, topic, data, *, perm, agency_ids):
+    def append(self, topic, data, *, perm, agency_ids, user_ids=()):
         from kendali.core.models import Event
 
         # One short transaction per event. On PostgreSQL the advisory lock
@@ -95,7 +98,13 @@ class DatabaseEventStore(EventStore):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(811200112)")
-            row = Event.objects.create(topic=topic, data=data, perm=perm, agency_ids=agency_ids)
+            row = Event.objects.create(
+                topic=topic,
+                data=data,
+                perm=perm,
+                agency_ids=agency_ids,
+                user_ids=list(user_ids),
+            )
         event = _from_row(row)
         self.notify_local()
         return event
@@ -189,6 +198,7 @@ def _from_row(row) -> StoredEvent:
         data=row.data,
         perm=row.perm,
         agency_ids=tuple(row.agency_ids or ()),
+        user_ids=tuple(row.user_ids or ()),
         created_at=row.created_at.timestamp(),
     )
 
@@ -215,19 +225,25 @@ class RedisEventStore(EventStore):
         except ValueError:
             return (0, 0)
 
-    def _fields(self, topic, data, perm, agency_ids) -> dict:
-        return {
+    def _fields(self, topic, data, perm, agency_ids, user_ids=()) -> dict:
+        fields = {
             "t": topic,
             "d": json.dumps(data, separators=(",", ":"), default=str),
             "p": perm,
             "a": json.dumps(agency_ids),
         }
+        if user_ids:
+            fields["u"] = json.dumps(list(user_ids))
+        return fields
 
-    def append(self, topic, data, *, perm, agency_ids):
+    def append(self, topic, data, *, perm, agency_ids, user_ids=()):
         retention_ms = settings.EVENT_RETENTION_HOURS * 3600 * 1000
         min_id = int(time.time() * 1000) - retention_ms
         event_id = self._client.xadd(
-            self.key, self._fields(topic, data, perm, agency_ids), minid=min_id, approximate=True
+            self.key,
+            self._fields(topic, data, perm, agency_ids, user_ids),
+            minid=min_id,
+            approximate=True,
         )
         return StoredEvent(
             id=event_id,
@@ -235,6 +251,7 @@ class RedisEventStore(EventStore):
             data=data,
             perm=perm,
             agency_ids=tuple(agency_ids),
+            user_ids=tuple(user_ids),
             created_at=int(event_id.split("-")[0]) / 1000,
         )
 
@@ -246,6 +263,7 @@ class RedisEventStore(EventStore):
             data=json.loads(fields.get("d", "{}")),
             perm=fields.get("p", ""),
             agency_ids=tuple(json.loads(fields.get("a", "[]"))),
+            user_ids=tuple(json.loads(fields.get("u", "[]"))),
             created_at=int(entry_id.split("-")[0]) / 1000,
         )
 
