@@ -195,10 +195,15 @@ def problems(document: bytes) -> list[str]:
     """Everything wrong with a CAP document: the OASIS schema first, then the rules of the
     standard's text that the schema does not express (identifier characters, polygon and
     circle syntax). An empty list means the document may be published."""
-    errors = [str(error.reason or error) for error in schema().iter_errors(document)]
-    if errors:
-        return errors
-    root = xmlschema.XMLResource(document).root  # parsed with xmlschema's defused loader
+    try:
+        errors = [str(error.reason or error) for error in schema().iter_errors(document)]
+        if errors:
+            return errors
+        root = xmlschema.XMLResource(document).root  # parsed with xmlschema's defused loader
+    except (xmlschema.XMLResourceError, ET.ParseError) as exc:
+        # Not even well-formed XML (a control character slipped into a text, for example):
+        # a problem to report and refuse, never an exception that leaves the message stuck.
+        return [f"dokumen bukan XML yang sah: {exc}"]
     ns = {"cap": CAP_NS}
     for name in ("identifier", "sender"):
         if _FORBIDDEN.search(root.findtext(f"cap:{name}", "", ns)):

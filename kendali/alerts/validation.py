@@ -6,6 +6,7 @@ publishing must never produce a document the standard rejects.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlparse
@@ -58,6 +59,26 @@ class DraftInput:
 
 
 _TEXT_LIMITS = {"event": 200, "headline": 160, "sender_name": 200, "contact": 200}
+# Characters XML 1.0 forbids (§2.2): C0 controls other than tab, newline and carriage return,
+# lone surrogates, U+FFFE and U+FFFF. Text pasted from Word brings a vertical tab (\x0b) for a
+# manual line break; in a CAP document it makes the whole message unparseable.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FREE_TEXT = (
+    "event",
+    "headline",
+    "description",
+    "instruction",
+    "sender_name",
+    "contact",
+    "web",
+    "source",
+    "note",
+    "circle_description",
+    "event_en",
+    "headline_en",
+    "description_en",
+    "instruction_en",
+)
 
 
 def draft_errors(
@@ -143,6 +164,13 @@ def draft_errors(
         ):
             if not getattr(data, name).strip():
                 errors[name] = message
+    for name in _FREE_TEXT:
+        if XML_ILLEGAL.search(getattr(data, name) or ""):
+            # Replaces any other message for the field: this is the one to fix first.
+            errors[name] = _(
+                "Teks berisi karakter kontrol tak terlihat (misalnya dari salinan Word) yang "
+                "tidak boleh ada dalam dokumen CAP. Hapus lalu ketik ulang bagian itu."
+            )
     return errors
 
 

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from kendali.alerts import cap, services
-from kendali.alerts.choices import AlertState
+from kendali.alerts.choices import LANG_ID, AlertState
 from kendali.alerts.models import Alert
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
@@ -167,6 +167,28 @@ def test_bad_form_shows_indonesian_messages(clients, users, regions_loaded):
         ),
     )
     assert "harus sesudah perkiraan mulai" in response.content.decode()
+
+
+def test_text_pasted_from_word_with_a_vertical_tab_gets_a_clear_message(
+    clients, users, actor_of, regions_loaded
+):
+    response = clients["operator"].post(
+        "/peringatan/baru/", _form_data(description="Sungai meluap.\x0bWarga diminta waspada.")
+    )
+    assert response.status_code == 200
+    assert "karakter kontrol tak terlihat" in response.content.decode()
+    assert not Alert.objects.exists()
+    # A message stored before the check: approving it shows the problem, no error page.
+    from kendali.alerts.demo import flood_warning
+
+    alert = services.alert_draft_create(actor=actor_of("operator"), data=flood_warning())
+    services.alert_submit(actor=actor_of("operator"), alert=alert)
+    alert.infos.filter(language=LANG_ID).update(headline="Banjir\x0bKasemen")
+    response = clients["supervisor"].post(f"/peringatan/kelola/{alert.pk}/setujui/", follow=True)
+    assert response.status_code == 200
+    assert "Dokumen CAP tidak sah" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.state == AlertState.SUBMITTED
 
 
 def test_prefill_from_a_sensor_alarm_link(clients, users, regions_loaded):

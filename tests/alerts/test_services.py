@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from kendali.alerts import cap, selectors, services
-from kendali.alerts.choices import AlertState, MsgType
+from kendali.alerts.choices import LANG_ID, AlertState, MsgType
 from kendali.alerts.demo import flood_warning
 from kendali.alerts.models import Alert
 from kendali.core.errors import Conflict, Invalid, NotAllowed
@@ -106,6 +106,69 @@ def test_bad_input_gives_clear_indonesian_messages(
         services.alert_draft_create(actor=actor_of("operator"), data=data)
     assert words.lower() in caught.value.errors[field].lower()
     assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["\x0b", "\x00", "\x1f", "\x0c", "\ufffe", "\uffff"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "event",
+        "headline",
+        "description",
+        "instruction",
+        "sender_name",
+        "contact",
+        "note",
+        "circle_description",
+        "event_en",
+        "headline_en",
+        "description_en",
+        "instruction_en",
+    ],
+)
+def test_xml_illegal_characters_are_refused_in_every_text(
+    users, actor_of, regions_loaded, field, bad
+):
+    data = flood_warning()
+    if field == "circle_description":
+        data.circle_lat, data.circle_lon, data.circle_radius_km = -6.1, 106.16, 1.0
+    setattr(data, field, f"Baris satu{bad}baris dua")  # a Word manual line break, e.g.
+    with pytest.raises(Invalid) as caught:
+        services.alert_draft_create(actor=actor_of("operator"), data=data)
+    assert "karakter kontrol" in caught.value.errors[field]
+    assert not Alert.objects.exists()
+
+
+def test_tabs_and_line_breaks_stay_allowed(users, actor_of, regions_loaded):
+    data = flood_warning()
+    data.description = "Baris satu\r\n\tbaris dua\nbaris tiga"
+    alert = services.alert_draft_create(actor=actor_of("operator"), data=data)
+    services.alert_submit(actor=actor_of("operator"), alert=alert)
+    assert services.alert_approve(actor=actor_of("supervisor"), alert=alert).sent is not None
+
+
+def test_cap_problems_reports_a_document_that_is_not_xml():
+    assert cap.problems(b"<alert") and "bukan XML" in cap.problems(b"<alert")[0]
+    document = b"<?xml version='1.0'?><alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'>\x0b"
+    assert "bukan XML" in cap.problems(document)[0]
+
+
+def test_a_control_character_already_stored_is_refused_on_approval_not_a_crash(
+    users, actor_of, regions_loaded
+):
+    """A message submitted before the check existed: approval reports the broken document,
+    the message stays waiting, and the supervisor can send it back to its author."""
+    alert = services.alert_draft_create(actor=actor_of("operator"), data=flood_warning())
+    services.alert_submit(actor=actor_of("operator"), alert=alert)
+    alert.infos.filter(language=LANG_ID).update(description="Air naik\x0bcepat")
+    with pytest.raises(Invalid) as caught:
+        services.alert_approve(actor=actor_of("supervisor"), alert=alert)
+    assert "bukan XML" in " ".join(caught.value.errors["cap"])
+    alert.refresh_from_db()
+    assert alert.state == AlertState.SUBMITTED and alert.sent is None
+    services.alert_reject(actor=actor_of("supervisor"), alert=alert, reason="Ketik ulang uraian")
+    alert.refresh_from_db()
+    assert alert.state == AlertState.DRAFT
 
 
 def test_expiry_before_onset_is_refused(users, actor_of, regions_loaded):
