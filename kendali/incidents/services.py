@@ -618,15 +618,26 @@ def personal_data_days() -> int:
 
 
 @transaction.atomic
-def incidents_blank_reporter_contact(*, actor: Actor, days: int | None = None) -> int:
+def incidents_blank_reporter_contact(
+    *,
+    actor: Actor,
+    days: int | None = None,
+    source: str | None = None,
+    exclude_sources: Iterable[str] = (),
+) -> int:
     """Blank reporter name and phone of incidents older than the retention period
-    (KENDALI_PERSONAL_DATA_DAYS, default 365). Returns how many incidents were blanked."""
+    (KENDALI_PERSONAL_DATA_DAYS, default 365). Returns how many incidents were blanked.
+    ``source``/``exclude_sources`` restrict it by the incident's source."""
     _require(actor, "incidents.change_incident", _("Peran Anda tidak berhak mengubah kejadian."))
     days = personal_data_days() if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
     stale = Incident.objects.filter(created_at__lt=cutoff).exclude(
         reporter_name="", reporter_phone=""
     )
+    if source is not None:
+        stale = stale.filter(source=source)
+    if exclude_sources:
+        stale = stale.exclude(source__in=list(exclude_sources))
     ids = list(stale.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -659,5 +670,11 @@ def incidents_blank_reporter_contact(*, actor: Actor, days: int | None = None) -
 
 
 def retention_job() -> None:
-    """Background job (registered in apps.py): blank reporter contact past retention."""
-    incidents_blank_reporter_contact(actor=Actor.system("retensi-data-pribadi"))
+    """Background job (registered in apps.py): blank reporter contact past retention.
+
+    Incidents opened from a 112 call carry the caller's number and name: the 112
+    supervisor's retention setting governs them (the calls module's purge job calls
+    the service above with ``source="call"``), so this job leaves them alone."""
+    incidents_blank_reporter_contact(
+        actor=Actor.system("retensi-data-pribadi"), exclude_sources=(IncidentSource.CALL,)
+    )
