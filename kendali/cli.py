@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     manage = sub.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     simulate = sub.add_parser(
-        "simulate", help="simulators: calls, sensors, units …", add_help=False
+        "simulate", help="simulators: city, calls, sensors, units …", add_help=False
     )
     simulate.add_argument("what")
     simulate.add_argument("rest", nargs=argparse.REMAINDER)
@@ -90,12 +90,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "demo":
+        # The demo city moves by itself (calls, incidents, units, sensors); only here.
+        os.environ.setdefault("KENDALI_DEMO_LIVE", "1")
         _django(debug_default=True)
         from django.core.management import call_command
 
         call_command("kendali_demo_data")
         if not args.no_serve:
             print(f"Kendali berjalan di http://{args.host}:{args.port}/  (Ctrl+C untuk berhenti)")
+            from django.conf import settings
+
+            if settings.DEMO_LIVE:
+                print("Kota demo bergerak sendiri (KENDALI_DEMO_LIVE=0 untuk mematikan).")
             _serve(args.host, args.port, 1, background=True)
     elif args.command == "serve":
         _django()

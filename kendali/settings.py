@@ -65,6 +65,10 @@ LOGIN_LOCKOUT_MINUTES = conf.env_int("KENDALI_LOGIN_LOCKOUT_MINUTES", 15, minimu
 # Background loops (SLA timers, sensor rules, retention) run inside `serve`
 # unless this is off; `kendali worker` runs them as their own process.
 BACKGROUND_JOBS = conf.env_bool("KENDALI_BACKGROUND_JOBS", False)
+# The live demo city (calls, incidents, units, sensors moving): set by `kendali demo`;
+# never on in production. KENDALI_DEMO_LIVE_SECONDS: seconds between two demo ticks.
+DEMO_LIVE = conf.env_bool("KENDALI_DEMO_LIVE", False)
+DEMO_LIVE_SECONDS = conf.env_int("KENDALI_DEMO_LIVE_SECONDS", 5, minimum=1)
 # Worker threads per server process that run pages and API calls (each keeps one
 # database connection); live event streams do not occupy them.
 REQUEST_THREADS = conf.env_int("KENDALI_REQUEST_THREADS", 4, minimum=1)

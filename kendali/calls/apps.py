@@ -35,7 +35,7 @@ class CallsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
+        from kendali.core import demo, demo_live, jobs
         from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
 
         register_nav(
@@ -71,3 +71,4 @@ class CallsConfig(AppConfig):
             jobs.Job("calls_retention", 6 * 3600, "kendali.calls.services.purge_personal_data")
         )
         demo.register(40, "kendali.calls.demo.seed")
+        demo_live.register_tick("calls", "kendali.calls.demo_live.demo_tick", order=10)

@@ -36,3 +36,10 @@ class CoreConfig(AppConfig):
         )
         jobs.register(jobs.Job("events.purge", 600, "kendali.core.jobs.purge_events"))
         jobs.register(jobs.Job("notifiers.retry", 15, "kendali.core.notifiers.retry_pending"))
+        from django.conf import settings
+
+        if settings.DEMO_LIVE:
+            # Only `kendali demo` (KENDALI_DEMO_LIVE=1): the demo city keeps moving.
+            jobs.register(
+                jobs.Job("demo.live", settings.DEMO_LIVE_SECONDS, "kendali.core.demo_live.job")
+            )

@@ -58,7 +58,7 @@ class DispatchConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
+        from kendali.core import demo, demo_live, jobs
         from kendali.core.notifiers import register_acknowledged_hook
         from kendali.core.registry import (
             KpiTile,
@@ -144,3 +144,4 @@ class DispatchConfig(AppConfig):
         jobs.register(jobs.Job("dispatch.sla", 15, "kendali.dispatch.sla.check_running"))
         register_acknowledged_hook("kendali.dispatch.services.on_notification_acknowledged")
         demo.register(60, "kendali.dispatch.demo.seed")
+        demo_live.register_tick("dispatch", "kendali.dispatch.demo_live.demo_tick", order=20)

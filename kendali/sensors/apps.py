@@ -32,7 +32,7 @@ class SensorsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
+        from kendali.core import demo, demo_live, jobs
         from kendali.core.registry import (
             KpiTile,
             MapLayer,
@@ -87,3 +87,5 @@ class SensorsConfig(AppConfig):
         jobs.register(jobs.Job("sensors.retention", 3600, "kendali.sensors.services.job_retention"))
         jobs.register(jobs.Job("sensors.mqtt", 10, "kendali.sensors.mqtt.job_ensure_consumer"))
         demo.register(60, "kendali.sensors.demo.seed")
+        # The demo feed (readings, the periodic Kasemen flood wave); skipped while absent.
+        demo_live.register_tick("sensors", "kendali.sensors.simulation.demo_tick", order=30)

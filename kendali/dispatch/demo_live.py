@@ -1,0 +1,216 @@
+"""The live demo's dispatch floor and crews: units are sent, drive, report and come back.
+
+Registered as a demo tick (:mod:`kendali.core.demo_live`), run after the 112 tick. Every
+step goes through the dispatch services as a simulator actor:
+
+* a dispatcher sends the recommended units (``selectors.recommend`` → ``assignment_create``)
+  to each incident the demo simulator opened and nobody has handled yet;
+* the agency acknowledges, the crew drives there at a few times road speed (position
+  batches, like a crew phone), works on scene, files a field report and drives back;
+* the dispatcher closes the incident once its units are clear and a report is in;
+* bounded: at most ``MAX_OPEN`` demo incidents stay open, none longer than ``MAX_AGE``.
+
+Units people sent by hand in the demo drive and clear too (as ``simulate units`` does);
+their incidents are left for people to report and close.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, KIND_SPEED_KMH, UnitKind, UnitStatus
+from kendali.dispatch.travel import haversine_m_scalar
+
+logger = logging.getLogger(__name__)
+
+SPEEDUP = 4.0  # times road speed; more would look like a GPS jump and be rejected
+MAX_STEP_S = 30.0  # a tick late by more than this does not teleport the unit
+ARRIVED_M = 60
+ON_SCENE_S = 90  # seconds a crew works on scene before reporting
+UNITS_PER_INCIDENT = 3
+MAX_OPEN = 6
+MAX_AGE = timedelta(minutes=30)
+REPORT_ACTIONS = "Simulasi demo: penanganan di lokasi selesai, situasi aman terkendali."
+
+
+def _actors():
+    from kendali.core.demo_live import simulator_actor
+
+    return (
+        simulator_actor("dispatcher"),
+        simulator_actor("instansi"),
+        simulator_actor("kru"),
+    )
+
+
+def demo_incident_ids(since: datetime) -> list[int]:
+    """Incidents the demo simulator opened (their creation is audited under its name)."""
+    from kendali.core.demo_live import SIMULATOR_LABEL
+    from kendali.core.models import AuditEntry
+
+    ids = AuditEntry.objects.filter(
+        action="incident.create",
+        object_type="incidents.incident",
+        actor_label__startswith=SIMULATOR_LABEL,
+        at__gte=since,
+    ).values_list("object_id", flat=True)
+    return [int(i) for i in ids if i.isdigit()]
+
+
+def _step_toward(lat, lon, to_lat, to_lon, metres):
+    dist = haversine_m_scalar(lat, lon, to_lat, to_lon)
+    if dist <= max(metres, ARRIVED_M) or dist == 0:
+        return to_lat, to_lon, True
+    f = metres / dist
+    return lat + (to_lat - lat) * f, lon + (to_lon - lon) * f, False
+
+
+def _drive(crew, unit, to_lat, to_lon, now) -> bool:
+    from kendali.dispatch import services
+
+    elapsed = (now - unit.position_at).total_seconds() if unit.position_at else 5.0
+    seconds = min(max(elapsed, 1.0), MAX_STEP_S)
+    metres = KIND_SPEED_KMH[UnitKind(unit.kind)] / 3.6 * SPEEDUP * seconds
+    lat, lon, arrived = _step_toward(unit.cur_lat, unit.cur_lon, to_lat, to_lon, metres)
+    services.unit_report_positions(
+        actor=crew, unit=unit, positions=[{"lat": lat, "lon": lon, "at": now}]
+    )
+    return arrived or (math.isclose(lat, to_lat) and math.isclose(lon, to_lon))
+
+
+def _report(agency_actor, incident, unit) -> None:
+    from kendali.dispatch import services
+    from kendali.dispatch.models import FieldReport
+
+    if not FieldReport.objects.filter(incident=incident, agency_id=unit.agency_id).exists():
+        services.field_report_create(
+            actor=agency_actor,
+            incident=incident,
+            agency=unit.agency,
+            outcome="tertangani",
+            actions=REPORT_ACTIONS,
+        )
+
+
+def _move(actors, unit, demo_ids: set[int], now) -> None:
+    from kendali.dispatch import services
+
+    _dispatcher, agency_actor, crew = actors
+    assignment = unit.current_assignment
+    incident = assignment.incident if assignment else None
+    if unit.status == UnitStatus.DITUGASKAN:
+        if assignment is not None and assignment.acknowledged_at is None:
+            services.assignment_acknowledge(actor=agency_actor, assignment=assignment)
+        services.unit_set_status(actor=crew, unit=unit, status=UnitStatus.MENUJU)
+    elif unit.status == UnitStatus.MENUJU and incident is not None and incident.lat is not None:
+        if _drive(crew, unit, incident.lat, incident.lon, now):
+            services.unit_set_status(actor=crew, unit=unit, status=UnitStatus.DI_LOKASI)
+    elif unit.status == UnitStatus.DI_LOKASI:
+        if (now - unit.status_changed_at).total_seconds() >= ON_SCENE_S:
+            if incident is not None and incident.pk in demo_ids:
+                _report(agency_actor, incident, unit)
+            services.unit_set_status(actor=crew, unit=unit, status=UnitStatus.KEMBALI)
+    elif unit.status == UnitStatus.KEMBALI:
+        if _drive(crew, unit, unit.home_lat, unit.home_lon, now):
+            services.unit_set_status(actor=crew, unit=unit, status=UnitStatus.TERSEDIA)
+
+
+def _send_units(dispatcher, incident) -> None:
+    from kendali.dispatch import selectors, services
+    from kendali.dispatch.models import Unit
+
+    recommendation = selectors.recommend(actor=dispatcher, incident=incident)
+    candidates = recommendation["candidates"]
+    chosen = [c for c in candidates if c["suggested"]][:UNITS_PER_INCIDENT] or candidates[:1]
+    for candidate in chosen:
+        services.assignment_create(
+            actor=dispatcher, incident=incident, unit=Unit.objects.get(pk=candidate["unit_id"])
+        )
+
+
+def _wind_down(actors, incident, reason: str) -> None:
+    """Bring a demo incident to an end now: units on scene report and leave, others are
+    released, then the dispatcher closes it (with the report, or by override)."""
+    from kendali.dispatch import services
+    from kendali.dispatch.models import FieldReport
+
+    dispatcher, agency_actor, crew = actors
+    for a in incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).select_related("unit"):
+        if a.unit.status == UnitStatus.DI_LOKASI:
+            _report(agency_actor, incident, a.unit)
+            services.unit_set_status(actor=crew, unit=a.unit, status=UnitStatus.KEMBALI)
+        else:
+            services.assignment_release(actor=dispatcher, assignment=a, reason=reason)
+    has_report = FieldReport.objects.filter(incident=incident).exists()
+    services.incident_close(
+        actor=dispatcher, incident=incident, override_reason="" if has_report else reason
+    )
+
+
+def _close(dispatcher, incident) -> None:
+    from kendali.dispatch import services
+
+    services.incident_close(actor=dispatcher, incident=incident)
+
+
+def demo_tick(*, now: datetime | None = None) -> None:
+    from kendali.dispatch.models import FieldReport, Unit
+    from kendali.incidents.choices import OPEN_STATUSES
+    from kendali.incidents.models import Incident
+
+    now = now or timezone.now()
+    actors = _actors()
+    dispatcher = actors[0]
+    errors: list[str] = []
+
+    def attempt(what: str, function, *args) -> None:
+        try:
+            function(*args)
+        except Exception as exc:  # noqa: BLE001 - one unit's or incident's hiccup is not the city's
+            logger.warning("demo dispatch %s: %s", what, exc)
+            errors.append(f"{what}: {exc}")
+
+    demo_ids = set(demo_incident_ids(now - timedelta(days=2)))
+    open_demo = list(
+        Incident.objects.filter(pk__in=demo_ids, status__in=OPEN_STATUSES).order_by(
+            "-created_at", "-pk"
+        )
+    )
+    # Bounded: the newest MAX_OPEN stay, older or overdue ones are brought to an end.
+    keep = []
+    for n, incident in enumerate(open_demo):
+        if n >= MAX_OPEN or now - incident.created_at > MAX_AGE:
+            attempt(
+                incident.number,
+                _wind_down,
+                actors,
+                incident,
+                "Simulasi demo: kejadian demo diakhiri otomatis.",
+            )
+        else:
+            keep.append(incident)
+    for incident in keep:
+        if not incident.assignments.exists():
+            attempt(incident.number, _send_units, dispatcher, incident)
+    busy = (
+        Unit.objects.filter(is_active=True)
+        .exclude(status__in=[UnitStatus.TERSEDIA, UnitStatus.TIDAK_SIAGA])
+        .select_related("agency", "current_assignment__incident")
+    )
+    for unit in busy:
+        attempt(unit.callsign, _move, actors, unit, demo_ids, now)
+    for incident in keep:
+        incident.refresh_from_db()
+        if (
+            incident.status in OPEN_STATUSES
+            and incident.assignments.exists()
+            and not incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).exists()
+            and FieldReport.objects.filter(incident=incident).exists()
+        ):
+            attempt(incident.number, _close, dispatcher, incident)
+    if errors:
+        raise RuntimeError("; ".join(errors[:5]))
