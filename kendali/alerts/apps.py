@@ -25,9 +25,11 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from kendali.core import demo, jobs
         from kendali.core.registry import (
+            IncidentAction,
             KpiTile,
             MapLayer,
             NavItem,
+            register_incident_action,
             register_layer,
             register_nav,
             register_tile,
@@ -53,6 +55,17 @@ class AlertsConfig(AppConfig):
                 _("Peringatan publik aktif"),
                 "kendali.alerts.selectors.alerts_tile",
                 topics=("alerts.",),
+                order=40,
+            )
+        )
+        # Issue 7: an incident can pre-fill a warning draft (the incident page shows the
+        # button to whoever may draft; incidents itself knows nothing of alerts).
+        register_incident_action(
+            IncidentAction(
+                "alerts_draft",
+                _("Buat draf peringatan publik"),
+                "kendali.alerts.selectors.incident_warning_url",
+                perm=DRAFT,
                 order=40,
             )
         )

@@ -217,3 +217,72 @@ def alerts_tile(*, actor: Actor) -> dict:
         "detail": detail or _("Tidak ada peringatan aktif"),
         "level": level,
     }
+
+
+# --- pre-filled drafts from other modules ----------------------------------------------------
+
+# The 112 taxonomy (incidents) in CAP 1.2 categories; an unknown type is "Other".
+INCIDENT_CATEGORIES = {
+    "kebakaran": "Fire",
+    "kecelakaan": "Transport",
+    "medis": "Health",
+    "mobil-jenazah": "Health",
+    "gizi-buruk": "Health",
+    "banjir": "Met",  # CAP: "Met - Meteorological (inc. flood)"
+    "pohon-tumbang": "Safety",
+    "hewan-berbahaya": "Safety",
+    "gangguan-listrik": "Infra",
+    "gangguan-air": "Infra",
+    "kriminalitas": "Security",
+    "kekerasan": "Security",
+    "ketertiban": "Security",
+    "orang-hilang": "Rescue",
+    "bencana-lain": "Geo",
+}
+_SEVERITY_OF_PRIORITY = {"P1": Severity.SEVERE, "P2": Severity.MODERATE}
+
+
+def incident_warning_url(*, incident) -> str:
+    """Link to the draft form pre-filled from an open incident (registered on the incident
+    page as an action, so ``incidents`` never imports this module). Only what the public may
+    read goes in: the type, the kelurahan/kecamatan and the time of the report. Never the
+    reporter's name or phone, the street address or the call-taker's free text, which may
+    name people; the operator writes the details on the form."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    if not incident.is_open:
+        return ""
+    kind = incident.type.name
+    kelurahan, kecamatan = incident.kelurahan, incident.kecamatan
+    if kelurahan is not None:
+        place = _("Kelurahan %(kel)s, Kecamatan %(kec)s") % {
+            "kel": kelurahan.nama,
+            "kec": kecamatan.nama if kecamatan is not None else "—",
+        }
+    elif kecamatan is not None:
+        place = _("Kecamatan %(kec)s") % {"kec": kecamatan.nama}
+    else:
+        place = _("Kota Serang")
+    reported = timezone.localtime(incident.created_at)
+    params = {
+        "event": kind,
+        "category": INCIDENT_CATEGORIES.get(incident.type.code, "Other"),
+        "headline": (_("%(kind)s di %(place)s") % {"kind": kind, "place": place})[:160],
+        "description": _(
+            "%(kind)s dilaporkan ke Call Center 112 pada %(when)s WIB di %(place)s. "
+            "Petugas sedang menangani kejadian ini."
+        )
+        % {"kind": kind, "when": reported.strftime("%d-%m-%Y %H:%M"), "place": place},
+        "urgency": "Immediate",
+        "severity": _SEVERITY_OF_PRIORITY.get(incident.priority, Severity.MINOR),
+        "certainty": "Observed",
+        "source": f"incidents.incident:{incident.number}",
+    }
+    if kelurahan is not None:
+        params["kelurahan"] = kelurahan.kode
+    elif kecamatan is not None:
+        params["kecamatan"] = kecamatan.kode
+    elif incident.lat is not None and incident.lon is not None:
+        params.update(lat=f"{incident.lat:.5f}", lon=f"{incident.lon:.5f}", radius_km="1")
+    return reverse("alerts:create") + "?" + urlencode(params)

@@ -64,8 +64,22 @@ class HistorySource:
     type_choices: str | None = None  # dotted path to a callable returning [(code, label)]
 
 
+@dataclass(frozen=True)
+class IncidentAction:
+    """A link another module offers on the incident page (so ``incidents`` imports no module
+    that builds on it). ``url(incident=...)`` returns the target URL, or "" when the action
+    does not apply to that incident; it must not query personal data it does not show."""
+
+    key: str
+    label: str  # lazy translation
+    url: str  # dotted path
+    perm: str | None = None
+    order: int = 100
+
+
 _nav: dict[str, NavItem] = {}
 _history: dict[str, HistorySource] = {}
+_incident_actions: dict[str, IncidentAction] = {}
 _layers: dict[str, MapLayer] = {}
 _tiles: dict[str, KpiTile] = {}
 
@@ -84,6 +98,20 @@ def register_tile(tile: KpiTile) -> None:
 
 def register_history(source: HistorySource) -> None:
     _history[source.key] = source
+
+
+def register_incident_action(action: IncidentAction) -> None:
+    _incident_actions[action.key] = action
+
+
+def incident_actions(user, incident) -> list[tuple[IncidentAction, str]]:
+    """The actions ``user`` may take on ``incident``, each with its URL."""
+    actions = []
+    for action in _visible(_incident_actions.values(), user):
+        url = run_selector(action.url, incident=incident)
+        if url:
+            actions.append((action, url))
+    return actions
 
 
 def history_sources(user) -> list[HistorySource]:

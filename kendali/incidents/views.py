@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kendali.core import registry
 from kendali.core.actors import Actor
 from kendali.core.errors import KendaliError, NotFound
 from kendali.incidents import selectors, services
@@ -138,6 +139,8 @@ def incident_detail(request, ref: str):
         "transitions": [(s.value, s.label) for s in ALLOWED_TRANSITIONS.get(incident.status, ())],
         "note_form": NoteForm(),
         "merge_form": MergeForm(),
+        # Links other modules register in core (e.g. alerts: a warning draft pre-filled).
+        "actions": registry.incident_actions(user, incident),
     }
     return render(request, "incidents/detail.html", context)
 

@@ -251,3 +251,117 @@ def test_operator_list_tabs(clients, users, actor_of, publish_flood):
     assert "Susun peringatan baru" not in page  # the viewer only reads
     drafts = clients["operator"].get("/peringatan/kelola/?tab=draft").content.decode()
     assert "Peringatan banjir di Kasemen" in drafts and "Susun peringatan baru" in drafts
+
+
+def _kasemen_flood_incident(actor, **fields):
+    from kendali.incidents.services import incident_create
+    from kendali.incidents.taxonomy import ensure_taxonomy
+
+    ensure_taxonomy()
+    fields.setdefault("lat", -6.0700)
+    fields.setdefault("lon", 106.1700)
+    return incident_create(
+        actor=actor,
+        type_code="banjir",
+        priority="P1",
+        address="Kp. Kasemen, rumah Pak Rahmat",
+        description="Pelapor Bu Siti (0812-3456-7890): air masuk rumah.",
+        reporter_name="Siti Aminah",
+        reporter_phone="081234567890",
+        **fields,
+    )
+
+
+def test_incident_pre_fills_a_warning_draft_without_personal_data(
+    clients, users, actor_of, regions_loaded
+):
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    incident = _kasemen_flood_incident(actor_of("supervisor"))
+    page = clients["supervisor"].get(f"/kejadian/{incident.number}/").content.decode()
+    match = re.search(r'<a class="button" href="([^"]+)">Buat draf peringatan publik</a>', page)
+    assert match, "the incident page offers the alerts action to who may draft"
+    url = unescape(match[1])
+    assert url.startswith("/peringatan/baru/?")
+    params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    kelurahan = incident.kelurahan
+    assert params["event"] == "Banjir" and params["category"] == "Met"
+    assert params["kelurahan"] == kelurahan.kode and params["source"] == (
+        f"incidents.incident:{incident.number}"
+    )
+    assert params["severity"] == "Severe" and params["certainty"] == "Observed"
+    assert kelurahan.nama in params["description"] and kelurahan.nama in params["headline"]
+    for private in ("Siti", "0812", "Rahmat", "air masuk rumah"):
+        assert private not in url and private not in unescape(url)
+
+    form = clients["supervisor"].get(url).content.decode()
+    assert 'value="Banjir"' in form and f'value="{kelurahan.kode}" selected' in form
+    assert f'value="incidents.incident:{incident.number}"' in form
+    assert re.search(r'<input type="checkbox" name="categories" value="Met"[^>]*checked', form)
+    # The pre-filled form, completed with the defaults it carries, makes a valid draft.
+    response = clients["supervisor"].post(
+        "/peringatan/baru/",
+        _form_data(
+            event=params["event"],
+            headline=params["headline"],
+            description=params["description"],
+            categories=[params["category"]],
+            kelurahan=[params["kelurahan"]],
+            source=params["source"],
+        ),
+    )
+    assert response.status_code == 302
+    assert Alert.objects.get().source == f"incidents.incident:{incident.number}"
+
+
+def test_incident_warning_action_only_for_drafters_and_open_incidents(
+    clients, users, actor_of, regions_loaded
+):
+    incident = _kasemen_flood_incident(actor_of("supervisor"))
+    for name in ("dispatcher", "calltaker", "viewer"):
+        page = clients[name].get(f"/kejadian/{incident.number}/")
+        assert page.status_code == 200
+        assert "Buat draf peringatan publik" not in page.content.decode(), name
+    assert "Buat draf peringatan publik" in (
+        clients["admin"].get(f"/kejadian/{incident.number}/").content.decode()
+    )
+    from kendali.incidents.services import incident_set_status
+
+    incident_set_status(
+        actor=actor_of("supervisor"), incident=incident, status="dibatalkan", closure="override"
+    )
+    page = clients["supervisor"].get(f"/kejadian/{incident.number}/").content.decode()
+    assert "Buat draf peringatan publik" not in page
+
+
+def test_incident_without_kelurahan_pre_fills_a_circle():
+    from types import SimpleNamespace
+
+    from kendali.alerts.selectors import incident_warning_url
+
+    incident = SimpleNamespace(
+        is_open=True,
+        type=SimpleNamespace(name="Kebakaran", code="kebakaran"),
+        kelurahan=None,
+        kecamatan=None,
+        lat=-6.2,
+        lon=106.3,
+        priority="P3",
+        number="112-2026-000001",
+        created_at=timezone.now(),
+    )
+    url = incident_warning_url(incident=incident)
+    assert "category=Fire" in url and "severity=Minor" in url
+    assert "lat=-6.20000" in url and "radius_km=1" in url and "kelurahan" not in url
+
+
+def test_incidents_module_does_not_import_alerts():
+    """ARCHITECTURE.md: incidents must not depend on alerts; the action comes via core."""
+    from pathlib import Path
+
+    import kendali.incidents
+
+    root = Path(kendali.incidents.__file__).parent
+    for path in root.rglob("*.py"):
+        assert "kendali.alerts" not in path.read_text(), path
