@@ -363,6 +363,12 @@ def _portal_context(request, park: Park | None, **extra) -> dict:
     }
 
 
+def _status_url(request) -> str:
+    """Absolute URL of the portal's status page, as the phone will reach it after login."""
+    base = conf.portal_url().rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    return base + reverse("wifi:portal_status")
+
+
 def _logged_in(request, login: services.Login):
     state = _portal_state(request)
     state["subscriber"] = login.subscriber.pk
@@ -377,7 +383,9 @@ def _logged_in(request, login: services.Login):
             username=login.subscriber.username,
             credential=login.credential,
             login_url=state.get("login_url", ""),
-            dst=state.get("dst", ""),
+            # The router sends the phone to `dst` after a successful login: our status page
+            # (remaining time and data, issue 8), which links on to the page first asked for.
+            dst=_status_url(request),
         ),
     )
 
@@ -501,7 +509,15 @@ def portal_status(request):
     return render(
         request,
         "wifi/portal/status.html",
-        _portal_context(request, park, subscriber=subscriber, status=status),
+        _portal_context(
+            request,
+            park,
+            subscriber=subscriber,
+            status=status,
+            # The page the phone first asked for (MikroTik `$(link-orig)`), stored only when it
+            # was an http(s) URL: offered as a link so the person can go on browsing.
+            original_url=state.get("dst", "") if subscriber else "",
+        ),
     )
 
 

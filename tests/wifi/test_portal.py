@@ -57,6 +57,71 @@ def test_phone_sign_up_end_to_end(django_capture_on_commit_callbacks, ap, group,
     assert "60 menit" in status and "100,0" in status
 
 
+def test_mikrotik_login_sends_the_phone_to_the_status_page_then_on_to_its_page(
+    django_capture_on_commit_callbacks, ap, group, monkeypatch
+):
+    """The link-login-only flow of a real MikroTik: login.html posts to the router with
+    `dst` = our status page (absolute), which shows the quota and links to the page the
+    phone first asked for (`$(link-orig)`, kept from the splash URL)."""
+    from html import unescape
+
+    client = Client()
+    original = "http://example.org/berita?hal=2&urut=baru"
+    client.get(
+        "/wifi/portal/",
+        {"ap": ap.mac, "link-login-only": "http://10.5.50.1/login", "dst": original},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/wifi/portal/kode/", {"phone": PHONE, "terms": "on"})
+    html = client.post("/wifi/portal/verifikasi/", {"phone": PHONE, "code": _code()}).content
+    html = html.decode()
+    form = re.search(r'<form method="post" action="http://10.5.50.1/login".*?</form>', html, re.S)
+    assert form, html
+    dst = unescape(re.search(r'name="dst" value="([^"]+)"', form[0]).group(1))
+    assert dst == "http://testserver/wifi/portal/status/"
+    assert "example.org" not in form[0]
+    # The router accepts the login and redirects the phone to `dst`:
+    status = client.get(dst.removeprefix("http://testserver")).content.decode()
+    assert "Sisa kuota Anda" in status and "60 menit" in status
+    link = re.search(r'<a class="button primary" href="([^"]+)"[^>]*data-original>', status)
+    assert link and unescape(link[1]) == original
+    # Behind a reverse proxy the configured public portal address is used.
+    monkeypatch.setenv("KENDALI_WIFI_PORTAL_URL", "https://wifi.serangkota.go.id/")
+    client.get("/wifi/portal/", {"ap": ap.mac, "link-login-only": "http://10.5.50.1/login"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/wifi/portal/kode/", {"phone": "0812-3456-7891", "terms": "on"})
+    html = client.post(
+        "/wifi/portal/verifikasi/", {"phone": "0812-3456-7891", "code": _code()}
+    ).content.decode()
+    assert 'name="dst" value="https://wifi.serangkota.go.id/wifi/portal/status/"' in html
+
+
+def test_status_page_offers_no_link_on_without_an_original_page_or_login(ap, group):
+    client = Client()
+    client.get("/wifi/portal/", {"ap": ap.mac, "dst": "javascript:alert(1)"})
+    assert "dst" not in client.session["wifi_portal"]
+    status = client.get("/wifi/portal/status/").content.decode()
+    assert "data-original" not in status and "Anda belum masuk" in status
+
+
+def test_reply_message_from_the_router_is_shown_as_an_alert_and_escaped(ap):
+    """MikroTik puts FreeRADIUS's Reply-Message in `$(error)` and sends the phone back to
+    the splash with ?error=…: the person must read why, and it must not inject markup."""
+    message = "Kuota data harian Anda habis. Silakan kembali besok."
+    html = Client().get("/wifi/portal/", {"ap": ap.mac, "error": message}).content.decode()
+    assert f'<p class="error" role="alert">{message}</p>' in html
+    html = (
+        Client()
+        .get("/wifi/portal/", {"ap": ap.mac, "error": '<script>alert("x")</script>'})
+        .content.decode()
+    )
+    assert "<script>alert" not in html
+    assert (
+        '<p class="error" role="alert">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>'
+        in html
+    )
+
+
 def test_signing_up_requires_terms(ap, group):
     response = Client().post("/wifi/portal/kode/", {"phone": PHONE})
     assert response.status_code == 422
