@@ -79,7 +79,7 @@ def tile_value(*, actor: Actor, key: str) -> dict:
         "label": str(tile.label),
         "value": value.get("value"),
         "unit": str(value.get("unit") or ""),
-        "detail": str(value.get("detail") or ""),
+        "detail": registry.tile_detail_text(value.get("detail")),
         "level": value.get("level") or "ok",
     }
 

@@ -40,7 +40,11 @@ class MapLayer:
 
 @dataclass(frozen=True)
 class KpiTile:
-    """A KPI tile. ``selector(actor=...)`` returns {"value": ..., "unit": ..., "detail": ..., "level": ...}."""
+    """A KPI tile. ``selector(actor=...)`` returns {"value": ..., "unit": ..., "detail": ..., "level": ...}.
+
+    ``detail`` is one short line of text for people on the wall. A selector may give a
+    mapping or a list instead; :func:`tile_detail_text` turns it into text
+    ({"P1": 2, "P2": 1} → "P1 2 · P2 1"), so no raw Python value ever reaches a screen."""
 
     key: str
     label: str
@@ -146,6 +150,21 @@ def get_layer(key: str) -> MapLayer | None:
 
 def get_tile(key: str) -> KpiTile | None:
     return _tiles.get(key)
+
+
+def tile_detail_text(detail) -> str:
+    """A tile's detail as readable text: mappings as "key value · …", lists joined by " · "."""
+    if detail is None:
+        return ""
+    if isinstance(detail, dict):
+        return " · ".join(
+            f"{tile_detail_text(key)} {tile_detail_text(value)}".strip()
+            for key, value in detail.items()
+        )
+    if isinstance(detail, list | tuple | set | frozenset):
+        items = sorted(detail, key=str) if isinstance(detail, set | frozenset) else detail
+        return " · ".join(text for text in (tile_detail_text(i) for i in items) if text)
+    return str(detail)
 
 
 def run_selector(path: str, **kwargs):
