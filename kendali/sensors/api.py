@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kendali.core.apiauth import access, actor_of
+from kendali.core.audit import snapshot
 from kendali.core.choices import TokenScope
-from kendali.core.errors import Invalid
+from kendali.core.errors import Invalid, NotFound
 from kendali.core.models import Agency
 from kendali.sensors import selectors, services
 
@@ -219,6 +221,87 @@ def alarm_clear(request, alarm_id: int, payload: NoteIn):
     }
 
 
+class RuleFieldsIn(Schema):
+    """The fields of a rule (docs/sensors.md, "Aturan dan alarm"); unset fields keep their
+    current value, or the default for a new rule."""
+
+    name: str | None = None
+    kind: str | None = None
+    variable: str | None = None
+    operator: str | None = None
+    threshold: float | None = None
+    duration_seconds: int | None = None
+    window_seconds: int | None = None
+    waspada: float | None = None
+    siaga: float | None = None
+    awas: float | None = None
+    level: str | None = None
+    open_incident: bool | None = None
+    incident_level: str | None = None
+    incident_type: str | None = None
+    incident_priority: str | None = None
+    incident_agencies: list[str] | None = None
+    is_active: bool | None = None
+
+
+class RuleIn(RuleFieldsIn):
+    device: str
+    name: str
+    kind: str
+
+
+class RuleOut(Schema):
+    id: int
+    device: str
+    name: str
+    kind: str
+    variable: str
+    operator: str
+    threshold: float | None
+    duration_seconds: int
+    window_seconds: int
+    waspada: float | None
+    siaga: float | None
+    awas: float | None
+    level: str
+    open_incident: bool
+    incident_level: str
+    incident_type: str
+    incident_priority: str
+    incident_agencies: list[str]
+    is_active: bool
+
+
+def _rule_out(rule) -> dict:
+    return {"id": rule.pk, "device": rule.device.code, **snapshot(rule, services.RULE_FIELDS)}
+
+
+def _rule_fields(payload: RuleFieldsIn) -> dict:
+    # Only what the client sent: "threshold": null clears a field, leaving it out keeps it.
+    return payload.dict(exclude_unset=True, exclude={"device"})
+
+
+@router.get("/rules", response=list[RuleOut], auth=access(perm="sensors.view_rule"))
+def rules_list(request):
+    return [_rule_out(r) for r in selectors.rules_visible(actor=actor_of(request))]
+
+
+@router.post(
+    "/rules",
+    response={200: RuleOut, 201: RuleOut},
+    auth=access(perm="sensors.change_rule"),
+    summary="Buat aturan alarm (atau ubah aturan bernama sama pada perangkat itu)",
+)
+def rule_create(request, payload: RuleIn):
+    """201 with the new rule; 200 when the device already had a rule of that name, which
+    is then updated (the same upsert as the JSON import)."""
+    actor = actor_of(request)
+    device = selectors.device_for(actor=actor, code=payload.device)
+    existed = device.rules.filter(name=payload.name.strip()).exists()
+    rule = services.rule_save(actor=actor, device=device, **_rule_fields(payload))
+    return Status(200 if existed else 201, _rule_out(rule))
+
+
 @router.get("/rules/export", auth=access(perm="sensors.view_rule"))
 def rules_export(request):
     actor = actor_of(request)
@@ -230,3 +313,30 @@ def rules_import(request):
     """Body: a document produced by ``/rules/export``. All or nothing."""
     rules = services.rules_import(actor=actor_of(request), data=request.body)
     return {"imported": len(rules)}
+
+
+# After /rules/export and /rules/import: "{rule_id}" would match those words too.
+def _rule_for(actor, rule_id: int):
+    rule = selectors.rules_visible(actor=actor).filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(_("Aturan tidak ditemukan."))
+    return rule
+
+
+@router.put("/rules/{rule_id}", response=RuleOut, auth=access(perm="sensors.change_rule"))
+def rule_update(request, rule_id: int, payload: RuleFieldsIn):
+    """Change a rule (it may be renamed); fields left out keep their value."""
+    actor = actor_of(request)
+    rule = _rule_for(actor, rule_id)
+    rule = services.rule_save(
+        actor=actor, device=rule.device, rule_id=rule.pk, **_rule_fields(payload)
+    )
+    return _rule_out(rule)
+
+
+@router.delete("/rules/{rule_id}", response={204: None}, auth=access(perm="sensors.change_rule"))
+def rule_delete(request, rule_id: int):
+    """Delete a rule; its open alarm is cleared."""
+    actor = actor_of(request)
+    services.rule_delete(actor=actor, rule_id=_rule_for(actor, rule_id).pk)
+    return HttpResponse(status=204)

@@ -42,6 +42,12 @@ class Level(models.TextChoices):
 LEVEL_ORDER = {Level.NORMAL: 0, Level.WASPADA: 1, Level.SIAGA: 2, Level.AWAS: 3}
 
 
+# Priorities an automatic 112 incident may get (those of the incidents module) and the
+# longest duration or window a rule may have.
+PRIORITIES = ("P1", "P2", "P3", "P4")
+MAX_RULE_SECONDS = 30 * 24 * 3600
+
+
 class AlarmStatus(models.TextChoices):
     ACTIVE = "active", _("Aktif")
     ACKNOWLEDGED = "acknowledged", _("Diterima")

@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kendali.sensors.choices import DeviceKind, Level
+from kendali.sensors.choices import (
+    MAX_RULE_SECONDS,
+    PRIORITIES,
+    DeviceKind,
+    Level,
+    Operator,
+    RuleKind,
+)
 
 
 class AlarmActionForm(forms.Form):
@@ -56,3 +63,85 @@ class DeviceForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+
+
+class RuleForm(forms.Form):
+    """One alarm rule of a device (the fields of docs/sensors.md, "Aturan dan alarm")."""
+
+    rule_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Nama aturan"), max_length=200)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=RuleKind.choices)
+    variable = forms.ChoiceField(
+        label=_("Variabel"), required=False, help_text=_("Kosong untuk aturan tidak mengirim data.")
+    )
+    operator = forms.ChoiceField(
+        label=_("Arah ambang"), choices=Operator.choices, initial=Operator.ABOVE
+    )
+    threshold = forms.FloatField(
+        label=_("Ambang / kenaikan"),
+        required=False,
+        help_text=_("Ambang batas, atau besar kenaikan untuk laju kenaikan (satuan variabel)."),
+    )
+    duration_seconds = forms.IntegerField(
+        label=_("Durasi (detik)"),
+        min_value=0,
+        max_value=MAX_RULE_SECONDS,
+        initial=0,
+        help_text=_("Berapa lama kondisi harus bertahan sebelum alarm muncul."),
+    )
+    window_seconds = forms.IntegerField(
+        label=_("Jendela laju kenaikan (detik)"), min_value=0, max_value=MAX_RULE_SECONDS, initial=0
+    )
+    waspada = forms.FloatField(label=_("Batas waspada"), required=False)
+    siaga = forms.FloatField(label=_("Batas siaga"), required=False)
+    awas = forms.FloatField(label=_("Batas awas"), required=False)
+    level = forms.ChoiceField(
+        label=_("Tingkat alarm"),
+        choices=[(v, label) for v, label in Level.choices if v != Level.NORMAL],
+        initial=Level.SIAGA,
+        help_text=_("Untuk ambang, laju kenaikan dan tidak mengirim data."),
+    )
+    open_incident = forms.BooleanField(label=_("Buka kejadian 112 otomatis"), required=False)
+    incident_level = forms.ChoiceField(
+        label=_("… mulai tingkat"),
+        choices=[(v, label) for v, label in Level.choices if v != Level.NORMAL],
+        initial=Level.AWAS,
+    )
+    incident_type = forms.CharField(label=_("Jenis kejadian"), max_length=40, initial="banjir")
+    incident_priority = forms.ChoiceField(
+        label=_("Prioritas kejadian"),
+        choices=[(p, p) for p in PRIORITIES],
+        initial="P1",
+    )
+    incident_agencies = forms.MultipleChoiceField(
+        label=_("Instansi kejadian"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+
+    def __init__(self, *args, device, **kwargs):
+        from kendali.core.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["variable"].choices = [("", "—")] + [
+            (v.name, f"{v.name} ({v.unit})" if v.unit else v.name) for v in device.variables.all()
+        ]
+        self.fields["incident_agencies"].choices = list(
+            Agency.objects.filter(is_active=True).values_list("code", "short_name")
+        )
+
+    def rule_data(self) -> dict:
+        """The cleaned fields as keyword arguments of ``services.rule_save``."""
+        data = dict(self.cleaned_data)
+        data.pop("rule_id")
+        return data
+
+
+class VariableForm(forms.Form):
+    name = forms.RegexField(
+        label=_("Nama variabel (FIWARE)"),
+        max_length=60,
+        regex=r"^[A-Za-z][A-Za-z0-9_]*$",
+        help_text=_("Mis. currentLevel, precipitation, pm25."),
+        error_messages={"invalid": _("Huruf, angka dan garis bawah; diawali huruf.")},
+    )
+    unit = forms.CharField(label=_("Satuan"), max_length=20, required=False)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kendali.core.actors import Actor
+from kendali.core.audit import snapshot
 from kendali.core.errors import KendaliError, NotFound
 from kendali.core.models import User
 from kendali.sensors import chart, selectors, services
@@ -23,10 +24,13 @@ from kendali.sensors.forms import (
     AlarmActionForm,
     CsvImportForm,
     DeviceForm,
+    RuleForm,
     RulesImportForm,
     SubscriptionForm,
+    VariableForm,
 )
 from kendali.sensors.models import AlarmSubscription
+from kendali.sensors.services import RULE_FIELDS
 
 RANGES = {"6j": timedelta(hours=6), "24j": timedelta(hours=24), "7h": timedelta(days=7)}
 
@@ -66,10 +70,7 @@ def index(request):
     return render(request, "sensors/index.html", {"devices": devices, "open_alarms": open_alarms})
 
 
-@perm_required("sensors.view_device")
-def device_detail(request, code: str):
-    actor = _actor(request)
-    device = selectors.device_for(actor=actor, code=code)
+def _device_page(request, device, *, rule_form=None, variable_form=None, status=200):
     variables = list(device.variables.all())
     chosen = next((v for v in variables if v.name == request.GET.get("var")), None)
     chosen = chosen or (variables[0] if variables else None)
@@ -103,6 +104,17 @@ def device_detail(request, code: str):
         svg = chart.render(
             points=points, start=start, end=end, unit=chosen.unit, spans=spans, lines=lines
         )
+    rules = list(device.rules.all())
+    editing = None
+    if rule_form is None and request.user.has_perm("sensors.change_rule"):
+        # ?aturan=<id>: the form is filled with that rule, to change it
+        editing = next((r for r in rules if str(r.pk) == request.GET.get("aturan")), None)
+        initial = {"rule_id": editing.pk, **snapshot(editing, RULE_FIELDS)} if editing else None
+        rule_form = RuleForm(device=device, initial=initial)
+    elif rule_form is not None:
+        editing = next((r for r in rules if str(r.pk) == str(rule_form["rule_id"].value())), None)
+    if variable_form is None and request.user.has_perm("sensors.change_device"):
+        variable_form = VariableForm()
     return render(
         request,
         "sensors/device.html",
@@ -115,9 +127,83 @@ def device_detail(request, code: str):
             "range_key": range_key,
             "ranges": RANGES,
             "alarms": alarms,
-            "rules": device.rules.all(),
+            "rules": rules,
+            "rule_form": rule_form,
+            "editing": editing,
+            "variable_form": variable_form,
         },
+        status=status,
     )
+
+
+@perm_required("sensors.view_device")
+def device_detail(request, code: str):
+    device = selectors.device_for(actor=_actor(request), code=code)
+    return _device_page(request, device)
+
+
+@perm_required("sensors.change_rule")
+@require_POST
+def rule_save(request, code: str):
+    """The rule form of the device page: a new rule, or a change to ``rule_id``."""
+    actor = _actor(request)
+    device = selectors.device_for(actor=actor, code=code)
+    form = RuleForm(request.POST, device=device)
+    if form.is_valid():
+        try:
+            rule = services.rule_save(
+                actor=actor,
+                device=device,
+                rule_id=form.cleaned_data["rule_id"],
+                **form.rule_data(),
+            )
+        except NotFound:
+            raise
+        except KendaliError as exc:
+            form.add_error(None, exc.detail)
+            for field, problems in (exc.errors if isinstance(exc.errors, dict) else {}).items():
+                known = field in form.fields
+                for problem in problems:
+                    form.add_error(
+                        field if known else None, problem if known else f"{field}: {problem}"
+                    )
+        else:
+            messages.success(request, _("Aturan %(n)s disimpan.") % {"n": rule.name})
+            return redirect("sensors:device", code=device.code)
+    return _device_page(request, device, rule_form=form, status=422)
+
+
+@perm_required("sensors.change_rule")
+@require_POST
+def rule_delete(request, rule_id: int):
+    actor = _actor(request)
+    rule = selectors.rules_visible(actor=actor).filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(_("Aturan tidak ditemukan."))
+    services.rule_delete(actor=actor, rule_id=rule.pk)
+    messages.success(request, _("Aturan %(n)s dihapus.") % {"n": rule.name})
+    if request.POST.get("next") == "rules":
+        return redirect("sensors:rules")
+    return redirect("sensors:device", code=rule.device.code)
+
+
+@perm_required("sensors.change_device")
+@require_POST
+def variable_add(request, code: str):
+    actor = _actor(request)
+    device = selectors.device_for(actor=actor, code=code)
+    form = VariableForm(request.POST)
+    if form.is_valid():
+        try:
+            variable = services.variable_add(actor=actor, device=device, **form.cleaned_data)
+        except NotFound:
+            raise
+        except KendaliError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Variabel %(n)s ditambahkan.") % {"n": variable.name})
+            return redirect("sensors:device", code=device.code)
+    return _device_page(request, device, variable_form=form, status=422)
 
 
 @perm_required("sensors.add_device")
