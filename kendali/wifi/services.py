@@ -375,7 +375,11 @@ def _phone_locked(phone_digest: str, now: datetime) -> bool:
 
 
 def otp_request(*, phone: str, ip: str | None, accept_terms: bool) -> OtpChallenge:
-    """Send a one-time code to ``phone``. Limits per number and per IP per hour."""
+    """Send a one-time code to ``phone``. Limits per number and per IP per hour.
+
+    The SMS leaves after commit; when the gateway fails, ``delivery_failed`` on the returned
+    challenge turns True (the portal then tells the person; the challenge still counts
+    against the limits, so a failing gateway cannot be hammered through the portal)."""
     if not accept_terms:
         raise Invalid(
             _("Anda perlu menyetujui ketentuan penggunaan."), errors={"terms": [_("Wajib.")]}
@@ -408,17 +412,26 @@ def otp_request(*, phone: str, ip: str | None, accept_terms: bool) -> OtpChallen
         message = _("Kode Wi-Fi Taman Kota Serang: %(code)s. Berlaku 5 menit. Jangan bagikan.") % {
             "code": code
         }
+        challenge.delivery_failed = False
+
+        def deliver() -> None:
+            challenge.delivery_failed = not _send_sms(e164, message)
+
         # The SMS goes out after commit so a rolled-back request never texts anyone.
-        transaction.on_commit(lambda: _send_sms(e164, message))
+        transaction.on_commit(deliver)
     return challenge
 
 
-def _send_sms(to: str, message: str) -> None:
-    backend = import_string(conf.sms_backend())()
+def _send_sms(to: str, message: str) -> bool:
+    """True when the backend took the message. Never raises: a misconfigured backend or a
+    failing gateway must not crash the portal (it is logged, and the person told)."""
     try:
+        backend = import_string(conf.sms_backend())()
         backend.send(to=to, message=message)
     except Exception:  # noqa: BLE001 - a gateway failure must not crash the portal
         logger.exception("wifi: SMS backend failed")
+        return False
+    return True
 
 
 def _issue(subscriber: Subscriber, now: datetime) -> Login:

@@ -426,7 +426,7 @@ def portal_send_code(request):
     form = PhoneForm(request.POST)
     if form.is_valid():
         try:
-            services.otp_request(
+            challenge = services.otp_request(
                 phone=form.cleaned_data["phone"],
                 ip=client_ip(request),
                 accept_terms=form.cleaned_data["terms"],
@@ -434,6 +434,20 @@ def portal_send_code(request):
         except KendaliError as exc:
             _apply_errors(form, exc)
         else:
+            if challenge.delivery_failed:
+                form.add_error(
+                    None,
+                    _(
+                        "Kode belum dapat dikirim karena layanan SMS sedang terganggu. "
+                        "Coba lagi beberapa menit lagi, atau masuk dengan voucher."
+                    ),
+                )
+                return render(
+                    request,
+                    "wifi/portal/splash.html",
+                    _portal_context(request, park, phone_form=form, voucher_form=VoucherForm()),
+                    status=503,
+                )
             code_form = CodeForm(initial={"phone": form.cleaned_data["phone"]})
             return render(
                 request, "wifi/portal/code.html", _portal_context(request, park, form=code_form)

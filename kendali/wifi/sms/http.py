@@ -22,8 +22,18 @@ class HttpBackend:
 
     def send(self, *, to: str, message: str) -> None:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        response = httpx.post(
-            self.url, json={"to": to, "message": message}, headers=headers, timeout=self.timeout
-        )
+        try:
+            response = httpx.post(
+                self.url,
+                json={"to": to, "message": message},
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise SmsGatewayError(f"SMS gateway unreachable: {exc.__class__.__name__}") from exc
         if response.status_code // 100 != 2:
-            raise SmsGatewayError(f"gateway answered {response.status_code}")
+            # The status and the start of the body (gateways explain there); never the message,
+            # which holds the one-time code.
+            raise SmsGatewayError(
+                f"SMS gateway answered {response.status_code}: {response.text[:200]}"
+            )
