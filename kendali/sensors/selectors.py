@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from kendali.core.actors import Actor
 from kendali.core.choices import AGENCY_BOUND_ROLES
 from kendali.core.errors import NotAllowed, NotFound
+from kendali.sensors import conf
 from kendali.sensors.choices import AlarmStatus, DeviceStatus, Level
 from kendali.sensors.models import (
     Alarm,
@@ -92,9 +94,12 @@ class Point:
     count: int
 
 
-def resolution_for(start: datetime, end: datetime) -> str:
+def resolution_for(start: datetime, end: datetime, *, now: datetime | None = None) -> str:
     span = end - start
-    if span <= RAW_MAX:
+    # Raw rows older than the retention are purged (the rollups stay): a range that starts
+    # before the raw window is served from the 1-minute rollups, however short.
+    raw_since = (now or timezone.now()) - timedelta(days=conf.RAW_RETENTION_DAYS)
+    if span <= RAW_MAX and start >= raw_since:
         return "raw"
     if span <= MINUTE_MAX:
         return "1m"
@@ -104,7 +109,8 @@ def resolution_for(start: datetime, end: datetime) -> str:
 def history(
     *, variable: Variable, start: datetime, end: datetime, resolution: str | None = None
 ) -> tuple[str, list[Point]]:
-    """Points of one variable in [start, end): the resolution follows the range length."""
+    """Points of one variable in [start, end): the resolution follows the range length (and
+    the raw retention: see :func:`resolution_for`) unless given."""
     resolution = resolution or resolution_for(start, end)
     if resolution == "raw":
         rows = (

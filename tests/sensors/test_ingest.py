@@ -242,3 +242,52 @@ def test_values_and_times_out_of_range_are_rejected_per_item(device, clients):
         5: "unknown-device",
     }
     assert sorted(Reading.objects.values_list("value", flat=True)) == [1.25, 1.5]
+
+
+def test_purge_then_query_is_served_from_the_rollups(device, system, users, monkeypatch):
+    """The retention job deletes raw readings older than the retention (rollups stay); a
+    short range that starts before the raw window is then answered from the 1-minute
+    rollups instead of the (now empty) raw table."""
+    from urllib.parse import urlencode
+
+    from kendali.sensors import conf
+    from kendali.sensors.services import job_retention, readings_purge
+
+    def history(start, end):
+        # a fresh login at the travelled-to time (sessions of 8 days ago have expired)
+        client = Client()
+        client.force_login(users["viewer"])
+        query = urlencode(
+            {"variable": "currentLevel", "start": start.isoformat(), "end": end.isoformat()}
+        )
+        response = client.get(f"/api/v1/sensors/devices/{device.code}/history?{query}")
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    monkeypatch.setattr(conf, "RAW_RETENTION_DAYS", 7)
+    with time_machine.travel(NOW, tick=False):
+        readings_ingest(actor=system, items=readings(device.code, [1.0, 2.0, 3.0], step=20))
+        last = NOW - timedelta(minutes=1)
+        readings_ingest(actor=system, items=readings(device.code, [5.0], start=last))
+    start, end = T0 - timedelta(hours=1), NOW  # 4 hours around the readings
+    with time_machine.travel(NOW + timedelta(days=6), tick=False):
+        assert readings_purge() == 0  # still inside the raw window
+        assert history(start, end)["resolution"] == "raw"
+    with time_machine.travel(NOW + timedelta(days=8), tick=False):
+        job_retention()
+        assert Reading.objects.count() == 0
+        assert RollupMinute.objects.count() == 2 and RollupHour.objects.count() == 2
+        body = history(start, end)
+    assert body["resolution"] == "1m"
+    assert [(p["count"], p["mean"], p["min"], p["max"]) for p in body["points"]] == [
+        (3, 2.0, 1.0, 3.0),
+        (1, 5.0, 5.0, 5.0),
+    ]
+    # readings inside the raw window stay raw, and short recent ranges are served raw
+    later = NOW + timedelta(days=8)
+    with time_machine.travel(later, tick=False):
+        recent = later - timedelta(hours=1)
+        readings_ingest(actor=system, items=readings(device.code, [4.0], start=recent))
+        assert readings_purge() == 0
+        body = history(later - timedelta(hours=2), later)
+    assert body["resolution"] == "raw" and [p["mean"] for p in body["points"]] == [4.0]
