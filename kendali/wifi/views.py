@@ -267,14 +267,19 @@ def _usage_range(request):
     return today - timedelta(days=days - 1), today, days
 
 
+def _usage_park(request) -> Park | None:
+    """The park chosen with ?taman=<id>; anything else (empty, unknown, not a number) is
+    "all parks", never an error."""
+    taman = request.GET.get("taman", "")
+    return Park.objects.filter(pk=int(taman)).first() if taman.isdigit() else None
+
+
 @perm_required("wifi.view_wifi_usage")
 @require_GET
 def usage_page(request):
     actor = Actor.from_request(request)
     start, end, days = _usage_range(request)
-    park = None
-    if request.GET.get("taman"):
-        park = Park.objects.filter(pk=request.GET["taman"]).first()
+    park = _usage_park(request)
     rows = list(selectors.usage_days(actor=actor, park=park, start=start, end=end))
     hourly = [0] * 24
     for r in rows:
@@ -304,9 +309,11 @@ def usage_page(request):
 def usage_csv(request):
     actor = Actor.from_request(request)
     start, end, _days = _usage_range(request)
-    rows = selectors.usage_days(actor=actor, park=None, start=start, end=end)
+    park = _usage_park(request)
+    rows = selectors.usage_days(actor=actor, park=park, start=start, end=end)
     response = HttpResponse(usage.to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="wifi-taman-{start}-{end}.csv"'
+    which = f"taman-{park.pk}" if park else "taman"
+    response["Content-Disposition"] = f'attachment; filename="wifi-{which}-{start}-{end}.csv"'
     return response
 
 

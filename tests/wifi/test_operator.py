@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -138,16 +139,47 @@ def test_usage_rollup_counts_users_sessions_traffic_and_peak(ap, make_subscriber
     assert "<svg" in usage.hourly_svg(row.hourly_sessions)
 
 
-def test_usage_page_and_csv_without_phone_numbers(clients, ap, make_subscriber):
+def test_usage_page_and_csv_without_phone_numbers(clients, ap, make_subscriber, system):
+    import html as html_lib
+
     sub = make_subscriber(phone_digest=crypto.keyed_digest("+6281234567890", purpose="phone"))
     _session(ap, sub, timezone.now() - timedelta(hours=1), 30, octets=4096)
+    taman_sari = services.park_save(actor=system, name="Taman Sari", lat=-6.1230, lon=106.1490)
+    other_ap = services.access_point_save(
+        actor=system,
+        park=taman_sari,
+        name="Taman Sari",
+        mac="48:8f:5a:00:00:02",
+        nas_ip="10.60.2.1",
+        ssid="Serang-Free-WiFi",
+        secret="rahasia-radius-uji-456",
+    )
+    _session(other_ap, sub, timezone.now() - timedelta(hours=2), 10, octets=1024)
     services.usage_rollup()
     page = clients["operator"].get("/wifi/penggunaan/")
     assert "Alun-alun Kota Serang" in page.content.decode()
     response = clients["operator"].get("/wifi/penggunaan.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == "tanggal" and rows[1][1] == "Alun-alun Kota Serang"
+    assert rows[0][0] == "tanggal"
+    assert {r[1] for r in rows[1:]} == {"Alun-alun Kota Serang", "Taman Sari"}
+    everything = response.content
     assert "812" not in response.content.decode()
+
+    # One park chosen on the page: its CSV link carries the park, and the CSV holds only it.
+    page = clients["operator"].get("/wifi/penggunaan/", {"taman": taman_sari.pk, "hari": 3})
+    link = re.search(r'<a href="([^"]+)" data-csv>', page.content.decode())
+    assert link, "the page offers the CSV of what it shows"
+    url = html_lib.unescape(link[1])
+    assert url == f"/wifi/penggunaan.csv?hari=3&taman={taman_sari.pk}"
+    response = clients["operator"].get(url)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1:] and {r[1] for r in rows[1:]} == {"Taman Sari"}
+    assert f"wifi-taman-{taman_sari.pk}-" in response["Content-Disposition"]
+    # A taman value that is not a park id means all parks, never an error page.
+    for bad in ("abc", "999999", ""):
+        assert clients["operator"].get("/wifi/penggunaan/", {"taman": bad}).status_code == 200
+        response = clients["operator"].get("/wifi/penggunaan.csv", {"taman": bad})
+        assert response.status_code == 200 and response.content == everything
 
 
 def test_retention_purges_old_raw_accounting_but_keeps_usage(ap, make_subscriber, monkeypatch):
