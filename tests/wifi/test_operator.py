@@ -201,6 +201,21 @@ def test_map_layer_and_tile(ap, actor_of):
     assert (tile["value"], tile["unit"]) == (0, "/ 1")
 
 
+def test_park_page_shows_since_when_each_access_point_is_online_or_offline(clients, ap, system):
+    went_online = timezone.make_aware(datetime(2026, 5, 4, 9, 15))  # 09:15 WIB
+    with time_machine.travel(went_online, tick=False):
+        services.access_point_heartbeat(actor=system, ap=ap)
+    with time_machine.travel(went_online + timedelta(hours=3), tick=False):
+        page = clients["viewer"].get(f"/wifi/taman/{ap.park_id}/").content.decode()
+    assert re.search(r"data-status-since>daring sejak 04-05-2026 09:15 WIB \(3\xa0jam\)", page)
+    went_offline = went_online + timedelta(hours=4)
+    with time_machine.travel(went_offline, tick=False):
+        services.access_points_sweep()
+    with time_machine.travel(went_offline + timedelta(minutes=20), tick=False):
+        page = clients["viewer"].get(f"/wifi/taman/{ap.park_id}/").content.decode()
+    assert "luring sejak 04-05-2026 13:15 WIB" in page and "daring sejak" not in page
+
+
 def test_parks_api(clients, ap):
     body = clients["operator"].get("/api/v1/wifi/parks").json()
     assert body[0]["access_points"][0]["ssid"] == "Serang-Free-WiFi"
