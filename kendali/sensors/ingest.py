@@ -34,6 +34,8 @@ class Prepared:
     """Validated rows: (variable_id, db_time, value, epoch_seconds)."""
 
     rows: list[tuple] = field(default_factory=list)
+    # older than the raw retention, kept only when importing history (rollups only)
+    old_rows: list[tuple] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     duplicates_in_batch: int = 0
     device_ids: set[int] = field(default_factory=set)
@@ -81,8 +83,11 @@ def prepare(
     variables: dict[tuple[int, str], Variable],
     only_device: Device | None = None,
     now: datetime | None = None,
+    keep_old: bool = False,
 ) -> Prepared:
-    """Check each item on its own; good ones become rows, bad ones get a reason."""
+    """Check each item on its own; good ones become rows, bad ones get a reason. With
+    ``keep_old`` (history import) readings older than the raw retention become
+    ``old_rows`` instead of being refused."""
     now = now or timezone.now()
     latest = now + timedelta(seconds=conf.FUTURE_TOLERANCE_SECONDS)
     oldest = now - timedelta(days=conf.RAW_RETENTION_DAYS)
@@ -162,7 +167,8 @@ def prepare(
         if at > latest:
             rejected.append(reject(index, "future-time", _("Waktu terlalu jauh di masa depan.")))
             continue
-        if at < oldest:
+        too_old = at < oldest
+        if too_old and not keep_old:
             rejected.append(
                 reject(index, "too-old", _("Waktu lebih lama dari masa simpan data mentah."))
             )
@@ -172,6 +178,9 @@ def prepare(
             out.duplicates_in_batch += 1
             continue
         seen.add(key)
+        if too_old:
+            out.old_rows.append((variable.pk, db_time, value, ts))
+            continue
         out.device_ids.add(device.pk)
         rows.append((variable.pk, db_time, value, ts))
     return out
@@ -242,33 +251,80 @@ def _aggregate(rows: list[tuple], width: int) -> dict[tuple[int, int], list[floa
     return buckets
 
 
+def _upsert_rollup(cursor, model, width: int, rows: list[tuple]) -> None:
+    """Add rows to one rollup table (count/sum add up, min/max widen), any arrival order."""
+    fmt = _db_time_formatter()
+    least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+    table = connection.ops.quote_name(model._meta.db_table)
+    items = list(_aggregate(rows, width).items())
+    for start in range(0, len(items), CHUNK // 2):
+        chunk = items[start : start + CHUNK // 2]
+        values = ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(chunk))
+        params = []
+        for (variable_id, bucket_ts), (count, total, lo, hi) in chunk:
+            bucket = fmt(datetime.fromtimestamp(bucket_ts, tz=UTC))
+            params += (variable_id, bucket, count, total, lo, hi)
+        cursor.execute(
+            f"INSERT INTO {table} (variable_id, bucket, count, total, minimum, maximum) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (variable_id, bucket) DO UPDATE SET "
+            f"count = {table}.count + excluded.count, "
+            f"total = {table}.total + excluded.total, "
+            f"minimum = {least}({table}.minimum, excluded.minimum), "
+            f"maximum = {greatest}({table}.maximum, excluded.maximum)",
+            params,
+        )
+
+
 def update_rollups(new_rows: list[tuple]) -> None:
     """Fold newly inserted rows into both rollup tables (upserts, any arrival order)."""
     if not new_rows:
         return
-    fmt = _db_time_formatter()
-    least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
     with connection.cursor() as cursor:
-        for model, width in ((RollupMinute, 60), (RollupHour, 3600)):
-            table = connection.ops.quote_name(model._meta.db_table)
-            buckets = _aggregate(new_rows, width)
-            items = list(buckets.items())
-            for start in range(0, len(items), CHUNK // 2):
-                chunk = items[start : start + CHUNK // 2]
-                values = ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(chunk))
-                params = []
-                for (variable_id, bucket_ts), (count, total, lo, hi) in chunk:
-                    bucket = fmt(datetime.fromtimestamp(bucket_ts, tz=UTC))
-                    params += (variable_id, bucket, count, total, lo, hi)
-                cursor.execute(
-                    f"INSERT INTO {table} (variable_id, bucket, count, total, minimum, maximum) "  # noqa: S608
-                    f"VALUES {values} ON CONFLICT (variable_id, bucket) DO UPDATE SET "
-                    f"count = {table}.count + excluded.count, "
-                    f"total = {table}.total + excluded.total, "
-                    f"minimum = {least}({table}.minimum, excluded.minimum), "
-                    f"maximum = {greatest}({table}.maximum, excluded.maximum)",
-                    params,
-                )
+        _upsert_rollup(cursor, RollupMinute, 60, new_rows)
+        _upsert_rollup(cursor, RollupHour, 3600, new_rows)
+
+
+def store_history(old_rows: list[tuple]) -> list[tuple]:
+    """History older than the raw retention goes into the rollups only, by whole minutes:
+    a minute that has no 1-minute rollup yet gets one (and is added to its hour); a minute
+    that already has one is left as it is. Without raw rows to check against, that is what
+    keeps a re-imported file from counting twice: every counted reading created or widened
+    its minute rollup, so a missing minute holds nothing counted yet. Returns the rows
+    counted; the others are duplicates. Call inside a transaction."""
+    if not old_rows:
+        return []
+    fmt = _db_time_formatter()
+    sqlite = connection.vendor == "sqlite"
+    table = connection.ops.quote_name(RollupMinute._meta.db_table)
+    returned_bucket = "CAST(bucket AS TEXT)" if sqlite else "bucket"
+    created: set = set()
+    items = list(_aggregate(old_rows, 60).items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), CHUNK // 2):
+            chunk = items[start : start + CHUNK // 2]
+            values = ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(chunk))
+            params = []
+            for (variable_id, bucket_ts), (count, total, lo, hi) in chunk:
+                bucket = fmt(datetime.fromtimestamp(bucket_ts, tz=UTC))
+                params += (variable_id, bucket, count, total, lo, hi)
+            # Race: two imports of the same file at once; the unique (variable, bucket)
+            # lets exactly one create each minute, and only its rows are counted.
+            cursor.execute(
+                f"INSERT INTO {table} (variable_id, bucket, count, total, minimum, maximum) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (variable_id, bucket) DO NOTHING "
+                f"RETURNING variable_id, {returned_bucket}",
+                params,
+            )
+            for variable_id, bucket in cursor.fetchall():
+                created.add((variable_id, _normalize_returned_time(bucket, fmt)))
+        kept = [
+            row
+            for row in old_rows
+            if (row[0], fmt(datetime.fromtimestamp(int(row[3] // 60) * 60, tz=UTC))) in created
+        ]
+        if kept:
+            _upsert_rollup(cursor, RollupHour, 3600, kept)
+    return kept
 
 
 def update_latest(new_rows: list[tuple]) -> dict[int, tuple[float, float]]:

@@ -259,6 +259,8 @@ class IngestResult:
     duplicates: int = 0
     rejected: list[dict] = field(default_factory=list)
     alarms: list[int] = field(default_factory=list)
+    # history older than the raw retention counted into the rollups only (CSV import)
+    summarized: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -285,11 +287,16 @@ def _ingest_device_of(actor: Actor) -> Device | None:
     return None
 
 
-def readings_ingest(*, actor: Actor, items: list, now: datetime | None = None) -> IngestResult:
+def readings_ingest(
+    *, actor: Actor, items: list, now: datetime | None = None, history: bool = False
+) -> IngestResult:
     """Store a batch of readings; each item is accepted or rejected with a reason.
 
     Idempotent on (device, variable, time). Rollups, latest values, device status and
     alarm rules are updated in the same transaction; alarm events go out on commit.
+    ``history`` (history import): readings older than the raw retention are counted into
+    the rollups only, by whole minutes (:func:`ingest.store_history`), instead of being
+    refused; they touch no latest value, device status or rule.
     """
     only_device = _ingest_device_of(actor)
     if not isinstance(items, list):
@@ -309,9 +316,19 @@ def readings_ingest(*, actor: Actor, items: list, now: datetime | None = None) -
     now = now or timezone.now()
     devices, variables = ingest.lookup(items, only_device)
     prepared = ingest.prepare(
-        items, devices=devices, variables=variables, only_device=only_device, now=now
+        items,
+        devices=devices,
+        variables=variables,
+        only_device=only_device,
+        now=now,
+        keep_old=history,
     )
     result = IngestResult(received=len(items), rejected=prepared.rejected)
+    if prepared.old_rows:
+        with transaction.atomic():
+            summarized = ingest.store_history(prepared.old_rows)
+        result.summarized = len(summarized)
+        prepared.duplicates_in_batch += len(prepared.old_rows) - len(summarized)
     if not prepared.rows:
         result.duplicates = prepared.duplicates_in_batch
         return result
@@ -376,9 +393,13 @@ def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: da
 @transaction.atomic
 def readings_import_csv(*, actor: Actor, text: str, batch: int = conf.MAX_BATCH) -> IngestResult:
     """CSV history: header ``device,variable,time,value[,unit]``; rejected lines carry
-    their line number."""
+    their line number. Lines older than the raw retention go into the rollups only."""
     reader = csv.DictReader(io.StringIO(text))
-    missing = {"device", "variable", "time", "value"} - set(reader.fieldnames or [])
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise Invalid(_("Berkas CSV rusak: %(e)s") % {"e": exc})
+    missing = {"device", "variable", "time", "value"} - set(fieldnames or [])
     if missing:
         raise Invalid(_("Kolom CSV kurang: %(c)s") % {"c": ", ".join(sorted(missing))})
     total = IngestResult()
@@ -386,9 +407,10 @@ def readings_import_csv(*, actor: Actor, text: str, batch: int = conf.MAX_BATCH)
     lines: list[int] = []
 
     def flush():
-        result = readings_ingest(actor=actor, items=chunk)
+        result = readings_ingest(actor=actor, items=chunk, history=True)
         total.received += result.received
         total.stored += result.stored
+        total.summarized += result.summarized
         total.duplicates += result.duplicates
         total.alarms += result.alarms
         for rejected in result.rejected:
@@ -396,7 +418,16 @@ def readings_import_csv(*, actor: Actor, text: str, batch: int = conf.MAX_BATCH)
         chunk.clear()
         lines.clear()
 
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            raise Invalid(
+                _("Berkas CSV rusak pada baris %(n)d: %(e)s") % {"n": reader.line_num, "e": exc}
+            )
         item = {k: (v or "").strip() for k, v in row.items() if k}
         try:
             item["value"] = float(item["value"])

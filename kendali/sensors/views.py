@@ -18,7 +18,7 @@ from kendali.core.actors import Actor
 from kendali.core.audit import snapshot
 from kendali.core.errors import KendaliError, NotFound
 from kendali.core.models import User
-from kendali.sensors import chart, selectors, services
+from kendali.sensors import chart, conf, selectors, services
 from kendali.sensors.choices import AlarmStatus, RuleKind
 from kendali.sensors.forms import (
     AlarmActionForm,
@@ -345,7 +345,11 @@ def csv_import(request):
             form.add_error("file", _("Berkas harus UTF-8."))
         except KendaliError as exc:
             form.add_error(None, exc.detail)
-    return render(request, "sensors/csv_import.html", {"form": form, "result": result})
+    return render(
+        request,
+        "sensors/csv_import.html",
+        {"form": form, "result": result, "retention_days": conf.RAW_RETENTION_DAYS},
+    )
 
 
 @perm_required("sensors.view_alarm")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -129,3 +130,63 @@ def test_csv_import_rejects_a_time_out_of_range_on_its_line(device, clients):
     assert response.status_code == 200
     assert list(Reading.objects.values_list("value", flat=True)) == [1.2]
     assert "Baris 2" in html and "Baris 3" in html
+
+
+@time_machine.travel(T0 + timedelta(hours=3), tick=False)
+def test_csv_history_older_than_retention_goes_into_the_rollups(device, system, clients):
+    from kendali.sensors.models import RollupHour, RollupMinute
+
+    rule_save(
+        actor=system,
+        device=device,
+        name="Banjir",
+        variable="currentLevel",
+        kind="bands",
+        waspada=1.5,
+        siaga=2.0,
+        awas=2.5,
+    )
+    text = (
+        "device,variable,time,value\n"
+        # last year's flood: three readings in one minute, one in the next
+        f"{device.code},currentLevel,2025-11-28T02:00:00Z,2.6\n"
+        f"{device.code},currentLevel,2025-11-28T02:00:20Z,2.8\n"
+        f"{device.code},currentLevel,2025-11-28T02:00:40Z,3.0\n"
+        f"{device.code},currentLevel,2025-11-28T02:01:00Z,2.9\n"
+        # and today's reading, stored raw as before
+        f"{device.code},currentLevel,2026-11-28T02:00:00Z,1.2\n"
+    )
+
+    def upload(body):
+        file = SimpleUploadedFile("riwayat.csv", body.encode(), content_type="text/csv")
+        return clients["operator"].post("/sensor/impor-csv/", {"file": file}).content.decode()
+
+    html = upload(text)
+    assert "4 baris lama dimasukkan ke ringkasan saja" in html
+    assert list(Reading.objects.values_list("value", flat=True)) == [1.2]
+    old_minutes = RollupMinute.objects.filter(bucket__year=2025).order_by("bucket")
+    assert [(m.count, m.total, m.minimum, m.maximum) for m in old_minutes] == [
+        (3, pytest.approx(8.4), 2.6, 3.0),
+        (1, 2.9, 2.9, 2.9),
+    ]
+    hour = RollupHour.objects.get(bucket__year=2025)
+    assert (hour.count, hour.minimum, hour.maximum) == (4, 2.6, 3.0)
+    # history, not news: no alarm, and the latest value is today's
+    assert not Alarm.objects.exists()
+    assert device.variables.get().last_value == 1.2
+    # the same file again (plus one more line in an old minute that already has a
+    # rollup): nothing counts twice
+    html = upload(text + f"{device.code},currentLevel,2025-11-28T02:00:50Z,9.9\n")
+    assert "6 baris dibaca, 0 disimpan, 6 sudah ada" in html
+    assert [m.count for m in old_minutes.all()] == [3, 1]
+    assert RollupHour.objects.get(bucket__year=2025).count == 4
+    # the chart range of last year is served from the rollups
+    from datetime import UTC, datetime
+
+    from kendali.sensors.selectors import history
+
+    start = datetime(2025, 11, 28, 1, 0, tzinfo=UTC)
+    resolution, points = history(
+        variable=device.variables.get(), start=start, end=start + timedelta(hours=2)
+    )
+    assert resolution == "1m" and [p.count for p in points] == [3, 1]

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{result.received} baris, {result.stored} disimpan, {result.duplicates} sudah ada, "
-            f"{len(result.rejected)} ditolak"
+            f"{len(result.rejected)} ditolak, {result.summarized} baris lama ke ringkasan saja"
         )
         for rejected in result.rejected[:50]:
             self.stdout.write(f"  baris {rejected['line']}: {rejected['reason']}")
