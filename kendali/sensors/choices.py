@@ -78,3 +78,24 @@ DEFAULT_VARIABLES: dict[str, list[tuple[str, str]]] = {
     DeviceKind.CCTV_STATUS: [("status", "on/off")],
     DeviceKind.GENERIC: [],
 }
+
+
+# How the control-room wall names a variable in a sentence ("tinggi muka air 2,9 m").
+VARIABLE_LABELS: dict[str, str] = {
+    "currentLevel": _("tinggi muka air"),
+    "precipitation": _("curah hujan"),
+    "pm25": _("PM2,5"),
+    "pm10": _("PM10"),
+    "no2": _("NO2"),
+    "co": _("CO"),
+    "o3": _("O3"),
+    "airQualityIndex": _("indeks kualitas udara"),
+    "temperature": _("suhu"),
+    "relativeHumidity": _("kelembapan"),
+    "intensity": _("jumlah kendaraan"),
+    "averageVehicleSpeed": _("kecepatan rata-rata"),
+    "occupancy": _("kepadatan lajur"),
+    "powerState": _("status daya"),
+    "illuminanceLevel": _("tingkat terang"),
+    "status": _("status"),
+}

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
@@ -32,6 +32,7 @@ from kendali.sensors.choices import (
     LEVEL_ORDER,
     MAX_RULE_SECONDS,
     PRIORITIES,
+    VARIABLE_LABELS,
     AlarmStatus,
     DeviceKind,
     DeviceStatus,
@@ -172,7 +173,7 @@ def device_create(
     plain = device_token_issue(actor=actor, device=device) if with_token else ""
     publish(
         "sensors.device.created",
-        device_event(device),
+        device_event(device, "created"),
         perm="sensors.view_device",
         agency_ids=[device.agency_id],
     )
@@ -235,17 +236,46 @@ def device_token_issue(*, actor: Actor, device: Device) -> str:
     return plain
 
 
-def device_event(device: Device) -> dict:
+def _number(value: float) -> str:
+    """1.82 -> "1,82" (the active language's decimal separator), 182.0 -> "182"."""
+    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+def _place(device: Device) -> str:
+    """ " · Kel. Kasemen" unless the device's name already says where it is."""
+    name = device.kelurahan.nama if device.kelurahan_id else ""
+    if not name or name.lower() in device.name.lower():
+        return ""
+    return " · " + _("Kel. %(k)s") % {"k": name}
+
+
+DEVICE_SUMMARIES = {
+    "created": _("Sensor baru terdaftar — %(device)s (%(kind)s)"),
+    "offline": _("Sensor tidak mengirim data — %(device)s"),
+    "online": _("Sensor kembali mengirim data — %(device)s"),
+}
+
+
+def device_event(device: Device, verb: str = "") -> dict:
+    """Event data of a device; ``summary`` is the sentence the control-room wall shows."""
+    kind = DeviceKind(device.kind).label if device.kind in DeviceKind.values else device.kind
+    summary = DEVICE_SUMMARIES.get(verb, _("Sensor %(device)s"))
     return {
         "id": device.pk,
         "code": device.code,
         "name": device.name,
+        "device_name": device.name,
         "kind": device.kind,
+        "kind_label": str(kind),
         "status": device.status,
+        "status_label": str(DeviceStatus(device.status).label),
         "lat": device.latitude,
         "lon": device.longitude,
         "kelurahan": device.kelurahan_id,
+        "kelurahan_name": device.kelurahan.nama if device.kelurahan_id else "",
         "agency_id": device.agency_id,
+        "summary": (summary % {"device": device.name, "kind": kind}) + _place(device),
     }
 
 
@@ -379,7 +409,7 @@ def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: da
         if was_offline:
             publish(
                 "sensors.device.online",
-                device_event(device),
+                device_event(device, "online"),
                 perm="sensors.view_device",
                 agency_ids=[device.agency_id],
             )
@@ -765,7 +795,38 @@ def _message(rule: Rule, level: str, value: float | None) -> str:
     }
 
 
-def alarm_event(alarm: Alarm) -> dict:
+def _alarm_summary(alarm: Alarm, verb: str) -> str:
+    """The wall's sentence: "Awas — Pos TMA Kasemen: tinggi muka air 2,9 m"."""
+    device = alarm.device
+    level = Level(alarm.level).label
+    if alarm.kind == RuleKind.OFFLINE:
+        what = _("tidak mengirim data")
+    else:
+        name = alarm.rule.variable if alarm.rule is not None else ""
+        unit = (
+            device.variables.filter(name=name).values_list("unit", flat=True).first() or ""
+            if name
+            else ""
+        )
+        what = str(VARIABLE_LABELS.get(name, name))
+        if alarm.value is not None:
+            what = f"{what} {_number(alarm.value)} {unit}".strip()
+    values = {"level": level, "device": device.name, "what": what}
+    if verb == "acknowledged":
+        text = _("Alarm diterima — %(device)s: %(what)s (%(level)s)") % values
+    elif verb == "cleared":
+        values["level"] = Level(alarm.peak_level).label
+        text = _("Alarm %(level)s selesai — %(device)s") % values
+    else:
+        text = _("%(level)s — %(device)s: %(what)s") % values
+        if alarm.incident_number:
+            text += " · " + _("kejadian 112 %(n)s dibuka") % {"n": alarm.incident_number}
+    return text + _place(device)
+
+
+def alarm_event(alarm: Alarm, verb: str = "raised") -> dict:
+    """Event data of an alarm (no personal data: who acknowledged is not in it);
+    ``summary`` is the sentence the control-room wall shows."""
     device = alarm.device
     return {
         "id": alarm.pk,
@@ -773,21 +834,25 @@ def alarm_event(alarm: Alarm) -> dict:
         "device_name": device.name,
         "kind": alarm.kind,
         "level": alarm.level,
+        "level_label": str(Level(alarm.level).label),
+        "peak_level": alarm.peak_level,
         "status": alarm.status,
         "message": alarm.message,
         "value": alarm.value,
         "lat": device.latitude,
         "lon": device.longitude,
         "kelurahan": device.kelurahan_id,
+        "kelurahan_name": device.kelurahan.nama if device.kelurahan_id else "",
         "agency_id": device.agency_id,
         "incident_number": alarm.incident_number,
+        "summary": _alarm_summary(alarm, verb),
     }
 
 
 def _publish_alarm(alarm: Alarm, verb: str) -> None:
     publish(
         f"sensors.alarm.{verb}",
-        alarm_event(alarm),
+        alarm_event(alarm, verb),
         perm="sensors.view_alarm",
         agency_ids=[alarm.device.agency_id],
     )
@@ -930,7 +995,8 @@ def offline_check(*, now: datetime | None = None) -> int:
     offline rules)."""
     now = now or timezone.now()
     count = 0
-    for device in Device.objects.filter(is_active=True).exclude(status=DeviceStatus.OFFLINE):
+    devices = Device.objects.filter(is_active=True).select_related("kelurahan")
+    for device in devices.exclude(status=DeviceStatus.OFFLINE):
         last = device.last_value_at or device.created_at
         if (now - last).total_seconds() <= 2 * device.heartbeat_seconds:
             continue
@@ -954,7 +1020,7 @@ def offline_check(*, now: datetime | None = None) -> int:
             count += 1
             publish(
                 "sensors.device.offline",
-                device_event(device),
+                device_event(device, "offline"),
                 perm="sensors.view_device",
                 agency_ids=[device.agency_id],
             )
