@@ -157,6 +157,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = conf.env_int("KENDALI_MAX_BODY_BYTES", 8 * 1024 * 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = conf.env_int("KENDALI_SESSION_HOURS", 12, minimum=1) * 3600
+# The video wall's account (control-room viewer role only, no other role) keeps a rolling
+# session of this many days while the wall is up, so the wall never falls out after a shift.
+WALL_SESSION_DAYS = conf.env_int("KENDALI_WALL_SESSION_DAYS", 30, minimum=1)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; kept default
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kendali.control import selectors, services
 from kendali.control.apps import POST_MESSAGE, VIEW
 from kendali.control.choices import MessageLevel
+from kendali.control.sessions import keep_wall_session
 from kendali.core.apiauth import access, actor_of
 
 router = Router(tags=["ruang kendali"])
@@ -40,6 +41,7 @@ class TileValueOut(Schema):
 
 @router.get("/layers", response=list[LayerOut], auth=access(perm=VIEW), summary="Lapisan peta")
 def layer_list(request):
+    keep_wall_session(request)
     return selectors.layers_visible(actor=actor_of(request))
 
 
@@ -47,12 +49,14 @@ def layer_list(request):
     "/layers/{key}", response=dict, auth=access(perm=VIEW), summary="Fitur satu lapisan (GeoJSON)"
 )
 def layer_detail(request, key: str):
+    keep_wall_session(request)
     collection = selectors.layer_features(actor=actor_of(request), key=key)
     return JsonResponse(collection, content_type="application/geo+json")
 
 
 @router.get("/tiles", response=list[TileOut], auth=access(perm=VIEW), summary="Ubin KPI")
 def tile_list(request):
+    keep_wall_session(request)
     return selectors.tiles_visible(actor=actor_of(request))
 
 
@@ -60,6 +64,7 @@ def tile_list(request):
     "/tiles/{key}", response=TileValueOut, auth=access(perm=VIEW), summary="Nilai satu ubin"
 )
 def tile_detail(request, key: str):
+    keep_wall_session(request)
     return selectors.tile_value(actor=actor_of(request), key=key)
 
 
@@ -98,6 +103,7 @@ class MessageIn(Schema):
 
 @router.get("/messages", response=list[MessageOut], auth=access(perm=VIEW), summary="Pesan dinding")
 def message_list(request):
+    keep_wall_session(request)
     return [services.message_data(m) for m in selectors.messages_active(actor=actor_of(request))]
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kendali.control.apps import POST_MESSAGE, VIEW
 from kendali.control.choices import MessageLevel
+from kendali.control.sessions import keep_wall_session
 
 
 def _control_page(template: str):
@@ -12,6 +13,7 @@ def _control_page(template: str):
     def view(request):
         if not request.user.has_perm(VIEW):
             return HttpResponseForbidden(_("Peran Anda tidak berhak melihat ruang kendali."))
+        keep_wall_session(request)
         return render(
             request,
             template,

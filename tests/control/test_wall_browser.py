@@ -172,3 +172,50 @@ def test_dashboard_and_history_render(tmp_path, browser):
         assert errors == []
     finally:
         server.stop()
+
+
+def test_wall_says_when_its_session_has_ended(tmp_path, browser):
+    """A 401 on reconnect is not retried in silence: the wall says "SESI BERAKHIR — masuk
+    lagi", and comes back live by itself once the browser is logged in again."""
+    env = base_env(tmp_path)
+    account = prepare(env)
+    server = Server(env).start()
+    try:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="id-ID")
+        page = context.new_page()
+        _login(page, server.url, account)
+        page.goto(f"{server.url}/ruang-kendali/dinding/")
+        page.wait_for_selector("#live-status[data-state=live]", timeout=10_000)
+        assert not page.locator(".wall-expired").is_visible()
+
+        # The session disappears (expired, or cleared by an administrator) while the wall
+        # is connected; the next reconnect is answered 401.
+        server.stop()
+        cli(
+            env,
+            "manage",
+            "shell",
+            "-c",
+            "from django.contrib.sessions.models import Session; Session.objects.all().delete()",
+        )
+        server.start()
+        page.wait_for_selector("#live-status[data-state=expired]", timeout=30_000)
+        assert page.locator(".wall-expired").is_visible()
+        assert "SESI BERAKHIR" in page.inner_text(".wall-expired")
+        assert "masuk lagi" in page.inner_text("#live-status")
+        hidden = page.eval_on_selector_all(
+            ".wall-offline:not(.wall-expired)", "els => els.every(e => !e.offsetParent)"
+        )
+        assert hidden  # not the "TIDAK LANGSUNG" retry banner
+        login = page.get_attribute(".wall-expired a", "href")
+        assert login.startswith("/masuk/?next=/ruang-kendali/dinding/")
+
+        # Logged in again in another tab: the wall picks it up and is live again.
+        other = context.new_page()
+        _login(other, server.url, account)
+        other.close()
+        page.wait_for_selector("#live-status[data-state=live]", timeout=45_000)
+        assert not page.locator(".wall-expired").is_visible()
+        context.close()
+    finally:
+        server.stop()

@@ -26,11 +26,40 @@
 
   function setStatus(state, text) {
     statusEl = statusEl || document.getElementById("live-status");
+    document.documentElement.setAttribute("data-live", state);
     if (!statusEl) { return; }
     statusEl.hidden = false;
     statusEl.setAttribute("data-state", state);
     statusEl.textContent = text;
-    document.documentElement.setAttribute("data-live", state);
+  }
+
+  /* The session ended (expired or the account was switched off): say so and stop the
+     silent reconnect loop. Checked again every 30 s, so logging in again in this browser
+     (another tab) brings the page back live by itself. */
+  var LOGIN = "/masuk/?next=" + encodeURIComponent(location.pathname + location.search);
+  function sessionEnded() {
+    setStatus("expired", "");
+    if (statusEl) {
+      var a = document.createElement("a");
+      a.href = LOGIN;
+      a.textContent = "✕ SESI BERAKHIR — masuk lagi";
+      statusEl.appendChild(a);
+    }
+    setTimeout(function () {
+      probe(sessionEnded, function () { retryMs = 1000; connect(); }, sessionEnded);
+    }, 30000);
+  }
+  /* EventSource never shows the HTTP status, so a 401 looks like a network drop.
+     Ask the API who we are: 401 means the session is gone, anything else a drop. */
+  function probe(onLoggedOut, onOk, onUnreachable) {
+    fetch("/api/v1/me", { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(
+      function (r) { if (r.status === 401) { onLoggedOut(); } else if (r.ok) { onOk(); } else { onUnreachable(); } },
+      onUnreachable
+    );
+  }
+  function retryLater() {
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 15000);
   }
 
   function dispatch(msg) {
@@ -63,14 +92,14 @@
       lastId = JSON.parse(e.data).cursor;
       dispatch({ topic: "kendali.reset", data: {} });
     });
-    source.addEventListener("revoked", function () { source.close(); setStatus("down", "✕ SESI BERAKHIR"); });
+    source.addEventListener("revoked", function () { source.close(); sessionEnded(); });
     source.onerror = function () {
       // The browser's own retry keeps Last-Event-ID, but gives up on HTTP errors
-      // (e.g. 502 while the server restarts): reconnect ourselves with backoff.
+      // (e.g. 502 while the server restarts): reconnect ourselves with backoff, unless
+      // the session has ended (401), which no retry can mend.
       setStatus("down", "○ TIDAK LANGSUNG — menyambung ulang…");
       source.close();
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 15000);
+      probe(sessionEnded, retryLater, retryLater);
     };
   }
 
