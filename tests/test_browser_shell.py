@@ -33,6 +33,8 @@ def test_city_map_shows_all_kelurahan_and_language_switch(tmp_path):
             page.screenshot(path=str(ARTIFACTS / "city-map.png"))
             assert errors == [], errors  # no script errors
             assert external == [], external  # nothing from outside this server (no CDN)
-            page.select_option(".langform select", "en")
-            page.wait_for_load_state("networkidle")
-            assert page.locator("html").get_attribute("lang") == "en"
+            # The switch submits its form on change: wait for that navigation, not for an
+            # idle network (the map page keeps its event stream open).
+            with page.expect_navigation():
+                page.select_option(".langform select", "en")
+            page.wait_for_selector("html[lang='en']", timeout=10000)
