@@ -1,5 +1,6 @@
 """Demo: gauges in Kasemen and sensors elsewhere in Kota Serang, a day of history, and the
-flood rules (bands with an automatic BPBD incident at "awas")."""
+flood rules (bands with an automatic BPBD incident at "awas"). The live readings that follow
+come from :func:`kendali.sensors.simulation.demo_tick`."""
 
 from __future__ import annotations
 
@@ -102,12 +103,13 @@ def seed(*, actor: Actor) -> None:
             heartbeat_seconds=heartbeat,
         )
         items = []
-        # The gauges' history stops 40 minutes ago: `kendali simulate sensors` then draws
-        # its flood wave into those 40 minutes, so the chart shows the rise.
-        history_end = now - timedelta(minutes=40) if kind == "water_level" else now
+        # A day of history up to now, every 5 minutes: every device is inside its
+        # heartbeat from the start (no false "tidak mengirim data" alarm), and the live
+        # demo loop (kendali.sensors.simulation.demo_tick) carries on from the newest
+        # reading — the Kasemen flood wave starts two minutes after registration.
         for variable in device.variables.all():
             for step in range(24 * 12):  # a day, every 5 minutes
-                at = history_end - timedelta(minutes=5 * step)
+                at = now - timedelta(minutes=5 * step)
                 items.append(
                     {
                         "device": code,
