@@ -71,6 +71,8 @@ class DeviceOut(Schema):
     agency: str
     heartbeat_seconds: int
     last_value_at: datetime | None
+    # FIWARE Smart Data Models name of last_value_at (Device: dateLastValueReported)
+    dateLastValueReported: datetime | None  # noqa: N815 - the standard's attribute name
     variables: list[dict]
 
 
@@ -86,6 +88,7 @@ def _device_out(device) -> dict:
         "agency": device.agency.code,
         "heartbeat_seconds": device.heartbeat_seconds,
         "last_value_at": device.last_value_at,
+        "dateLastValueReported": device.last_value_at,
         "variables": [
             {"name": v.name, "unit": v.unit, "last_value": v.last_value, "last_time": v.last_time}
             for v in device.variables.all()

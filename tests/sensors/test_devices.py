@@ -44,6 +44,9 @@ def test_operator_registers_a_device_and_its_token_works(clients, regions_loaded
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
     assert ok.status_code == 200 and ok.json()["stored"] == 1
+    [listed] = clients["viewer"].get("/api/v1/sensors/devices").json()
+    assert listed["dateLastValueReported"] == listed["last_value_at"]
+    assert listed["dateLastValueReported"].startswith("2026-11-28T02:00:00")
 
 
 def test_new_token_revokes_the_old(make_device, system):
