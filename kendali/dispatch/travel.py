@@ -151,13 +151,21 @@ _lock = threading.Lock()
 
 
 def unit_index() -> UnitIndex:
-    """The current index; rebuilt when a unit was added, removed or changed."""
-    from django.db.models import Count, Max
+    """The current index; rebuilt when a unit was added, removed or changed.
+
+    The key does not trust clocks alone: two changes in the same instant (or from hosts
+    whose clocks disagree) leave ``Max(updated_at)`` unchanged, so the key also carries the
+    sum of the available units' ids, which moves whenever a unit becomes busy or free."""
+    from django.db.models import Count, Max, Q, Sum
 
     from kendali.dispatch.models import Unit
 
-    stamp = Unit.objects.filter(is_active=True).aggregate(n=Count("id"), m=Max("updated_at"))
-    key = (stamp["n"], stamp["m"])
+    stamp = Unit.objects.filter(is_active=True).aggregate(
+        n=Count("id"),
+        m=Max("updated_at"),
+        free=Sum("id", filter=Q(status__in=ASSIGNABLE_STATUSES)),
+    )
+    key = (stamp["n"], stamp["m"], stamp["free"])
     with _lock:
         if _cache["key"] == key and _cache["index"] is not None:
             return _cache["index"]

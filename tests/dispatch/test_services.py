@@ -54,6 +54,29 @@ def test_busy_units_are_not_recommended(fleet, make_incident, actor_of):
     assert "DMK-1" not in [c["callsign"] for c in result["candidates"]]
 
 
+def test_busy_units_are_not_recommended_when_the_clock_stands_still(
+    fleet, make_incident, actor_of
+):
+    """Two changes in the same instant must still refresh the recommendation's unit index."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    frozen = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=frozen):
+        first = make_incident()
+        services.assignment_create(
+            actor=actor_of("dispatcher"), incident=first, unit=fleet["DMK-3"]
+        )
+        second = make_incident()
+        selectors.recommend(actor=actor_of("dispatcher"), incident=second)  # index cached
+        services.assignment_create(
+            actor=actor_of("dispatcher"), incident=first, unit=fleet["DMK-1"]
+        )
+        result = selectors.recommend(actor=actor_of("dispatcher"), incident=second)
+    assert "DMK-1" not in [c["callsign"] for c in result["candidates"]]
+
+
 def test_assignment_notifies_agency_and_officer_acknowledges_in_inbox(
     fleet, make_incident, actor_of, users, django_capture_on_commit_callbacks
 ):
