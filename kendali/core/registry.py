@@ -81,9 +81,27 @@ class IncidentAction:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class IncidentGuard:
+    """What a module that builds on ``incidents`` must settle before an incident leaves the
+    open statuses (so ``incidents`` imports no such module; dispatch: units still on it).
+
+    ``check(*, incident, status)`` runs inside the status change's transaction, after the
+    incident's row is locked, and returns a reason (translated text) why the incident may not
+    become ``status`` ("selesai", "dibatalkan" or "digabung"), or "" when nothing is in the way.
+    ``on_merge(*, actor, source, target)``, optional, runs inside a merge's transaction before
+    the check: the module carries its live records over to the target (or raises Conflict)."""
+
+    key: str
+    check: str  # dotted path
+    on_merge: str = ""  # dotted path
+    order: int = 100
+
+
 _nav: dict[str, NavItem] = {}
 _history: dict[str, HistorySource] = {}
 _incident_actions: dict[str, IncidentAction] = {}
+_incident_guards: dict[str, IncidentGuard] = {}
 _layers: dict[str, MapLayer] = {}
 _tiles: dict[str, KpiTile] = {}
 
@@ -106,6 +124,14 @@ def register_history(source: HistorySource) -> None:
 
 def register_incident_action(action: IncidentAction) -> None:
     _incident_actions[action.key] = action
+
+
+def register_incident_guard(guard: IncidentGuard) -> None:
+    _incident_guards[guard.key] = guard
+
+
+def incident_guards() -> list[IncidentGuard]:
+    return sorted(_incident_guards.values(), key=lambda g: (g.order, g.key))
 
 
 def incident_actions(user, incident) -> list[tuple[IncidentAction, str]]:

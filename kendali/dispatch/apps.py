@@ -61,9 +61,11 @@ class DispatchConfig(AppConfig):
         from kendali.core import demo, demo_live, jobs
         from kendali.core.notifiers import register_acknowledged_hook
         from kendali.core.registry import (
+            IncidentGuard,
             KpiTile,
             MapLayer,
             NavItem,
+            register_incident_guard,
             register_layer,
             register_nav,
             register_tile,
@@ -143,5 +145,13 @@ class DispatchConfig(AppConfig):
         )
         jobs.register(jobs.Job("dispatch.sla", 15, "kendali.dispatch.sla.check_running"))
         register_acknowledged_hook("kendali.dispatch.services.on_notification_acknowledged")
+        # incidents asks before closing, cancelling or merging: no unit may stay on it.
+        register_incident_guard(
+            IncidentGuard(
+                "dispatch_units",
+                check="kendali.dispatch.services.incident_close_guard",
+                on_merge="kendali.dispatch.services.on_incident_merge",
+            )
+        )
         demo.register(60, "kendali.dispatch.demo.seed")
         demo_live.register_tick("dispatch", "kendali.dispatch.demo_live.demo_tick", order=20)

@@ -43,6 +43,7 @@ from kendali.dispatch.models import (
     UnitPosition,
     UnitStatusLog,
 )
+from kendali.incidents.choices import OPEN_STATUSES, IncidentStatus
 
 UNIT_FIELDS = [
     "agency",
@@ -62,6 +63,7 @@ MAX_SPEED_MS = 70.0  # 252 km/h: faster than any road vehicle → a GPS jump, re
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 6
+INBOX_URL = "/dispatch/kotak-masuk/"  # the agency inbox; e-mail and Telegram make it absolute
 
 
 def _require(actor: Actor, perm: str, message: str) -> None:
@@ -463,7 +465,7 @@ def _assignment_message(a: Assignment) -> Message:
         % {"unit": a.unit.callsign, "number": incident.number},
         body=_("%(type)s (%(priority)s) di %(where)s. Mohon konfirmasi penerimaan.")
         % {"type": incident.type.name, "priority": incident.priority, "where": where or "-"},
-        url="/dispatch/kotak-masuk/",
+        url=INBOX_URL,
         ref=a.ref,
         data={"assignment_id": a.pk, "incident": incident.number, "unit": a.unit.callsign},
     )
@@ -473,8 +475,6 @@ def _assignment_message(a: Assignment) -> Message:
 def assignment_create(*, actor: Actor, incident, unit: Unit) -> Assignment:
     """Send a unit to an incident. Exactly one of two dispatchers racing for a unit wins."""
     _require(actor, "dispatch.assign_unit", _("Peran Anda tidak berhak menugaskan unit."))
-    from kendali.incidents.choices import OPEN_STATUSES
-
     if incident.status not in OPEN_STATUSES:
         raise Conflict(_("Kejadian %(n)s sudah ditutup.") % {"n": incident.number})
     now = timezone.now()
@@ -502,6 +502,15 @@ def assignment_create(*, actor: Actor, incident, unit: Unit) -> Assignment:
             % {"unit": current.callsign, "status": UnitStatus(current.status).label},
             code="unit-unavailable",
         )
+    # Race: a call-taker cancelling (or a supervisor closing or merging) the incident while
+    # this unit is sent. Both take the incident's row lock (always after the unit's, as the
+    # crew's status changes do); whoever comes second sees the other: the close guard then
+    # finds this assignment, or this check finds the incident closed.
+    from kendali.incidents.models import Incident
+
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in OPEN_STATUSES:
+        raise Conflict(_("Kejadian %(n)s sudah ditutup.") % {"n": incident.number})
     old_status = unit.status if unit.status in ASSIGNABLE_STATUSES else UnitStatus.TERSEDIA
     assignment = Assignment.objects.create(
         incident=incident,
@@ -745,18 +754,125 @@ def field_report_create(
     return report
 
 
+def _callsigns(assignments) -> str:
+    return ", ".join(a.unit.callsign for a in assignments)
+
+
+def incident_close_guard(*, incident, status: str) -> str:
+    """Registered in core (IncidentGuard): why ``incident`` may not become ``status``.
+
+    * No incident is closed, cancelled or merged away with units still on it: they would keep
+      their assignment on a closed incident, vanish from the board and the SLA job.
+    * An incident a unit has already worked is not cancelled: it is closed with the agency's
+      field report or a supervisor's override (papan dispatch), so the loop stays closed.
+    """
+    active = list(
+        Assignment.objects.filter(incident=incident, status__in=ACTIVE_ASSIGNMENT)
+        .select_related("unit")
+        .order_by("assigned_at")
+    )
+    if active:
+        if status == IncidentStatus.DIGABUNG:
+            return _(
+                "Masih ada unit bertugas di kejadian %(n)s: %(units)s. Selesaikan atau lepaskan "
+                "dulu."
+            ) % {"n": incident.number, "units": _callsigns(active)}
+        return _(
+            "Masih ada unit bertugas: %(units)s. Selesaikan atau lepaskan unit dulu di papan "
+            "dispatch sebelum kejadian ditutup atau dibatalkan."
+        ) % {"units": _callsigns(active)}
+    if status == IncidentStatus.DIBATALKAN:
+        worked = list(
+            Assignment.objects.filter(incident=incident, status=AssignmentStatus.SELESAI)
+            .select_related("unit")
+            .order_by("assigned_at")
+        )
+        if worked:
+            return _(
+                "Unit sudah menangani kejadian ini (%(units)s); kejadian tidak dapat dibatalkan. "
+                "Tutup di papan dispatch dengan laporan lapangan instansi, atau oleh supervisor "
+                "dengan alasan."
+            ) % {"units": _callsigns(worked)}
+    return ""
+
+
+def on_incident_merge(*, actor: Actor, source, target) -> None:
+    """Registered in core (IncidentGuard): merging a duplicate moves the units still on it to
+    the target — the same event at the same place, so the crews drive on and keep their
+    times; released and finished assignments stay in the duplicate's history. A closed
+    target cannot take units: the merge is refused."""
+    active = list(
+        Assignment.objects.select_for_update()
+        .filter(incident=source, status__in=ACTIVE_ASSIGNMENT)
+        .select_related("unit", "unit__agency")
+        .order_by("assigned_at")
+    )
+    if not active:
+        return
+    if target.status not in OPEN_STATUSES:
+        raise Conflict(
+            _(
+                "Kejadian tujuan %(n)s sudah ditutup; unit yang masih bertugas di %(src)s "
+                "(%(units)s) tidak dapat dipindahkan ke sana. Buka kembali kejadian tujuan "
+                "atau lepaskan unitnya dulu."
+            )
+            % {"n": target.number, "src": source.number, "units": _callsigns(active)}
+        )
+    Assignment.objects.filter(pk__in=[a.pk for a in active]).update(incident=target)
+    target.agencies.add(*{a.agency_id for a in active})
+    if target.status == IncidentStatus.BARU:
+        _incidents().incident_set_status(
+            actor=_on_behalf(actor), incident=target, status=IncidentStatus.DIPROSES
+        )
+    for a in active:
+        a.incident = target
+        _timeline(
+            actor,
+            source,
+            _("%(unit)s dipindahkan ke %(n)s (penggabungan)")
+            % {"unit": a.unit.callsign, "n": target.number},
+            {"assignment_id": a.pk, "moved_to": target.pk},
+        )
+        _timeline(
+            actor,
+            target,
+            _("%(unit)s (%(agency)s) bergabung dari %(n)s (penggabungan)")
+            % {"unit": a.unit.callsign, "agency": a.unit.agency.short_name, "n": source.number},
+            {"assignment_id": a.pk, "moved_from": source.pk, "status": a.status},
+        )
+        audit_record(
+            actor=actor,
+            action="assignment.move",
+            obj=a,
+            changes={"incident": [source.pk, target.pk]},
+            note=f"{source.number} → {target.number}",
+        )
+        # The crew's inbox names the incident by number: tell them the one to report on now.
+        notify_agency(
+            agency=a.unit.agency,
+            message=Message(
+                title=_("Penugasan %(unit)s dipindahkan ke %(n)s")
+                % {"unit": a.unit.callsign, "n": target.number},
+                body=_("%(src)s digabung ke %(n)s (kejadian ganda). Unit tetap menuju lokasi.")
+                % {"src": source.number, "n": target.number},
+                url=INBOX_URL,
+                ref=a.ref,
+                data={"assignment_id": a.pk, "incident": target.number, "unit": a.unit.callsign},
+            ),
+        )
+        _publish_assignment(a, "updated")
+        _publish_unit(a.unit)
+
+
 @transaction.atomic
 def incident_close(*, actor: Actor, incident, override_reason: str = ""):
     """Close an incident: only with a field report from a responding agency, or a
     supervisor's override with a reason. Active units must be cleared or released first."""
     _require(actor, "dispatch.assign_unit", _("Peran Anda tidak berhak menutup kejadian."))
     override_reason = (override_reason or "").strip()
-    active = list(incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).select_related("unit"))
-    if active:
-        raise Conflict(
-            _("Masih ada unit bertugas: %(units)s. Selesaikan atau lepaskan dulu.")
-            % {"units": ", ".join(a.unit.callsign for a in active)}
-        )
+    reason = incident_close_guard(incident=incident, status=IncidentStatus.SELESAI)
+    if reason:
+        raise Conflict(reason, code="incident-busy")
     has_report = FieldReport.objects.filter(
         incident=incident, agency_id__in=_responding_agency_ids(incident)
     ).exists()
@@ -822,7 +938,7 @@ def referral_create(*, actor: Actor, incident, agency: Agency, note: str = "") -
         message=Message(
             title=_("Rujukan kejadian %(n)s") % {"n": incident.number},
             body=f"{incident.type.name}: {incident.address or ''}\n{referral.note}".strip(),
-            url="/dispatch/kotak-masuk/",
+            url=INBOX_URL,
             ref=referral.ref,
         ),
     )

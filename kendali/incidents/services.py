@@ -401,6 +401,20 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+def _guard(incident: Incident, status: str) -> None:
+    """Ask the modules that build on incidents (registered in core, e.g. dispatch: units still
+    on the incident) whether ``incident`` may become ``status``; refuse with their reasons."""
+    from kendali.core.registry import incident_guards, run_selector
+
+    reasons = [
+        reason
+        for guard in incident_guards()
+        if (reason := run_selector(guard.check, incident=incident, status=status))
+    ]
+    if reasons:
+        raise Conflict(" ".join(str(r) for r in reasons), code="incident-busy")
+
+
 # How an incident may be closed ("selesai"): the loop is closed by the responding agency's
 # field report or by a supervisor's override with a reason. Both are checked by the dispatch
 # services (kendali.dispatch.services.incident_close), which pass the closure they verified.
@@ -434,6 +448,10 @@ def incident_set_status(
             _("Status tidak dapat diubah dari “%(old)s” ke “%(new)s”.")
             % {"old": locked.get_status_display(), "new": IncidentStatus(status).label}
         )
+    if status in (IncidentStatus.SELESAI, IncidentStatus.DIBATALKAN):
+        # Checked under the row lock, so a unit assigned meanwhile is seen (dispatch locks the
+        # incident when it assigns).
+        _guard(locked, status)
     before = snapshot(locked, AUDIT_FIELDS)
     old_label = locked.get_status_display()
     locked.status = status
@@ -567,6 +585,14 @@ def incident_merge(*, actor: Actor, source: Incident, target: Incident) -> Incid
         raise Conflict(
             _("Kejadian tujuan %(n)s sudah digabung ke kejadian lain.") % {"n": target.number}
         )
+    # Modules that build on incidents carry their live records over (dispatch: units still
+    # on the duplicate go on to the target), then nothing may be left on the source.
+    from kendali.core.registry import incident_guards, run_selector
+
+    for guard in incident_guards():
+        if guard.on_merge:
+            run_selector(guard.on_merge, actor=actor, source=source, target=target)
+    _guard(source, IncidentStatus.DIGABUNG)
     before = snapshot(source, AUDIT_FIELDS)
     now = timezone.now()
     source.status = IncidentStatus.DIGABUNG
