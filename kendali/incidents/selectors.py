@@ -263,6 +263,7 @@ def incidents_layer(*, actor: Actor) -> dict:
                     "priority": incident.priority,
                     "status": incident.status,
                     "type": incident.type.code,
+                    "type_label": incident.type.name,
                     "popup": popup,
                     "url": f"/kejadian/{incident.number}/",
                 },

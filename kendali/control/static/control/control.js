@@ -12,6 +12,7 @@
   var isWall = mode === "wall";
   var API = "/api/v1/control/";
   var cm = K.cityMap(document.getElementById("control-map"));
+  K.control = { map: cm.map };  // for the browser tests and the devtools console
   // Registered layers get their own pane above the boundaries, whichever loads first.
   cm.map.createPane("control-layers").style.zIndex = 450;
   var layers = {};
@@ -152,7 +153,9 @@
     });
     var status = document.getElementById("follow-status");
     if (found && found.getLatLng) {
-      cm.map.panTo(found.getLatLng());
+      var at = found.getLatLng();
+      cm.map.panTo(at);
+      root.setAttribute("data-follow-at", at.lat.toFixed(5) + "," + at.lng.toFixed(5));
       status.textContent = "Mengikuti: " + ((found.feature.properties || {}).label || follow.id) + " ✕";
     } else {
       status.textContent = "Tidak terlihat: " + follow.id + " ✕";
@@ -176,6 +179,7 @@
     var select = document.getElementById("filter-kecamatan");
     (collection.features || []).forEach(function (f) {
       kecamatanShapes[f.properties.kode] = { geometry: f.geometry, nama: f.properties.nama };
+      regionNames[f.properties.kode] = f.properties.nama;
     });
     if (!select) { return; }
     select.innerHTML = select.options[0].outerHTML + (collection.features || []).map(function (f) {
@@ -264,25 +268,39 @@
   /* ---- ticker: recent events as readable lines ---- */
   var APPS = { incidents: "Kejadian", calls: "Panggilan 112", dispatch: "Dispatch", sensors: "Sensor", alerts: "Peringatan", wifi: "Wi-Fi", control: "Ruang kendali", kendali: "Sistem" };
   var VERBS = { created: "baru", updated: "diperbarui", merged: "digabung", closed: "ditutup", offered: "masuk", answered: "dijawab", classified: "diklasifikasi", ended: "berakhir", assigned: "ditugaskan", dispatched: "diberangkatkan", arrived: "tiba di lokasi", status: "berubah status", moved: "bergerak", raised: "muncul", cleared: "pulih", acknowledged: "diterima", published: "diterbitkan", posted: "dipasang", cancelled: "dibatalkan" };
+  /* Names, never codes, for people: a kelurahan/kecamatan code in an event is shown with
+     the name the map already loaded ("36.73.06.1001" → "Kasemen"). */
+  var regionNames = {};
+  var REGION_CODE = /^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$/;
+  function regionName(v) {
+    if (v == null || v === "") { return ""; }
+    v = String(v);
+    return REGION_CODE.test(v) ? (regionNames[v] || "") : v;
+  }
   function place(d) {
-    var where = d.kelurahan_label || d.kelurahan_name || d.kelurahan || d.address || "";
+    var where = d.kelurahan_name || d.kelurahan_label || regionName(d.kelurahan) ||
+      regionName(d.kelurahan_kode) || d.kecamatan_name || regionName(d.kecamatan) ||
+      regionName(d.kecamatan_kode) || d.address || "";
     return where ? " — " + where : "";
   }
   function describe(msg) {
     var d = msg.data || {};
     var parts = msg.topic.split(".");
     if (msg.topic === "control.message.posted") { return "Pesan ruang kendali: " + d.text; }
+    // A module that writes its own line for people (e.g. sensor alarms) is shown as is.
+    if (d.summary) { return String(d.summary); }
     if (msg.topic === "incidents.incident.created") {
       return "Kejadian baru " + (d.number || "") + ": " + (d.type_label || d.type || "") + (d.priority ? " (" + d.priority + ")" : "") + place(d);
     }
     if (msg.topic === "incidents.incident.updated") {
       return "Kejadian " + (d.number || "") + " diperbarui" + (d.status ? ": " + d.status : "") + place(d);
     }
-    if (d.summary) { return String(d.summary); }
     var subject = APPS[parts[0]] || parts[0];
     var verb = VERBS[parts[parts.length - 1]] || parts[parts.length - 1];
-    var label = d.label || d.name || d.number || d.callsign || d.code || "";
-    return subject + (parts.length > 2 ? " · " + parts[1] : "") + (label ? " " + label : "") + " " + verb + place(d);
+    var label = d.device_name || d.label || d.name || d.number || d.callsign || d.number_masked || d.code || "";
+    var state = d.level_label || d.outcome_label || d.status_label || "";
+    return subject + (parts.length > 2 ? " · " + parts[1] : "") + (label ? " " + label : "") + " " + verb +
+      (state ? " (" + state + ")" : "") + place(d);
   }
   function addTicker(msg) {
     var list = document.getElementById("control-ticker");
@@ -321,7 +339,11 @@
     wasLive = live;
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-live"] });
   K.live.start();
-  cm.ready.then(function (regions) { fillKecamatanOptions(regions.kecamatan); if (!wasLive) { loadAll(); } }, function () { if (!wasLive) { loadAll(); } });
+  cm.ready.then(function (regions) {
+    (regions.kelurahan.features || []).forEach(function (f) { regionNames[f.properties.kode] = f.properties.nama; });
+    fillKecamatanOptions(regions.kecamatan);
+    if (!wasLive) { loadAll(); }
+  }, function () { if (!wasLive) { loadAll(); } });
   // Safety net for values that change with time alone (expiry, jobs alive).
   setInterval(function () { Object.keys(tiles).forEach(function (k) { fetchTile(tiles[k]); }); loadMessages(); }, 60000);
   }
