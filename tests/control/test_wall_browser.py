@@ -4,6 +4,7 @@ restart with what was written meanwhile, and its first load stays under 600 KB."
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -217,5 +218,116 @@ def test_wall_says_when_its_session_has_ended(tmp_path, browser):
         page.wait_for_selector("#live-status[data-state=live]", timeout=45_000)
         assert not page.locator(".wall-expired").is_visible()
         context.close()
+    finally:
+        server.stop()
+
+
+def test_dashboard_follow_a_unit_type_filter_and_readable_ticker(tmp_path, browser):
+    env = base_env(tmp_path)
+    account = prepare(env)
+    unit_id = cli(
+        env,
+        "manage",
+        "shell",
+        "-c",
+        "from kendali.core.actors import Actor; from kendali.core import services as cs;"
+        "from kendali.dispatch import services;"
+        "a = cs.agency_save(actor=Actor.system('uji'), code='damkar', name='Damkar Kota Serang',"
+        " short_name='Damkar', kind='opd', latitude=-6.1185, longitude=106.1525);"
+        "u = services.unit_create(actor=Actor.system('uji'), agency=a, callsign='DMK-UJI',"
+        " kind='pemadam', home_lat=-6.1185, home_lon=106.1525, station='Mako');"
+        "print(u.pk)",
+    ).split()[-1]
+    server = Server(env).start()
+    try:
+        page = browser.new_page(locale="id-ID", viewport={"width": 1400, "height": 900})
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _login(page, server.url, account)
+        page.goto(f"{server.url}/ruang-kendali/")
+        page.wait_for_selector("#live-status[data-state=live]", timeout=10_000)
+        page.wait_for_function(
+            "() => document.getElementById('control').getAttribute('data-layer-units') === '1'",
+            timeout=10_000,
+        )
+
+        # Follow the unit: its marker's popup has "Ikuti"; the map then keeps to it as it moves.
+        point = page.evaluate(
+            "() => { const p = Kendali.control.map.latLngToContainerPoint([-6.1185, 106.1525]);"
+            " const box = document.getElementById('control-map').getBoundingClientRect();"
+            " return [box.left + p.x, box.top + p.y]; }"
+        )
+        page.mouse.click(*point)  # the marker (drawn on a canvas)
+        page.click(".popup-follow")
+        page.wait_for_selector("#follow-status:has-text('Mengikuti: DMK-UJI')", timeout=2_000)
+        follow_at = "() => document.getElementById('control').getAttribute('data-follow-at')"
+        assert page.evaluate(follow_at) == "-6.11850,106.15250"
+        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+        response = page.request.post(
+            f"{server.url}/api/v1/dispatch/units/{unit_id}/positions",
+            data={"positions": [{"lat": -6.1210, "lon": 106.1560}]},
+            headers={"X-CSRFToken": csrf, "Referer": server.url},
+        )
+        assert response.status == 200 and response.json()["accepted"] == 1, response.text()
+        page.wait_for_function(f"{follow_at} === '-6.12100,106.15600'", timeout=3_000)
+        assert "Mengikuti: DMK-UJI" in page.inner_text("#follow-status")
+        page.click("#follow-status")  # stop following
+        assert page.locator("#follow-status").is_hidden()
+
+        # Type filter: options carry the types' names, and filtering keeps only that type.
+        for type_code, lat, lon in (
+            ("kebakaran", -6.1149, 106.1503),
+            ("banjir", -6.0780, 106.1750),
+        ):
+            response = page.request.post(
+                f"{server.url}/api/v1/incidents/",
+                data={"type_code": type_code, "lat": lat, "lon": lon},
+                headers={"X-CSRFToken": csrf, "Referer": server.url},
+            )
+            assert response.status == 201, response.text()
+        count = "() => document.getElementById('control').getAttribute('data-layer-incidents')"
+        page.wait_for_function(f"{count} === '2'", timeout=3_000)
+        options = page.eval_on_selector_all(
+            "#filter-type option", "els => els.map(e => [e.value, e.textContent])"
+        )
+        assert ["banjir", "Banjir"] in options and ["kebakaran", "Kebakaran"] in options, options
+        page.select_option("#filter-type", "banjir")
+        page.wait_for_function(f"{count} === '1'", timeout=2_000)
+        assert (
+            page.evaluate(
+                "() => document.getElementById('control').getAttribute('data-layer-units')"
+            )
+            == "1"
+        )  # no type: kept
+        page.select_option("#filter-type", "")
+        page.wait_for_function(f"{count} === '2'", timeout=2_000)
+
+        # Ticker: a module's own summary as is; otherwise kelurahan names, never codes.
+        kelurahan = page.request.get(f"{server.url}/api/v1/regions/?level=kelurahan").json()
+        kode = kelurahan["features"][0]["properties"]["kode"]
+        nama = kelurahan["features"][0]["properties"]["nama"]
+        cli(
+            env,
+            "manage",
+            "events_publish",
+            "sensors.alarm.raised",
+            json.dumps(
+                {"device_name": "Pos Duga Air Uji", "level_label": "Siaga", "kelurahan": kode}
+            ),
+        )
+        page.wait_for_function(_ticker_has("Pos Duga Air Uji"), timeout=5_000)
+        line = page.locator("#control-ticker li", has_text="Pos Duga Air Uji").inner_text()
+        assert nama in line and kode not in line and "Siaga" in line, line
+        cli(
+            env,
+            "manage",
+            "events_publish",
+            "sensors.alarm.raised",
+            json.dumps({"summary": "Banjir Siaga di Uji", "kelurahan": kode}),
+        )
+        page.wait_for_function(_ticker_has("Banjir Siaga di Uji"), timeout=5_000)
+        line = page.locator("#control-ticker li", has_text="Banjir Siaga di Uji").inner_text()
+        assert line.endswith("Banjir Siaga di Uji") and kode not in line, line
+        assert errors == []
     finally:
         server.stop()
