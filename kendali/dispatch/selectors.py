@@ -90,6 +90,20 @@ def incident_for(*, actor: Actor, pk):
         raise NotFound(_("Kejadian tidak ditemukan."))
 
 
+def field_report_photo_for(*, actor: Actor, pk):
+    """A field-report photo of an incident the actor may see (officers: their agency's)."""
+    from kendali.dispatch.models import FieldReportPhoto
+
+    qs = FieldReportPhoto.objects.select_related("report__incident")
+    agency = scope.bound_agency(actor)
+    if agency is not False:
+        qs = qs.filter(report__incident__agencies=agency) if agency else qs.none()
+    try:
+        return qs.distinct().get(pk=int(pk))
+    except (FieldReportPhoto.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Foto tidak ditemukan."))
+
+
 def run_card_for(incident) -> RunCard | None:
     return (
         RunCard.objects.filter(incident_type_id=incident.type_id, priority=incident.priority)

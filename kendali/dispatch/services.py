@@ -727,11 +727,11 @@ def field_report_create(
         casualties_injured=injured,
         notes=(notes or "").strip(),
     )
-    for upload, content_type in checked:
+    for number, (upload, content_type) in enumerate(checked, start=1):
         ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[content_type]
         photo = FieldReportPhoto(report=report, content_type=content_type, size=upload.size)
         # The stored name is ours, never the uploader's file name.
-        photo.image.save(f"laporan-{report.pk}-{len(checked)}.{ext}", upload, save=False)
+        photo.image.save(f"laporan-{report.pk}-{number}.{ext}", upload, save=False)
         photo.save()
     _timeline(
         actor,

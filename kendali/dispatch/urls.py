@@ -25,4 +25,5 @@ urlpatterns = [
     path("serah-terima/<int:pk>/terima/", views.handover_receive, name="handover_receive"),
     path("laporan/", views.report, name="reports"),
     path("laporan/unduh.<str:fmt>", views.report_export, name="report_export"),
+    path("laporan/foto/<int:pk>/", views.field_report_photo, name="field_report_photo"),
 ]

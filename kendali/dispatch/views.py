@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -190,6 +190,32 @@ def field_report(request, actor, pk: int):
         _("Laporan lapangan disimpan."),
     )
     return redirect("dispatch:incident", incident.pk)
+
+
+# Only what the upload check lets in is served as an image; anything else downloads.
+PHOTO_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+@page("dispatch.view_fieldreport")
+def field_report_photo(request, actor, pk: int):
+    """A field-report photo, for people who may see its incident (MEDIA_ROOT is not served)."""
+    photo = selectors.field_report_photo_for(actor=actor, pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except OSError:
+        raise Http404(_("Berkas foto tidak ditemukan.")) from None
+    ext = PHOTO_CONTENT_TYPES.get(photo.content_type)
+    name = f"{photo.report.incident.number}-foto-{photo.pk}.{ext or 'bin'}"
+    response = FileResponse(
+        handle,
+        content_type=photo.content_type if ext else "application/octet-stream",
+        as_attachment=ext is None,
+        filename=name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # ---------------------------------------------------------------- agency inbox

@@ -9,6 +9,7 @@ UNIT_ADMIN = only("admin", "supervisor")
 RUNCARD_VIEW = only("admin", "supervisor", "dispatcher", "viewer")
 SHIFT_VIEW = only("admin", "supervisor", "dispatcher")
 REPORTS = only("admin", "supervisor", "dispatcher", "viewer")
+PHOTOS = only("admin", "supervisor", "dispatcher", "officer", "other_officer")
 FORM = "application/x-www-form-urlencoded"
 X = 999999  # unknown ids: allowed users get 404, the guards run first
 
@@ -42,6 +43,7 @@ ROUTES = [
     ),
     Route("GET", "/dispatch/laporan/", REPORTS),
     Route("GET", "/dispatch/laporan/unduh.csv", REPORTS),
+    Route("GET", f"/dispatch/laporan/foto/{X}/", PHOTOS),
     # API
     Route("GET", "/api/v1/dispatch/units", VIEW),
     Route("POST", "/api/v1/dispatch/units", UNIT_ADMIN, body={}),
