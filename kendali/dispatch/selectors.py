@@ -120,9 +120,11 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
     """
     card = run_card_for(incident)
     needs = []
+    # Units already on the incident, by (type, agency): a line naming an agency counts only
+    # that agency's units, a line without one counts every unit of its type.
     assigned = Counter(
         incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).values_list(
-            "unit__kind", flat=True
+            "unit__kind", "agency_id"
         )
     )
     if card is not None:
@@ -132,7 +134,11 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
                     "kind": line.kind,
                     "label": str(UnitKind(line.kind).label),
                     "count": line.count,
-                    "assigned": assigned.get(line.kind, 0),
+                    "assigned": sum(
+                        n
+                        for (kind, agency_id), n in assigned.items()
+                        if kind == line.kind and line.agency_id in (None, agency_id)
+                    ),
                     "agency": line.agency.short_name if line.agency_id else "",
                     "agency_id": line.agency_id,
                 }

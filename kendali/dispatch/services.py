@@ -427,8 +427,13 @@ def runcard_save(
         if not 1 <= count <= 20:
             raise Invalid(_("Jumlah unit 1–20."))
         agency_id = line.get("agency_id") or None
-        if agency_id and not Agency.objects.filter(pk=agency_id).exists():
-            raise Invalid(_("Instansi tidak dikenal."))
+        if agency_id is not None:
+            try:
+                agency_id = int(agency_id)
+            except (TypeError, ValueError):
+                raise Invalid(_("Instansi tidak dikenal."))
+            if not Agency.objects.filter(pk=agency_id).exists():
+                raise Invalid(_("Instansi tidak dikenal."))
         clean.append(RunCardLine(kind=kind, count=count, agency_id=agency_id))
     card, _created = RunCard.objects.select_for_update().get_or_create(
         incident_type=incident_type, priority=priority

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidd
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -342,6 +343,26 @@ def unit_add(request, actor):
     return redirect("dispatch:units")
 
 
+RUNCARD_BLANK_ROWS = 3
+
+
+def _runcard_lines(post) -> list[dict]:
+    """The form's rows (unit type, count, agency); empty rows and zero counts are skipped."""
+    rows = zip(
+        post.getlist("line_kind"),
+        post.getlist("line_count"),
+        post.getlist("line_agency"),
+        strict=False,
+    )
+    lines = []
+    for kind, count, agency_id in rows:
+        kind, count = kind.strip(), count.strip()
+        if not kind or count in ("", "0"):
+            continue
+        lines.append({"kind": kind, "count": count, "agency_id": agency_id.strip() or None})
+    return lines
+
+
 @page("dispatch.view_runcard", methods=("GET", "POST"))
 def runcards(request, actor):
     from kendali.incidents.choices import Priority
@@ -352,27 +373,49 @@ def runcards(request, actor):
             return HttpResponseForbidden(
                 _("Hanya supervisor yang dapat mengubah kartu pengerahan.")
             )
-        lines = []
-        for kind in UnitKind.values:
-            count = request.POST.get(f"count_{kind}", "").strip()
-            if count and count != "0":
-                lines.append({"kind": kind, "count": count})
-        _run(
+        type_code = request.POST.get("type_code", "")
+        priority = request.POST.get("priority", "")
+        saved = _run(
             request,
             lambda: services.runcard_save(
                 actor=actor,
-                type_code=request.POST.get("type_code", ""),
-                priority=request.POST.get("priority", ""),
-                lines=lines,
+                type_code=type_code,
+                priority=priority,
+                lines=_runcard_lines(request.POST),
                 note=request.POST.get("note", ""),
             ),
             _("Kartu pengerahan disimpan."),
         )
-        return redirect("dispatch:runcards")
+        if saved is None:
+            return redirect("dispatch:runcards")
+        # Back to the card just saved, so the supervisor sees what is now in force.
+        return redirect(
+            reverse("dispatch:runcards")
+            + "?"
+            + urlencode({"jenis": type_code, "prioritas": priority})
+        )
     from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SlaKind
     from kendali.dispatch.models import SlaTarget
 
-    cards = RunCard.objects.select_related("incident_type").prefetch_related("lines")
+    cards = RunCard.objects.select_related("incident_type").prefetch_related("lines__agency")
+    types = list(IncidentType.objects.filter(is_active=True))
+    # The card being edited: chosen with ?jenis=<type code>&prioritas=<P1..P4> (the "Ubah" link
+    # of a row); its lines pre-fill the form, with a few empty rows to add more.
+    edit_type = request.GET.get("jenis", "")
+    edit_priority = request.GET.get("prioritas", "")
+    if edit_priority not in Priority.values:
+        edit_priority = ""
+    editing = None
+    if edit_type and edit_priority:
+        editing = next(
+            (c for c in cards if c.incident_type.code == edit_type and c.priority == edit_priority),
+            None,
+        )
+    rows = [
+        {"kind": line.kind, "count": line.count, "agency_id": line.agency_id}
+        for line in (editing.lines.all() if editing else ())
+    ]
+    rows += [{"kind": "", "count": "", "agency_id": None}] * RUNCARD_BLANK_ROWS
     sla_defaults = [(k.value, k.label, DEFAULT_SLA_SECONDS[k]) for k in SlaKind]
     sla_targets = SlaTarget.objects.select_related("incident_type").order_by(
         "kind", "incident_type__order", "priority"
@@ -382,10 +425,15 @@ def runcards(request, actor):
         "dispatch/runcards.html",
         {
             "cards": cards,
-            "types": IncidentType.objects.filter(is_active=True),
+            "types": types,
             "priorities": Priority.choices,
             "kinds": UnitKind.choices,
+            "agencies": Agency.objects.filter(is_active=True).order_by("short_name"),
             "can_edit": request.user.has_perm("dispatch.change_runcard"),
+            "edit_type": edit_type,
+            "edit_priority": edit_priority,
+            "editing": editing,
+            "rows": rows,
             "sla_defaults": sla_defaults,
             "sla_targets": sla_targets,
             "sla_kinds": SlaKind.choices,
