@@ -4,12 +4,13 @@ Registered as a demo tick (:mod:`kendali.core.demo_live`), run after the 112 tic
 step goes through the dispatch services as a simulator actor:
 
 * a dispatcher sends the recommended units (``selectors.recommend`` → ``assignment_create``)
-  to each incident the demo simulator opened and nobody has handled yet;
+  to each incident the demo simulator (or a demo sensor) opened and nobody has handled yet;
 * the agency acknowledges, the crew drives there at a few times road speed (position
   batches, like a crew phone), works on scene, files a field report and drives back;
 * the dispatcher closes the incident once its units are clear and a report is in;
 * bounded: at most ``MAX_OPEN`` demo incidents stay open, none longer than ``MAX_AGE``.
 
+Incidents the sensors open by themselves (the demo flood wave) are handled the same way.
 Units people sent by hand in the demo drive and clear too (as ``simulate units`` does);
 their incidents are left for people to report and close.
 """
@@ -48,9 +49,12 @@ def _actors():
 
 
 def demo_incident_ids(since: datetime) -> list[int]:
-    """Incidents the demo simulator opened (their creation is audited under its name)."""
+    """Incidents of the moving city: those the demo simulator opened (their creation is
+    audited under its name) and those the sensors opened by themselves (the demo flood
+    wave), so that every one of them is handled and none piles up overnight."""
     from kendali.core.demo_live import SIMULATOR_LABEL
     from kendali.core.models import AuditEntry
+    from kendali.incidents.models import Incident
 
     ids = AuditEntry.objects.filter(
         action="incident.create",
@@ -58,7 +62,10 @@ def demo_incident_ids(since: datetime) -> list[int]:
         actor_label__startswith=SIMULATOR_LABEL,
         at__gte=since,
     ).values_list("object_id", flat=True)
-    return [int(i) for i in ids if i.isdigit()]
+    sensed = Incident.objects.filter(
+        source="sensor", created_by__isnull=True, created_at__gte=since
+    ).values_list("pk", flat=True)
+    return [int(i) for i in ids if i.isdigit()] + list(sensed)
 
 
 def _step_toward(lat, lon, to_lat, to_lon, metres):

@@ -34,7 +34,8 @@ def test_demo_city_moves_through_the_services(time_machine):
     for i in range(1, 100):  # 25 minutes of demo, a tick every 15 s
         time_machine.move_to(start + timedelta(seconds=15 * i))
         results = demo_live.run_ticks()
-        assert {results["calls"], results["dispatch"]} == {"ok"}, results
+        assert set(results.values()) <= {"ok", "tidak ada"}, results
+        assert results["calls"] == results["dispatch"] == "ok", results
 
     calls = Call.objects.filter(pbx_call_id__startswith="demo-live-")
     assert calls.count() >= 30
@@ -42,7 +43,7 @@ def test_demo_city_moves_through_the_services(time_machine):
     assert calls.filter(outcome="iseng").exists() and calls.filter(outcome="darurat").exists()
     demo_incidents = Incident.objects.filter(calls__pbx_call_id__startswith="demo-live-")
     assert demo_incidents.count() >= 3
-    assert Incident.objects.count() == seeded_incidents + demo_incidents.count()
+    assert Incident.objects.count() >= seeded_incidents + demo_incidents.count()
     assert Assignment.objects.filter(incident__in=demo_incidents).count() >= 3
     assert FieldReport.objects.filter(incident__in=demo_incidents).exists()
     assert demo_incidents.filter(status="selesai").exists()
