@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 
+from kendali.core.links import absolute_url
 from kendali.core.notifiers.base import DeliveryResult, Message
 
 
@@ -16,8 +17,9 @@ def send(*, target: str, message: Message) -> DeliveryResult:
     except ValidationError:
         return DeliveryResult(False, error=f"bad e-mail address {target!r}", retry=False)
     body = message.body
-    if message.url:
-        body = f"{body}\n\n{message.url}" if body else message.url
+    url = absolute_url(message.url)  # read in a mail client: a path alone leads nowhere
+    if url:
+        body = f"{body}\n\n{url}" if body else url
     try:
         count = send_mail(
             subject=f"[Kendali] {message.title}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 
+from kendali.core.links import absolute_url
 from kendali.core.notifiers.base import DeliveryResult, Message, setting, timeout_seconds
 
 
@@ -21,7 +22,7 @@ def send(*, target: str, message: Message) -> DeliveryResult:
     base = setting("KENDALI_TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
     text = f"{message.title}\n{message.body}".strip()
     if message.url:
-        text = f"{text}\n{message.url}"
+        text = f"{text}\n{absolute_url(message.url)}"
     try:
         response = httpx.post(
             f"{base}/bot{token}/sendMessage",

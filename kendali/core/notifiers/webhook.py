@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from kendali.core.links import absolute_url
 from kendali.core.notifiers.base import DeliveryResult, Message, setting, timeout_seconds
 
 
@@ -37,7 +38,7 @@ def payload(message: Message) -> dict:
     return {
         "title": message.title,
         "body": message.body,
-        "url": message.url,
+        "url": absolute_url(message.url),
         "ref": message.ref,
         "data": message.data,
     }
