@@ -51,6 +51,8 @@ class EventsOut(Schema):
 
 
 MAX_BATCH = 500
+# Audit object id of a status query for a number with no caller profile.
+UNKNOWN_CALLER_ID = "unknown"
 
 
 @telephony_router.post(
@@ -105,7 +107,9 @@ def caller_status(request, number: str):
     audit_personal_read(
         actor=actor,
         object_type="calls.caller",
-        object_id=caller.pk if caller else key,
+        # An unknown number is never written to the (append-only, never purged) audit
+        # log, not even hashed: the number space is small enough to reverse any hash.
+        object_id=caller.pk if caller else UNKNOWN_CALLER_ID,
         what="caller_status",
     )
     if caller is None:
@@ -251,11 +255,23 @@ def call_list(request, filters: Query[CallFilter]):
 @calls_router.get(
     "/queue",
     response=list[CallOut],
-    summary="Antrean langsung konsol",
+    summary="Antrean langsung konsol (nomor lengkap hanya untuk panggilan yang Anda jawab)",
     auth=access(perm="calls.classify_call"),
 )
 def call_queue(request):
-    return _listing(request, list(selectors.calls_queue(actor=actor_of(request))), "antrean")
+    actor = actor_of(request)
+    calls = list(selectors.calls_queue(actor=actor))
+    own = {c.pk for c in calls if selectors.may_see_number_in_queue(actor=actor, call=c)}
+    shown = [c for c in calls if c.pk in own and c.number_flag != "withheld"]
+    if shown:
+        audit_personal_read(
+            actor=actor,
+            object_type="calls.call",
+            object_id=",".join(str(c.pk) for c in shown)[:60],
+            what="caller_number",
+            note=f"antrean: {len(shown)} panggilan",
+        )
+    return [call_out(c, show_number=c.pk in own) for c in calls]
 
 
 @calls_router.get(
@@ -317,6 +333,18 @@ def call_classify(request, call_id: int, payload: ClassifyIn):
         actor=actor, call=call, outcome=payload.outcome, notes=payload.notes
     )
     return call_out(call, show_number=False)
+
+
+@calls_router.post(
+    "/{int:call_id}/end",
+    response=CallOut,
+    summary="Akhiri panggilan (panggilan manual, atau yang tertinggal terbuka)",
+    auth=access(perm="calls.classify_call"),
+)
+def call_end(request, call_id: int):
+    actor = actor_of(request)
+    call = services.call_get(actor=actor, call_id=call_id)
+    return call_out(services.call_end(actor=actor, call=call), show_number=False)
 
 
 class OpenIncidentIn(Schema):

@@ -15,6 +15,8 @@ SUPERVISING = [
     "calls.view_call_report",
     "calls.manage_blocking",
     "calls.change_blockpolicy",
+    # End any call (one left open by another call-taker or a lost PBX "ended").
+    "calls.change_call",
 ]
 
 

@@ -111,21 +111,26 @@ def call_report(period: Period) -> dict:
                 "unclassified": row["unclassified"],
                 "p50": percentile(own, 50),
                 "p90": percentile(own, 90),
+                "p95": percentile(own, 95),
             }
         )
+    columns = [*Outcome.values, ""]
     return {
         "period": period,
         "total": total,
         "by_outcome": [
-            (o, str(labels.get(o, _("Belum diklasifikasi"))), by_outcome[o])
-            for o in [*Outcome.values, ""]
+            (o, str(labels.get(o, _("Belum diklasifikasi"))), by_outcome[o]) for o in columns
         ],
+        # The hour-of-day table: one column per outcome (and one for calls not yet
+        # classified), so the hours of pranks, silent calls and real emergencies show apart.
+        "hour_columns": [(o, str(labels.get(o, _("Belum diklasifikasi")))) for o in columns],
         "by_hour": [
             {
                 "hour": h,
                 "total": sum(hours[h].values()),
+                "counts": [hours[h][o] for o in columns],
+                "by_outcome": {o or "belum": hours[h][o] for o in columns},
                 "genuine": sum(hours[h][o] for o in GENUINE_OUTCOMES),
-                "noise": sum(hours[h].values()) - sum(hours[h][o] for o in GENUINE_OUTCOMES),
             }
             for h in range(24)
         ],
@@ -207,10 +212,10 @@ def report_rows(report: dict, *, ministry: bool = False) -> list[list]:
         rows.extend([c["category"], c["calls"], c["incidents"]] for c in report["categories"])
     else:
         rows.append([])
-        rows.append([_("Jam (WIB)"), _("Total"), _("Asli"), _("Gangguan")])
-        rows.extend(
-            [f"{h['hour']:02d}:00", h["total"], h["genuine"], h["noise"]] for h in report["by_hour"]
+        rows.append(
+            [_("Jam (WIB)"), _("Total"), *(label for _code, label in report["hour_columns"])]
         )
+        rows.extend([f"{h['hour']:02d}:00", h["total"], *h["counts"]] for h in report["by_hour"])
         rows.append([])
         rows.append(
             [
@@ -221,6 +226,7 @@ def report_rows(report: dict, *, ministry: bool = False) -> list[list]:
                 _("Belum"),
                 "p50 (s)",
                 "p90 (s)",
+                "p95 (s)",
             ]
         )
         rows.extend(
@@ -232,6 +238,7 @@ def report_rows(report: dict, *, ministry: bool = False) -> list[list]:
                 t["unclassified"],
                 _fmt(t["p50"]),
                 _fmt(t["p90"]),
+                _fmt(t["p95"]),
             ]
             for t in report["takers"]
         )

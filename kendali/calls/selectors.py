@@ -45,6 +45,17 @@ def may_see_number(*, actor: Actor, call: Call | None = None) -> bool:
     return actor.has_perm("calls.view_caller_number")
 
 
+def may_see_number_in_queue(*, actor: Actor, call: Call) -> bool:
+    """The live queue is on every console: a full number appears there only for the
+    call-taker who took the call (the one the screen-pop was addressed to). Others see
+    it masked and open the call (an audited read) when they must."""
+    return (
+        actor.user is not None
+        and call.call_taker_id == actor.user.pk
+        and may_see_number(actor=actor, call=call)
+    )
+
+
 def counts_for(caller: Caller, now: datetime | None = None) -> dict:
     """Counts by outcome over 24 h, 30 days and all time: one aggregate query on the
     (caller, offered_at) index."""

@@ -16,7 +16,7 @@ from kendali.calls.models import BlockPolicy, Call, Caller, RetentionSetting, Te
 from kendali.calls.numbers import mask, normalize
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read, audit_record, diff, snapshot
-from kendali.core.errors import Invalid, NotAllowed, NotFound
+from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 
 CALL_FIELDS = (
@@ -39,10 +39,13 @@ POLICY_FIELDS = (
     "count_ghost",
 )
 SCREENPOP_PERM = "calls.view_caller_number"
+# Ending a call that is not one's own (a supervisor closing a call left open).
+END_ANY_PERM = "calls.change_call"
 
 
 def call_event_data(call: Call) -> dict:
-    """Data for calls.call.* events: no full number (the screen-pop carries it, with its perm)."""
+    """Data for calls.call.* events: no full number (only the screen-pop carries it,
+    addressed to the answering call-taker)."""
     return {
         "id": call.pk,
         "state": call.state,
@@ -231,23 +234,41 @@ def retention_update(*, actor: Actor, number_days: int) -> RetentionSetting:
 
 
 def purge_personal_data() -> int:
-    """Job: erase caller numbers and notes of calls older than the retention period.
-    Calls stay (for the statistics) with their outcome; callers without calls go."""
+    """Job: erase callers' personal data older than the supervisor's retention setting.
+
+    * calls: number (raw and E.164), caller link and notes; the call stays (statistics)
+      with its outcome and times;
+    * telephony events of those calls: the payload as delivered (it holds the raw
+      number and whatever else the PBX sent);
+    * callers without calls left;
+    * incidents opened from a call: reporter name and phone (copied from the call),
+      through the incidents service; the incidents' own retention job leaves those to
+      this setting.
+
+    Returns the number of calls erased."""
     days = RetentionSetting.current().number_days
     cutoff = timezone.now() - timedelta(days=days)
+    actor = Actor.system("retensi")
     with transaction.atomic():
         old = Call.objects.filter(offered_at__lt=cutoff).exclude(
             number_raw="", number_e164="", caller=None
         )
         count = old.update(number_raw="", number_e164="", caller=None, notes="")
+        events = TelephonyEvent.objects.filter(
+            Q(at__lt=cutoff) | Q(call__offered_at__lt=cutoff)
+        ).exclude(payload={})
+        event_count = events.update(payload={})
         Caller.objects.filter(calls__isnull=True, last_call_at__lt=cutoff).delete()
-        if count:
+        if count or event_count:
             audit_record(
-                actor=Actor.system("retensi"),
+                actor=actor,
                 action="calls.retention.purge",
                 object_type="calls.call",
-                object_repr=f"{count} panggilan > {days} hari",
+                object_repr=f"{count} panggilan, {event_count} peristiwa telepon > {days} hari",
+                changes={"calls": count, "telephony_events": event_count, "days": days},
             )
+    incident_services, _sel = _incidents()
+    incident_services.incidents_blank_reporter_contact(actor=actor, days=days, source="call")
     return count
 
 
@@ -317,10 +338,17 @@ def screenpop_data(call: Call) -> dict:
 
 
 def _screenpop(call: Call, user) -> None:
-    """Push the screen-pop to the console of the call-taker who answered. The event goes
-    to holders of view_caller_number; the console shows it when the extension is its own.
-    Seeing the number there counts as a read of personal data."""
-    if call.number_flag != NumberFlag.WITHHELD and user is not None:
+    """Push the screen-pop (full number, caller history, block state) to the console of
+    the call-taker who answered, and to no one else: the event is addressed to that user
+    (``user_ids``), so other consoles, supervisors and the wall never receive the number.
+    Its delivery is a read of personal data, audited here for that user.
+
+    Nobody to address (an extension no active account has, or a user without the
+    number permission): nothing is pushed. The queue shows the call masked; whoever
+    opens it reads the number through the call detail, which is audited."""
+    if user is None or not user.has_perm(SCREENPOP_PERM):
+        return
+    if call.number_flag != NumberFlag.WITHHELD:
         audit_personal_read(
             actor=Actor(user=user),
             object_type="calls.call",
@@ -328,7 +356,7 @@ def _screenpop(call: Call, user) -> None:
             what="caller_number",
             note="screen-pop",
         )
-    publish("calls.screenpop", screenpop_data(call), perm=SCREENPOP_PERM)
+    publish("calls.screenpop", screenpop_data(call), perm=SCREENPOP_PERM, user_ids=[user.pk])
 
 
 @transaction.atomic
@@ -441,7 +469,7 @@ def telephony_event(
         changes=diff(before, snapshot(call, CALL_FIELDS)),
     )
     _publish_call(call, kind)
-    if popped_user is not None or (kind == EventKind.ANSWERED and call.state == CallState.ANSWERED):
+    if popped_user is not None:
         _screenpop(call, popped_user)
     return EventResult(kind, pbx_call_id, "applied", call.pk)
 
@@ -496,6 +524,59 @@ def _lock_call(call: Call) -> Call:
     return Call.objects.select_for_update().get(pk=call.pk)
 
 
+# Outcomes after which a manual call stays open: the call-taker is still on the line.
+OUTCOMES_KEEPING_MANUAL_CALL_OPEN = frozenset({Outcome.DARURAT})
+
+
+def _mark_ended(call: Call, at: datetime) -> None:
+    call.ended_at = max(at, call.offered_at)
+    call.state = CallState.ENDED
+    if call.answered_at is None and not call.outcome:
+        # Ended before anyone answered: abandoned, as a PBX "ended" would make it.
+        call.abandoned = True
+        call.outcome = Outcome.TERPUTUS
+        call.classified_at = at
+
+
+@transaction.atomic
+def call_end(*, actor: Actor, call: Call, at: datetime | None = None) -> Call:
+    """End a call by hand: a manual call (no PBX will say it ended) or a PBX call whose
+    "ended" event never came. Allowed to the call's own call-taker and to supervisors
+    (``calls.change_call``). Ending an ended call changes nothing and says so (409)."""
+    if not (actor.has_perm("calls.classify_call") or actor.has_perm(END_ANY_PERM)):
+        raise NotAllowed(_("Peran Anda tidak berhak mengakhiri panggilan."))
+    # Race: the PBX's "ended" and the call-taker's key at the same moment (or two
+    # presses); the row lock makes the second one find the call already ended.
+    call = _lock_call(call)
+    own = actor.user is not None and call.call_taker_id == actor.user.pk
+    if not (own or actor.has_perm(END_ANY_PERM)):
+        raise NotAllowed(
+            _("Hanya penerima panggilan ini atau supervisor yang dapat mengakhirinya.")
+        )
+    if call.state == CallState.ENDED:
+        raise Conflict(
+            _("Panggilan #%(id)s sudah selesai pukul %(time)s WIB.")
+            % {
+                "id": call.pk,
+                "time": timezone.localtime(call.ended_at).strftime("%H:%M:%S")
+                if call.ended_at
+                else "—",
+            },
+            code="call-already-ended",
+        )
+    before = snapshot(call, CALL_FIELDS)
+    _mark_ended(call, at or timezone.now())
+    call.save()
+    audit_record(
+        actor=actor,
+        action="call.end",
+        obj=call,
+        changes=diff(before, snapshot(call, CALL_FIELDS)),
+    )
+    _publish_call(call, "ended")
+    return call
+
+
 @transaction.atomic
 def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None = None) -> Call:
     if not actor.has_perm("calls.classify_call"):
@@ -518,6 +599,16 @@ def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None =
     call.classified_by = actor.user
     if call.call_taker_id is None and actor.user is not None:
         call.call_taker = actor.user
+    if (
+        call.source == CallSource.MANUAL
+        and call.state != CallState.ENDED
+        and outcome not in OUTCOMES_KEEPING_MANUAL_CALL_OPEN
+    ):
+        # No PBX will ever say that a manual call ended. Classifying it as anything but
+        # an emergency is the call-taker's last act on it (the prankster is hung up on,
+        # the information given), so it ends here and leaves the live queue; an
+        # emergency call stays open while the call-taker guides the caller (E ends it).
+        _mark_ended(call, call.classified_at)
     call.save()
     audit_record(
         actor=actor,

@@ -41,6 +41,7 @@ ROUTES = [
     Route("POST", "/api/v1/calls/", CALL_TAKING, body={"number": "081234567890"}),
     Route("GET", "/api/v1/calls/999999", VIEW_CALL, note="404 for unknown id"),
     Route("POST", "/api/v1/calls/999999/classify", CALL_TAKING, body={"outcome": "iseng"}),
+    Route("POST", "/api/v1/calls/999999/end", CALL_TAKING, note="404 for unknown id"),
     Route("POST", "/api/v1/calls/999999/incident", CALL_TAKING, body={"type_code": "kebakaran"}),
     Route("POST", "/api/v1/calls/999999/link", CALL_TAKING, body={"incident": "x"}),
 ]

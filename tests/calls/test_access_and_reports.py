@@ -237,14 +237,59 @@ def test_daily_report_and_exports(clients, users, pbx, actor_of):
     assert report["abandoned_rate"] == 20.0
     assert report["p50"] == 12.0
     assert [n["met"] for n in report["nena"]] == [False, False]  # 75% within 15 s, 75% within 20 s
-    assert report["takers"][0]["calls"] == 4
-    assert page.status_code == 200 and "NENA" in page.content.decode()
+    taker = report["takers"][0]
+    assert taker["calls"] == 4
+    # Answer times of the call-taker: 5, 10, 14, 30 s.
+    assert (taker["p50"], taker["p90"]) == (12.0, pytest.approx(25.2))
+    assert taker["p95"] == pytest.approx(27.6)
+    # The hour-of-day table by outcome: 09:00 has 2 iseng, 1 ghost, 1 informasi, 1 terputus.
+    nine = report["by_hour"][9]
+    assert nine["total"] == 5
+    assert nine["by_outcome"] == {
+        "darurat": 0,
+        "informasi": 1,
+        "iseng": 2,
+        "ghost": 1,
+        "salah_sambung": 0,
+        "terputus": 1,
+        "uji": 0,
+        "belum": 0,
+    }
+    labels = [label for _code, label in report["hour_columns"]]
+    assert labels[:7] == [
+        "Darurat",
+        "Informasi/pengaduan",
+        "Iseng",
+        "Ghost (diam)",
+        "Salah sambung",
+        "Terputus",
+        "Uji",
+    ]
+    html = page.content.decode()
+    assert page.status_code == 200 and "NENA" in html
+    assert "p95 (s)" in html and "27.6" in html.replace(",", ".")
+    for label in labels:
+        assert f">{label}</th>" in html, label
+    assert (
+        "<td>09:00</td><td>5</td><td>0</td><td>1</td><td>2</td><td>1</td><td>0</td><td>1</td>"
+        in html
+    )
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    values = [row[0] for row in sheet.iter_rows(values_only=True)]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    values = [row[0] for row in table]
     assert "Total panggilan" in values and "Iseng" in values
-    assert "Total panggilan,5" in csv_resp.content.decode("utf-8-sig")
+    header = next(row for row in table if row[0] == "Jam (WIB)")
+    assert header[:9] == ["Jam (WIB)", "Total", *labels[:7]]
+    assert next(row for row in table if row[0] == "09:00")[:9] == ["09:00", 5, 0, 1, 2, 1, 0, 1, 0]
+    takers = next(row for row in table if row[0] == "Penerima panggilan")
+    assert takers[5:8] == ["p50 (s)", "p90 (s)", "p95 (s)"]
+    assert next(row for row in table if row[0] == "Calltaker")[5:8] == ["12.0", "25.2", "27.6"]
+    csv_text = csv_resp.content.decode("utf-8-sig")
+    assert "Total panggilan,5" in csv_text
+    assert "09:00,5,0,1,2,1,0,1,0" in csv_text
+    assert "Calltaker,4,1,3,0,12.0,25.2,27.6" in csv_text
     assert "Kategori kejadian" in ministry.content.decode("utf-8-sig")
 
 
@@ -271,17 +316,85 @@ def test_demo_seed_blocks_the_repeat_prankster(users):
     assert Call.objects.filter(pbx_call_id__startswith="demo-").count() == Call.objects.count()
 
 
-def test_retention_job_erases_old_numbers(users, pbx):
-    from kendali.calls.services import purge_personal_data
+def test_retention_job_erases_old_numbers(users, pbx, actor_of, regions_loaded, settings):
+    from kendali.calls import services
+    from kendali.calls.models import TelephonyEvent
+    from kendali.calls.services import purge_personal_data, retention_update
+    from kendali.incidents.services import retention_job as incidents_retention_job
 
-    old = timezone.now() - timedelta(days=400)
-    pbx("offered", "old", old, number=NUMBER)
+    retention_update(actor=actor_of("supervisor"), number_days=90)
+    old = timezone.now() - timedelta(days=100)
+    with time_machine.travel(old, tick=False):
+        pbx("offered", "old", old, number=NUMBER, payload={"callerid": NUMBER})
+        pbx("answered", "old", old + timedelta(seconds=5), extension="2101")
+        incident = services.call_open_incident(
+            actor=actor_of("calltaker"),
+            call=Call.objects.get(pbx_call_id="old"),
+            type_code="kebakaran",
+            lat=-6.1185,
+            lon=106.1525,
+            reporter_name="Budi",
+        )
     pbx("offered", "new", timezone.now(), number="085711223344")
+    # The incidents' own job (KENDALI_PERSONAL_DATA_DAYS, here shorter) does not decide
+    # for an incident opened from a call: the 112 setting does.
+    settings.PERSONAL_DATA_DAYS = 30
+    incidents_retention_job()
+    incident.refresh_from_db()
+    assert incident.reporter_phone == E164 and incident.reporter_name == "Budi"
+
     assert purge_personal_data() == 1
     call = Call.objects.get(pbx_call_id="old")
     assert call.number_raw == "" and call.number_e164 == "" and call.caller is None
+    assert call.outcome == "darurat" and call.answered_at is not None  # statistics stay
     assert Call.objects.get(pbx_call_id="new").number_e164 == "+6285711223344"
     assert not Caller.objects.filter(number=E164).exists()
+    # (a) the telephony events as delivered no longer hold the number; recent ones do.
+    for event in TelephonyEvent.objects.filter(pbx_call_id="old"):
+        assert NUMBER not in json.dumps(event.payload), event.kind
+    assert TelephonyEvent.objects.get(pbx_call_id="new").payload["number"] == "085711223344"
+    # (c) the incident opened from the call follows the 112 retention setting (90 days).
+    incident.refresh_from_db()
+    assert incident.reporter_phone == "" and incident.reporter_name == ""
+    assert incident.reporter_blanked_at is not None
+    entry = AuditEntry.objects.get(action="calls.retention.purge")
+    assert entry.changes["telephony_events"] == 2
+    # Nothing personal is left in the audit log by the purge either.
+    assert NUMBER not in json.dumps(entry.changes) and E164 not in entry.object_repr
+    assert purge_personal_data() == 0  # idempotent
+
+
+def test_retention_follows_the_112_setting_not_the_incidents_default(
+    users, pbx, actor_of, regions_loaded, settings
+):
+    """A longer 112 retention keeps a call's incident contact past the incidents' default."""
+    from kendali.calls import services
+    from kendali.calls.services import purge_personal_data, retention_update
+    from kendali.incidents.services import retention_job as incidents_retention_job
+
+    retention_update(actor=actor_of("supervisor"), number_days=400)
+    at = timezone.now() - timedelta(days=370)
+    with time_machine.travel(at, tick=False):
+        call = answered_call(pbx, NUMBER, at)
+        incident = services.call_open_incident(
+            actor=actor_of("calltaker"), call=call, type_code="kebakaran", lat=-6.1185, lon=106.1525
+        )
+    settings.PERSONAL_DATA_DAYS = 365
+    incidents_retention_job()
+    assert purge_personal_data() == 0
+    incident.refresh_from_db()
+    assert incident.reporter_phone == E164
+
+
+def test_caller_status_of_an_unknown_number_audits_no_number(clients, users):
+    response = clients["supervisor"].get("/api/v1/calls/callers/0899-1111-2222")
+    assert response.status_code == 200 and response.json()["known"] is False
+    entry = AuditEntry.objects.get(action="read:caller_status")
+    assert entry.object_id == "unknown"
+    row = json.dumps(
+        [entry.object_id, entry.object_repr, entry.note, entry.changes], ensure_ascii=False
+    )
+    assert "89911112222" not in row and "0899" not in row
 
 
 def test_kpi_tile(users, pbx, actor_of):

@@ -1,6 +1,6 @@
 """The call-taker console in a real browser against a real server: a call from the PBX
-pops on the call-taker's screen, "i" classifies it as iseng, and an emergency becomes an
-incident with the keyboard in well under 30 seconds."""
+pops on the call-taker's screen, "i" classifies it as iseng, an emergency becomes an
+incident with the keyboard in well under 30 seconds, and a manual call is ended with "e"."""
 
 from __future__ import annotations
 
@@ -98,4 +98,25 @@ def test_console_keyboard_flow(tmp_path):
             assert stored["outcome"] == "darurat" and stored["incident_id"]
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "console-112.png"))
+
+            # 3. No PBX: a call entered by hand (Alt+M) is ended with "e"; ending it again
+            #    says it is already over.
+            page.keyboard.press("Escape")
+            page.keyboard.press("Alt+m")
+            page.keyboard.type("081298765003")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#pop-number:has-text('+6281298765003')", timeout=10000)
+            manual = int(page.get_attribute("#pop", "data-call"))
+            page.locator("body").click(position={"x": 5, "y": 5})
+            page.keyboard.press("e")
+            page.wait_for_selector("#classify-state.ok >> text=diakhiri", timeout=10000)
+            assert page.is_disabled("#btn-end")
+            assert "Selesai" in page.inner_text("#pop-state")
+            stored = page.evaluate(f"Kendali.fetchJSON('/api/v1/calls/{manual}')")
+            assert stored["state"] == "ended" and stored["ended_at"]
+            page.keyboard.press("e")  # already ended: the server's clear refusal is shown
+            page.wait_for_selector("#classify-state.err >> text=sudah selesai", timeout=10000)
+            page.keyboard.press("g")  # still tagged afterwards; it then leaves the queue
+            page.wait_for_selector("#classify-state.ok >> text=Ghost", timeout=10000)
+            page.wait_for_selector(f"#queue tr[data-id='{manual}']", state="detached")
             assert errors == [], errors

@@ -130,6 +130,8 @@ def test_http_batch_and_screenpop(
     assert statuses == ["applied", "duplicate", "applied"]
     pop = Event.objects.filter(topic="calls.screenpop").get()
     assert pop.perm == "calls.view_caller_number"
+    # Addressed to the call-taker who answered, and to nobody else.
+    assert pop.user_ids == [users["calltaker"].pk]
     assert pop.data["extension"] == "2101" and pop.data["number"] == "+6281234567890"
     assert pop.data["caller"]["counts"]["all"]["total"] == 1
     assert pop.data["caller"]["blocked"] is False
@@ -200,3 +202,143 @@ def test_named_event_services(users, bridge_token, t0):
     first, second = Call.objects.get(pbx_call_id="n1"), Call.objects.get(pbx_call_id="n2")
     assert first.state == "ended" and first.call_taker == users["supervisor"]
     assert second.outcome == "terputus" and second.number_flag == "withheld"
+
+
+@pytest.fixture
+def second_taker(users):
+    """Another call-taker on shift (extension 2102)."""
+    from django.contrib.auth.models import Group
+
+    from kendali.core.choices import Role
+    from kendali.core.models import User
+
+    user = User.objects.create(username="calltaker2", full_name="Calltaker Dua", extension="2102")
+    user.groups.add(Group.objects.get(name=Role.CALL_TAKER))
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+def test_screenpop_goes_only_to_the_answering_call_taker(
+    users, second_taker, pbx, t0, django_capture_on_commit_callbacks
+):
+    from kendali.core.events.sse import _load_user_audience
+    from kendali.core.events.stores import _from_row
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pbx("offered", "c1", t0, number="081234567890")
+        pbx("answered", "c1", t0 + timedelta(seconds=4), extension="2101")
+    pop = _from_row(Event.objects.get(topic="calls.screenpop"))
+    audience = {
+        name: _load_user_audience(user, (), True)
+        for name, user in {**users, "calltaker2": second_taker}.items()
+    }
+    receivers = {name for name, a in audience.items() if a is not None and a.wants(pop)}
+    assert receivers == {"calltaker"}
+    # Everyone else follows the call through the queue events, which carry no number.
+    for row in Event.objects.exclude(topic="calls.screenpop"):
+        assert "+6281234567890" not in json.dumps(row.data), row.topic
+        assert "081234567890" not in json.dumps(row.data), row.topic
+    reads = AuditEntry.objects.filter(action="read:caller_number", note="screen-pop")
+    assert [r.actor_id for r in reads] == [users["calltaker"].pk]
+
+
+def test_unknown_extension_pushes_no_number_and_nothing_unaudited(
+    users, pbx, t0, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        pbx("offered", "c1", t0, number="081234567890")
+        pbx("answered", "c1", t0 + timedelta(seconds=4), extension="2999")
+    call = Call.objects.get()
+    assert call.state == "answered" and call.call_taker is None
+    assert not Event.objects.filter(topic="calls.screenpop").exists()
+    assert "+6281234567890" not in json.dumps(list(Event.objects.values_list("data", flat=True)))
+    assert not AuditEntry.objects.filter(action="read:caller_number").exists()
+
+
+def test_queue_shows_the_number_only_to_the_call_taker_who_answered(
+    users, clients, second_taker, pbx
+):
+    from django.utils import timezone
+
+    from tests.conftest import login_client
+
+    now = timezone.now()
+    pbx("offered", "mine", now - timedelta(seconds=30), number="081234567890")
+    pbx("answered", "mine", now - timedelta(seconds=25), extension="2101")
+    pbx("offered", "ringing", now - timedelta(seconds=5), number="085711223344")
+    own = {c["id"]: c["number"] for c in clients["calltaker"].get("/api/v1/calls/queue").json()}
+    other = {
+        c["id"]: c["number"] for c in login_client(second_taker).get("/api/v1/calls/queue").json()
+    }
+    mine, ringing = Call.objects.get(pbx_call_id="mine"), Call.objects.get(pbx_call_id="ringing")
+    assert own[mine.pk] == "+6281234567890"
+    assert own[ringing.pk] != "+6285711223344" and "•" in own[ringing.pk]
+    assert other[mine.pk] != "+6281234567890" and "•" in other[mine.pk]
+    assert "•" in other[ringing.pk]
+    # The one full number shown is audited, for the one who saw it.
+    reads = AuditEntry.objects.filter(action="read:caller_number", note__startswith="antrean")
+    assert [(r.actor_id, r.object_id) for r in reads] == [(users["calltaker"].pk, str(mine.pk))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_call_takers_stream_never_carries_the_number(users, second_taker, settings):
+    """Over real SSE: the answering call-taker's stream gets the screen-pop with the
+    number; a second call-taker's stream gets the call masked, and no screen-pop."""
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    from kendali.calls import services
+    from kendali.core.actors import Actor
+    from kendali.core.events import publish_now
+    from kendali.core.events.stores import reset_store
+    from tests.conftest import login_client
+    from tests.core.test_events import SSEReader
+
+    settings.REDIS_URL = None
+    reset_store()
+
+    def pbx_events():
+        actor = Actor.system("pbx-uji")
+        services.telephony_event(
+            actor=actor, kind="offered", pbx_call_id="s1", number="081234567890"
+        )
+        services.telephony_event(actor=actor, kind="answered", pbx_call_id="s1", extension="2101")
+        publish_now("calls.uji.selesai", {})  # sentinel: everything before it was delivered
+
+    async def read_until_sentinel(reader):
+        seen = []
+        while not seen or seen[-1]["topic"] != "calls.uji.selesai":
+            seen.extend(await reader.events(1))
+        return seen
+
+    async def scenario():
+        readers = {}
+        for name, user in (("calltaker", users["calltaker"]), ("calltaker2", second_taker)):
+            client = AsyncClient()
+            client.cookies = (await sync_to_async(login_client)(user)).cookies
+            readers[name] = SSEReader(await client.get("/api/v1/events/stream?topics=calls."))
+            await readers[name].until_ready()
+        await sync_to_async(pbx_events)()
+        return {name: await read_until_sentinel(r) for name, r in readers.items()}
+
+    try:
+        seen = asyncio.run(scenario())
+    finally:
+        reset_store()
+    own, other = seen["calltaker"], seen["calltaker2"]
+    assert [e["topic"] for e in own] == [
+        "calls.call.offered",
+        "calls.call.answered",
+        "calls.screenpop",
+        "calls.uji.selesai",
+    ]
+    assert own[2]["data"]["number"] == "+6281234567890"
+    assert [e["topic"] for e in other] == [
+        "calls.call.offered",
+        "calls.call.answered",
+        "calls.uji.selesai",
+    ]
+    assert "6281234567890" not in json.dumps(other)
+    assert "081234567890" not in json.dumps(other)
+    assert other[1]["data"]["number_masked"].startswith("+6281")

@@ -95,6 +95,7 @@
     } else {
       hist.appendChild(el("p", { "class": "muted" }, ["Nomor disembunyikan atau belum pernah menelepon."]));
     }
+    showEndState();
     text($("classify-state"), c.outcome ? "Hasil: " + (cfg.outcomes[c.outcome] || c.outcome) : "");
     $("classify-state").className = "state";
     document.querySelectorAll("#classify button[data-outcome]").forEach(function (b) { b.classList.toggle("armed", b.getAttribute("data-outcome") === c.outcome); });
@@ -106,15 +107,36 @@
     api("/api/v1/calls/" + id).then(showPop).catch(function (e) { text($("classify-state"), e.message); });
   }
 
+  function showEndState() {
+    var ended = !!current && current.state === "ended";
+    $("btn-end").disabled = !current || ended;
+    text($("pop-state"), ended ? "Selesai" + (current.ended_at ? " " + wib.format(new Date(current.ended_at)) : "") : "");
+  }
+
+  function endCall() {
+    if (!current) { return; }
+    var status = $("classify-state");
+    text(status, "Mengakhiri…"); status.className = "state";
+    api("/api/v1/calls/" + current.id + "/end", { method: "POST" })
+      .then(function (c) {
+        current.state = c.state; current.ended_at = c.ended_at;
+        queue[c.id] = Object.assign(queue[c.id] || {}, c, { number: (queue[c.id] || {}).number || c.number });
+        text(status, "✓ Panggilan diakhiri" + (c.outcome_label ? " — " + c.outcome_label : "")); status.className = "state ok";
+        showEndState(); renderQueue(); loadShift();
+      })
+      .catch(function (e) { text(status, "✕ " + e.message); status.className = "state err"; });
+  }
+
   function classify(outcome) {
     if (!current) { return; }
     var status = $("classify-state");
     text(status, "Menyimpan…"); status.className = "state";
     api("/api/v1/calls/" + current.id + "/classify", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ outcome: outcome }) })
       .then(function (c) {
-        current.outcome = c.outcome;
-        queue[c.id] = Object.assign(queue[c.id] || {}, c);
-        text(status, "✓ " + c.outcome_label + " — tersimpan (tekan huruf lain untuk mengubah)"); status.className = "state ok";
+        current.outcome = c.outcome; current.state = c.state; current.ended_at = c.ended_at;
+        queue[c.id] = Object.assign(queue[c.id] || {}, c, { number: (queue[c.id] || {}).number || c.number });
+        text(status, "✓ " + c.outcome_label + " — tersimpan" + (c.state === "ended" && c.source === "manual" ? ", panggilan diakhiri" : "") + " (tekan huruf lain untuk mengubah)"); status.className = "state ok";
+        showEndState();
         document.querySelectorAll("#classify button[data-outcome]").forEach(function (b) { b.classList.toggle("armed", b.getAttribute("data-outcome") === outcome); });
         renderQueue(); loadShift();
       })
@@ -236,6 +258,7 @@
   $("incident-form").addEventListener("submit", function (e) { e.preventDefault(); createIncident(); });
   $("btn-cancel").addEventListener("click", closeIncident);
   $("btn-emergency").addEventListener("click", openIncident);
+  $("btn-end").addEventListener("click", endCall);
   document.querySelectorAll("#classify button[data-outcome]").forEach(function (b) {
     b.addEventListener("click", function () { classify(b.getAttribute("data-outcome")); });
   });
@@ -260,6 +283,7 @@
     var key = e.key.toLowerCase();
     if (noiseKeys[key] && current) { e.preventDefault(); classify(noiseKeys[key]); return; }
     if (key === "d" && current) { e.preventDefault(); openIncident(); return; }
+    if (key === "e" && current) { e.preventDefault(); endCall(); return; }
     var rows = $("queue").tBodies[0].rows;
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
@@ -287,14 +311,17 @@
   Kendali.live.on("calls.call.", function (msg) {
     var c = msg.data;
     queue[c.id] = Object.assign(queue[c.id] || {}, c);
+    if (current && current.id === c.id) { current.state = c.state; current.ended_at = c.ended_at; showEndState(); }
     renderQueue();
     if (c.call_taker_id === cfg.user_id) { loadShift(); }
   });
+  // The screen-pop (full number, caller history) is addressed by the server to the
+  // call-taker who answered: only that console ever receives it.
   Kendali.live.on("calls.screenpop", function (msg) {
     var c = msg.data;
     queue[c.id] = Object.assign(queue[c.id] || {}, c);
     renderQueue();
-    if (cfg.extension && c.extension === cfg.extension) { showPop(c); }
+    if (c.call_taker_id === cfg.user_id) { showPop(c); }
   });
   Kendali.live.on("kendali.reset", function () { loadQueue(); });
   Kendali.live.start("calls.");
