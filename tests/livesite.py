@@ -128,7 +128,8 @@ def login(page, site: LiveSite, username: str, password: str) -> None:
     page.goto(f"{site.url}/masuk/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
 
 

@@ -40,7 +40,9 @@ def test_keyboard_assign_inbox_acknowledge_and_crew_button(tmp_path):
             )
             page.wait_for_selector("#dispatch-map .leaflet-interactive", timeout=15000)
             # Pressing "1" again for the same unit is no longer possible: it left the list.
-            assert page.locator(f"#panel .candidate[data-callsign='{callsign}']").count() == 0
+            page.wait_for_selector(
+                f"#panel .candidate[data-callsign='{callsign}']", state="detached", timeout=15000
+            )
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "dispatch-board.png"))
             assert errors == [], errors

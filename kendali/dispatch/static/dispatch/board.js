@@ -19,13 +19,17 @@ document.addEventListener("DOMContentLoaded", function () {
   function markSelected() {
     rows().forEach(function (r) { r.classList.toggle("selected", r.getAttribute("data-id") === selectedId); });
   }
+  var panelSeq = 0, boardSeq = 0;  // answers can arrive out of order; only the newest counts
   function loadPanel() {
     if (!selectedId) { return; }
     var row = board.querySelector('.incident-row[data-id="' + selectedId + '"]');
     if (!row) { return; }
+    var seq = ++panelSeq;
     fetch(row.getAttribute("data-panel"), { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then(function (r) { return r.text(); })
-      .then(function (html) { panel.innerHTML = html; showCandidates(); if (window.KendaliDispatch) { window.KendaliDispatch.tickTimers(); } });
+      .then(function (html) {
+        if (seq !== panelSeq) { return; }  // a newer request was sent: never show an older answer
+        panel.innerHTML = html; showCandidates(); if (window.KendaliDispatch) { window.KendaliDispatch.tickTimers(); } });
   }
   function select(id) {
     selectedId = id;
@@ -33,9 +37,12 @@ document.addEventListener("DOMContentLoaded", function () {
     loadPanel();
   }
   function refreshBoard() {
+    var seq = ++boardSeq;
     fetch(board.getAttribute("data-fragment"), { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
-      .then(function (html) { board.innerHTML = html; markSelected(); if (window.KendaliDispatch) { window.KendaliDispatch.tickTimers(); } });
+      .then(function (html) {
+        if (seq !== boardSeq) { return; }
+        board.innerHTML = html; markSelected(); if (window.KendaliDispatch) { window.KendaliDispatch.tickTimers(); } });
     refreshMap();
   }
   function assign(key) {
