@@ -43,7 +43,9 @@ class SubscriptionForm(forms.Form):
     only_my_agency = forms.BooleanField(label=_("Hanya perangkat instansi saya"), required=False)
     in_app = forms.BooleanField(label=_("Kotak masuk aplikasi"), required=False, initial=True)
     email = forms.BooleanField(label=_("E-mail ke alamat akun saya"), required=False)
-    webhook_url = forms.URLField(label=_("Webhook (opsional)"), required=False)
+    webhook_url = forms.URLField(
+        label=_("Webhook (opsional)"), required=False, assume_scheme="https"
+    )
     telegram_chat = forms.CharField(label=_("ID chat Telegram (opsional)"), required=False)
 
 
