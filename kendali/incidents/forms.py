@@ -84,6 +84,35 @@ class IncidentCreateForm(forms.Form):
         return data
 
 
+class IncidentEditForm(IncidentCreateForm):
+    """Correcting an incident on its page: type, priority, place, description, agencies.
+    The reporter's contact is personal data and is not shown here (each showing is audited
+    on the detail page); the API can still correct it."""
+
+    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    agency_codes = forms.MultipleChoiceField(
+        label=_("Instansi"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["reporter_name"]
+        del self.fields["reporter_phone"]
+        self.fields["description"].required = False
+
+    @classmethod
+    def initial_for(cls, incident) -> dict:
+        return {
+            "type_code": incident.type.code,
+            "priority": incident.priority,
+            "lat": incident.lat,
+            "lon": incident.lon,
+            "address": incident.address,
+            "description": incident.description,
+            "agency_codes": list(incident.agencies.values_list("code", flat=True)),
+        }
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=IncidentStatus.choices)
     note = forms.CharField(label=_("Catatan"), max_length=300, required=False)

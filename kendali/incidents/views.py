@@ -18,6 +18,7 @@ from kendali.core.errors import KendaliError, NotFound
 from kendali.incidents import selectors, services
 from kendali.incidents.forms import (
     IncidentCreateForm,
+    IncidentEditForm,
     IncidentFilterForm,
     MergeForm,
     NoteForm,
@@ -157,6 +158,44 @@ def incident_contact(request, ref: str):
     if contact is None:
         raise Http404(_("Kejadian tidak ditemukan."))
     return render(request, "incidents/_contact.html", {"contact": contact, "incident": incident})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, ref: str):
+    """Correct type, priority, place, description or agencies; every change is on the
+    timeline and in the audit log (incident_update)."""
+    if refused := _forbidden_unless(request, "incidents.change_incident"):
+        return refused
+    actor = Actor.from_request(request)
+    incident = _incident_or_404(actor, ref)
+    if request.method == "POST":
+        form = IncidentEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.incident_update(
+                    actor=actor,
+                    incident=incident,
+                    type_code=data["type_code"],
+                    priority=data["priority"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    address=data["address"],
+                    description=data["description"],
+                    agency_codes=data["agency_codes"],
+                )
+            except KendaliError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                incident.refresh_from_db()
+                messages.success(request, _("Kejadian %(n)s diperbarui.") % {"n": incident.number})
+                if incident.location_flag:
+                    messages.warning(request, incident.get_location_flag_display())
+                return redirect("incidents:detail", ref=incident.number)
+    else:
+        form = IncidentEditForm(initial=IncidentEditForm.initial_for(incident))
+    return render(request, "incidents/edit.html", {"form": form, "incident": incident})
 
 
 def _after_post(request, incident):

@@ -16,6 +16,8 @@ ROUTES = [
     ),
     Route("GET", f"/kejadian/{UNKNOWN}/", VIEW),
     Route("GET", f"/kejadian/{UNKNOWN}/kontak/", CONTACT),
+    Route("GET", f"/kejadian/{UNKNOWN}/ubah/", WRITE),
+    Route("POST", f"/kejadian/{UNKNOWN}/ubah/", WRITE, body={}),
     Route("POST", f"/kejadian/{UNKNOWN}/status/", WRITE, body={}),
     Route("POST", f"/kejadian/{UNKNOWN}/catatan/", VIEW, body={}),
     Route("POST", f"/kejadian/{UNKNOWN}/gabung/", MERGE, body={}),

@@ -84,6 +84,48 @@ def test_manual_create_form(clients, taxonomy, regions_loaded):
     assert half.status_code == 200 and "keduanya" in half.content.decode()
 
 
+def test_edit_page_corrects_an_incident_on_the_timeline_and_in_the_audit(
+    clients, make_incident
+):
+    from kendali.core.models import AuditEntry
+
+    fire = make_incident(description="Api di dapur", reporter_phone="081234567890")
+    detail = clients["dispatcher"].get(f"/kejadian/{fire.number}/").content.decode()
+    assert f"/kejadian/{fire.number}/ubah/" in detail
+    form = clients["dispatcher"].get(f"/kejadian/{fire.number}/ubah/")
+    assert form.status_code == 200
+    page = form.content.decode()
+    assert "Api di dapur" in page and "081234567890" not in page  # no personal data here
+    body = {
+        "type_code": "pohon-tumbang",
+        "priority": "P1",
+        "lat": "-6.13",
+        "lon": "106.22",
+        "address": "Jl. Raya Petir",
+        "description": "Pohon tumbang menimpa kabel",
+        "agency_codes": ["damkar"],
+    }
+    response = clients["dispatcher"].post(f"/kejadian/{fire.number}/ubah/", body)
+    assert response.status_code == 302 and response["Location"] == f"/kejadian/{fire.number}/"
+    fire.refresh_from_db()
+    assert (fire.type.code, fire.priority, fire.kecamatan.nama) == (
+        "pohon-tumbang",
+        "P1",
+        "Walantaka",
+    )
+    assert fire.reporter_phone == "081234567890"  # not on the form, so untouched
+    assert fire.timeline.filter(kind="updated").exists()
+    assert AuditEntry.objects.filter(action="incident.update", object_id=str(fire.pk)).exists()
+    # Half a coordinate is a message on the form, and nothing is written.
+    bad = clients["dispatcher"].post(f"/kejadian/{fire.number}/ubah/", {**body, "lon": ""})
+    assert bad.status_code == 200 and "keduanya" in bad.content.decode()
+    assert fire.timeline.filter(kind="updated").count() == 1
+    # Agencies' officers and the wall see the incident but cannot change it.
+    assert clients["officer"].get(f"/kejadian/{fire.number}/ubah/").status_code == 403
+    viewer_page = clients["viewer"].get(f"/kejadian/{fire.number}/").content.decode()
+    assert "/ubah/" not in viewer_page
+
+
 def test_status_note_and_merge_pages(clients, make_incident):
     first = make_incident()
     second = make_incident()
