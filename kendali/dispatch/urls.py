@@ -19,6 +19,7 @@ urlpatterns = [
     path("kru/<int:pk>/status/", views.crew_status, name="crew_status"),
     path("unit/", views.units, name="units"),
     path("unit/baru/", views.unit_add, name="unit_add"),
+    path("unit/<int:pk>/ubah/", views.unit_edit, name="unit_edit"),
     path("kartu/", views.runcards, name="runcards"),
     path("kartu/sla/", views.sla_target, name="sla_target"),
     path("serah-terima/", views.handover, name="handover"),

@@ -316,6 +316,7 @@ def units(request, actor):
             "kinds": UnitKind.choices,
             "agencies": Agency.objects.filter(is_active=True),
             "can_add": request.user.has_perm("dispatch.add_unit"),
+            "can_change": request.user.has_perm("dispatch.change_unit"),
         },
     )
 
@@ -341,6 +342,63 @@ def unit_add(request, actor):
         _("Unit ditambahkan."),
     )
     return redirect("dispatch:units")
+
+
+def _unit_fields(post) -> dict:
+    return {
+        "callsign": post.get("callsign", ""),
+        "kind": post.get("kind", ""),
+        "station": post.get("station", "").strip()[:200],
+        "home_lat": post.get("home_lat"),
+        "home_lon": post.get("home_lon"),
+        "capabilities": [c.strip() for c in post.get("capabilities", "").split(",") if c.strip()],
+    }
+
+
+@page("dispatch.change_unit", methods=("GET", "POST"))
+def unit_edit(request, actor, pk: int):
+    """Change a unit's call sign, type, station, home point or capabilities; or take it out
+    of service for good (retired when it has history, so reports keep it)."""
+    unit = selectors.unit_for(actor=actor, pk=pk)
+    values = None
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            if not request.user.has_perm("dispatch.delete_unit"):
+                return HttpResponseForbidden(_("Peran Anda tidak berhak menghapus unit."))
+            done = _run(
+                request,
+                lambda: services.unit_delete(actor=actor, unit=unit) or True,
+                _("Unit %(c)s dikeluarkan dari armada.") % {"c": unit.callsign},
+            )
+            return redirect("dispatch:units") if done else redirect("dispatch:unit_edit", pk)
+        values = _unit_fields(request.POST)
+        saved = _run(
+            request,
+            lambda: services.unit_update(actor=actor, unit=unit, **values),
+            _("Unit %(c)s disimpan.") % {"c": values["callsign"].strip().upper()},
+        )
+        if saved is not None:
+            return redirect("dispatch:units")
+    if values is None:
+        values = {
+            "callsign": unit.callsign,
+            "kind": unit.kind,
+            "station": unit.station,
+            "home_lat": unit.home_lat,
+            "home_lon": unit.home_lon,
+            "capabilities": unit.capabilities or [],
+        }
+    return render(
+        request,
+        "dispatch/unit_edit.html",
+        {
+            "unit": unit,
+            "values": values,
+            "capabilities": ", ".join(values["capabilities"]),
+            "kinds": UnitKind.choices,
+            "can_delete": request.user.has_perm("dispatch.delete_unit"),
+        },
+    )
 
 
 RUNCARD_BLANK_ROWS = 3

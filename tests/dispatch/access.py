@@ -29,6 +29,8 @@ ROUTES = [
     Route("POST", f"/dispatch/kru/{X}/status/", OPERATE, body={}, content_type=FORM),
     Route("GET", "/dispatch/unit/", VIEW),
     Route("POST", "/dispatch/unit/baru/", UNIT_ADMIN, body={}, content_type=FORM),
+    Route("GET", f"/dispatch/unit/{X}/ubah/", UNIT_ADMIN),
+    Route("POST", f"/dispatch/unit/{X}/ubah/", UNIT_ADMIN, body={}, content_type=FORM),
     Route("GET", "/dispatch/kartu/", RUNCARD_VIEW),
     Route("POST", "/dispatch/kartu/", only("supervisor"), body={}, content_type=FORM),
     Route("POST", "/dispatch/kartu/sla/", only("supervisor"), body={}, content_type=FORM),

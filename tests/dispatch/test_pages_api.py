@@ -190,3 +190,49 @@ def test_registry_layer_and_tiles(fleet, actor_of):
     tile = selectors.units_available_tile(actor=actor_of("viewer"))
     assert tile["value"] == 5 and "Damkar 3/3" in tile["detail"]
     assert selectors.breaches_today_tile(actor=actor_of("viewer"))["value"] == 0
+
+
+def test_unit_edit_page_changes_and_retires_a_unit(clients, fleet, make_incident, actor_of):
+    from kendali.core.models import AuditEntry
+
+    engine = fleet["DMK-2"]
+    listing = clients["supervisor"].get("/dispatch/unit/").content.decode()
+    assert f"/dispatch/unit/{engine.pk}/ubah/" in listing
+    form = clients["supervisor"].get(f"/dispatch/unit/{engine.pk}/ubah/").content.decode()
+    assert 'value="DMK-2"' in form
+    body = {
+        "callsign": "dmk-22",
+        "kind": "pemadam",
+        "station": "Pos Damkar Cipocok",
+        "home_lat": "-6.14",
+        "home_lon": "106.17",
+        "capabilities": "air, busa",
+    }
+    response = clients["supervisor"].post(f"/dispatch/unit/{engine.pk}/ubah/", body)
+    assert response.status_code == 302
+    engine.refresh_from_db()
+    assert (engine.callsign, engine.station, engine.capabilities) == (
+        "DMK-22",
+        "Pos Damkar Cipocok",
+        ["air", "busa"],
+    )
+    assert AuditEntry.objects.filter(action="unit.update", object_id=str(engine.pk)).exists()
+    # A call sign taken by another unit is a message on the form; nothing changes.
+    taken = clients["supervisor"].post(
+        f"/dispatch/unit/{engine.pk}/ubah/", {**body, "callsign": "DMK-1"}, follow=True
+    )
+    assert "sudah dipakai" in taken.content.decode()
+    engine.refresh_from_db()
+    assert engine.callsign == "DMK-22"
+    # A unit on an incident cannot be taken out of service.
+    busy = fleet["DMK-1"]
+    services.assignment_create(actor=actor_of("dispatcher"), incident=make_incident(), unit=busy)
+    refused = clients["supervisor"].post(
+        f"/dispatch/unit/{busy.pk}/ubah/", {"action": "delete"}, follow=True
+    )
+    assert "sedang bertugas" in refused.content.decode()
+    assert Unit.objects.get(pk=busy.pk).is_active
+    gone = clients["supervisor"].post(f"/dispatch/unit/{engine.pk}/ubah/", {"action": "delete"})
+    assert gone.status_code == 302 and not Unit.objects.filter(pk=engine.pk).exists()
+    # A dispatcher sees the fleet but cannot edit it.
+    assert clients["dispatcher"].get(f"/dispatch/unit/{busy.pk}/ubah/").status_code == 403
