@@ -133,6 +133,9 @@ async def _sse(base: str, cookies: dict, pops: dict, ready: asyncio.Event, stop:
                             future.set_result(time.perf_counter())
 
 
+DAY_SECONDS = 60
+
+
 async def _scenario(base, token, sessions, calls, lines, compress_s, label):
     import httpx
 
@@ -232,7 +235,12 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kendali-calls-bench-"))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("KENDALI_")},
-        "KENDALI_DEBUG": "1",
+        # Production-like: debug off, as `kendali serve` runs in the control room (behind
+        # the reverse proxy, which terminates TLS: no HTTPS redirect on loopback).
+        "KENDALI_DEBUG": "0",
+        "KENDALI_SECRET_KEY": "bench-calls-" + "k" * 60,
+        "KENDALI_ALLOWED_HOSTS": "127.0.0.1",
+        "KENDALI_SSL_REDIRECT": "0",
         "KENDALI_HOME": str(tmp),
         "KENDALI_DATABASE_URL": f"{PG}/{DB}",
         "KENDALI_LOG_LEVEL": "WARNING",
@@ -266,9 +274,18 @@ def main() -> None:
 
         health_rps, health_p95 = asyncio.run(_baseline(base))
         print(f"# baseline {health_rps:.0f} req/s p95 {health_p95 * 1000:.1f} ms", flush=True)
+        # The day compressed into DAY_SECONDS: ~17 telephony events/s offered, about half of
+        # what one server process accepts on this machine (the surge below measures the
+        # ceiling) and still ~4,000× a real day's rate: latency below saturation.
         day = asyncio.run(
             _scenario(
-                base, token, sessions, serang_stream(350, duration_s=86400, seed=1), 6, 20, "day"
+                base,
+                token,
+                sessions,
+                serang_stream(350, duration_s=86400, seed=1),
+                6,
+                DAY_SECONDS,
+                "day",
             )
         )
         print(f"# day {day}", flush=True)

@@ -1,9 +1,9 @@
 """Event fan-out: an event published by a service reaches every connected SSE screen.
 
 (a) foundation: 100 SSE clients, in-process (database) store and Redis store.
-(b) control room: 500 SSE clients, 50 events/s (KENDALI_BENCH_FANOUT_SECONDS, default
-    30 s), one server process with the database store, then Redis with two server
-    processes (the publisher in one, clients split over both).
+(b) control room: 500 SSE clients, 50 events/s for KENDALI_BENCH_FANOUT_SECONDS (default
+    60 s, the issue's minute), one server process with the database store, then Redis with
+    two server processes (the publisher in one, clients split over both).
 
 Servers and clients run in separate processes (this file in ``serve`` / ``clients``
 mode). The publisher runs inside a server process and calls ``publish_now`` at a fixed
@@ -320,7 +320,7 @@ def _redis_available() -> bool:
 
 
 def main() -> None:
-    seconds = float(os.environ.get("KENDALI_BENCH_FANOUT_SECONDS", "30"))
+    seconds = float(os.environ.get("KENDALI_BENCH_FANOUT_SECONDS", "60"))
     has_redis = _redis_available()
     floor_pubsub = floor_stream = None
     if has_redis:

@@ -14,7 +14,9 @@ Every figure here comes from a benchmark under `bench/` (`make bench` runs them 
 one JSON line per figure to `bench/results/latest.jsonl`). Each benchmark measures its baseline
 in the same run — a framework floor, a naive implementation or the raw storage operation —
 and the figures are reported with that ratio. Machine: the 2-core development and CI machine
-(AMD EPYC, 24 GiB, Python 3.11.7); loopback only. Targets come from the issues.
+(24 GiB, Python 3.11.7; an AMD EPYC for the first runs, an Intel Xeon for the re-runs each
+section marks as such); loopback only. Compare ratios across runs, not absolute figures.
+Targets come from the issues.
 
 Sections are kept next to their benchmarks in `docs/perf/`; `python scripts/perf_doc.py`
 rebuilds this page.
