@@ -110,6 +110,10 @@ def test_console_keyboard_flow(tmp_path):
             page.locator("body").click(position={"x": 5, "y": 5})
             page.keyboard.press("e")
             page.wait_for_selector("#classify-state.ok >> text=diakhiri", timeout=10000)
+            # The manual call's own screen-pop comes over the stream too, maybe only now: it
+            # must not wipe the confirmation or the ended state.
+            page.wait_for_timeout(1500)
+            assert "diakhiri" in page.inner_text("#classify-state")
             assert page.is_disabled("#btn-end")
             assert "Selesai" in page.inner_text("#pop-state")
             stored = page.evaluate(f"Kendali.fetchJSON('/api/v1/calls/{manual}')")

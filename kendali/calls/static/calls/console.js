@@ -72,6 +72,16 @@
 
   /* ------------------------------------------------------------ screen-pop */
   function showPop(c) {
+    // The same call popping again (a manual call's pop arrives over the stream after the
+    // POST answered; a reconnect replays it) refreshes the caller's history only: it never
+    // wipes what the call-taker already did — the saved outcome, the end, an open incident form.
+    var same = !!current && current.id === c.id;
+    if (same) {
+      c = Object.assign({}, c, {
+        state: current.state, ended_at: current.ended_at,
+        outcome: current.outcome || c.outcome, number: c.number || current.number
+      });
+    }
     current = c;
     $("pop").hidden = false;
     $("pop").setAttribute("data-call", c.id);
@@ -96,6 +106,7 @@
       hist.appendChild(el("p", { "class": "muted" }, ["Nomor disembunyikan atau belum pernah menelepon."]));
     }
     showEndState();
+    if (same) { return; }
     text($("classify-state"), c.outcome ? "Hasil: " + (cfg.outcomes[c.outcome] || c.outcome) : "");
     $("classify-state").className = "state";
     document.querySelectorAll("#classify button[data-outcome]").forEach(function (b) { b.classList.toggle("armed", b.getAttribute("data-outcome") === c.outcome); });
