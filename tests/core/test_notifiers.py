@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -15,46 +13,14 @@ from django.core import mail
 from kendali.core import notifiers
 from kendali.core.models import AgencyChannel, Notification, NotificationDelivery
 from kendali.core.notifiers import Message, inbox
+from tests.fakes import FakeHTTPServer
 
 
-class FakeServer:
+class FakeServer(FakeHTTPServer):
     """Records every POST; answers with the status/body set by the test."""
 
     def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 200
-        self.answer: dict = {"ok": True, "result": {"message_id": 77}}
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server API
-                length = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(length)
-                outer.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": body}
-                )
-                data = json.dumps(outer.answer).encode()
-                self.send_response(outer.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(answer={"ok": True, "result": {"message_id": 77}})
 
 
 @pytest.fixture

@@ -4,16 +4,15 @@ loopback port, Telegram through a loopback Bot API. Links in them are absolute."
 
 from __future__ import annotations
 
-import json
 import socketserver
 import threading
 from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from kendali.core.models import AgencyChannel, Notification, NotificationDelivery
 from kendali.dispatch import services
+from tests.fakes import FakeHTTPServer
 
 PUBLIC = "https://kendali.serangkota.go.id"
 INBOX_LINK = f"{PUBLIC}/dispatch/kotak-masuk/"
@@ -83,35 +82,11 @@ class SmtpListener:
         self.server.server_close()
 
 
-class FakeBotApi:
+class FakeBotApi(FakeHTTPServer):
     """A loopback Telegram Bot API: records sendMessage calls, answers ok."""
 
     def __init__(self):
-        self.requests: list[dict] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server API
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                outer.requests.append({"path": self.path, "json": json.loads(body)})
-                data = json.dumps({"ok": True, "result": {"message_id": 9}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(answer={"ok": True, "result": {"message_id": 9}})
 
 
 @pytest.fixture

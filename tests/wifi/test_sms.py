@@ -6,58 +6,26 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
 
 from kendali.wifi.sms.console import ConsoleBackend
 from kendali.wifi.sms.http import HttpBackend, SmsGatewayError
+from tests.fakes import FakeHTTPServer
 
 PHONE = "0812-3456-7890"
 
 
-class FakeGateway:
+class FakeGateway(FakeHTTPServer):
     """A tiny SMS gateway on a free loopback port: records each POST, answers as told."""
 
     def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 200
-        self.answer = b'{"id": "sms-1"}'
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server API
-                length = int(self.headers.get("Content-Length", 0))
-                outer.requests.append(
-                    {
-                        "path": self.path,
-                        "headers": dict(self.headers),
-                        "body": self.rfile.read(length),
-                    }
-                )
-                self.send_response(outer.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(outer.answer)))
-                self.end_headers()
-                self.wfile.write(outer.answer)
-
-            def log_message(self, *args):  # keep the test output quiet
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(answer=b'{"id": "sms-1"}')
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/kirim"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        return super().url + "/kirim"
 
 
 @pytest.fixture
