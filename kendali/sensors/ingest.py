@@ -251,19 +251,24 @@ def _aggregate(rows: list[tuple], width: int) -> dict[tuple[int, int], list[floa
     return buckets
 
 
-def _upsert_rollup(cursor, model, width: int, rows: list[tuple]) -> None:
-    """Add rows to one rollup table (count/sum add up, min/max widen), any arrival order."""
-    fmt = _db_time_formatter()
-    least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
-    table = connection.ops.quote_name(model._meta.db_table)
+def _rollup_batches(rows: list[tuple], width: int, fmt):
+    """The rows folded into ``width``-second buckets, as (VALUES placeholders, params)
+    batches of rollup rows (variable, bucket, count, total, minimum, maximum)."""
     items = list(_aggregate(rows, width).items())
     for start in range(0, len(items), CHUNK // 2):
         chunk = items[start : start + CHUNK // 2]
-        values = ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(chunk))
         params = []
         for (variable_id, bucket_ts), (count, total, lo, hi) in chunk:
             bucket = fmt(datetime.fromtimestamp(bucket_ts, tz=UTC))
             params += (variable_id, bucket, count, total, lo, hi)
+        yield ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(chunk)), params
+
+
+def _upsert_rollup(cursor, model, width: int, rows: list[tuple]) -> None:
+    """Add rows to one rollup table (count/sum add up, min/max widen), any arrival order."""
+    least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
+    table = connection.ops.quote_name(model._meta.db_table)
+    for values, params in _rollup_batches(rows, width, _db_time_formatter()):
         cursor.execute(
             f"INSERT INTO {table} (variable_id, bucket, count, total, minimum, maximum) "  # noqa: S608
             f"VALUES {values} ON CONFLICT (variable_id, bucket) DO UPDATE SET "
@@ -298,15 +303,8 @@ def store_history(old_rows: list[tuple]) -> list[tuple]:
     table = connection.ops.quote_name(RollupMinute._meta.db_table)
     returned_bucket = "CAST(bucket AS TEXT)" if sqlite else "bucket"
     created: set = set()
-    items = list(_aggregate(old_rows, 60).items())
     with connection.cursor() as cursor:
-        for start in range(0, len(items), CHUNK // 2):
-            chunk = items[start : start + CHUNK // 2]
-            values = ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(chunk))
-            params = []
-            for (variable_id, bucket_ts), (count, total, lo, hi) in chunk:
-                bucket = fmt(datetime.fromtimestamp(bucket_ts, tz=UTC))
-                params += (variable_id, bucket, count, total, lo, hi)
+        for values, params in _rollup_batches(old_rows, 60, fmt):
             # Race: two imports of the same file at once; the unique (variable, bucket)
             # lets exactly one create each minute, and only its rows are counted.
             cursor.execute(
