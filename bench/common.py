@@ -25,7 +25,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+    )
 
 
 def percentile(values: list[float], pct: float) -> float:

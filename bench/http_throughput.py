@@ -76,8 +76,13 @@ async def one_client(port: int, paths: list[str], stop_at: float, latencies: lis
 
 def load(port: int, paths: list[str]) -> dict:
     """Run the load generator in a child process (so it does not share the server's GIL)."""
-    out = subprocess.run([sys.executable, __file__, "--load", str(port), json.dumps(paths)], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--load", str(port), json.dumps(paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -86,49 +91,109 @@ def _load_child(port: int, paths: list[str]) -> None:
     stop_at = time.perf_counter() + DURATION
 
     async def run() -> int:
-        counts = await asyncio.gather(*[one_client(port, paths, stop_at, latencies) for _ in range(CONCURRENCY)])
+        counts = await asyncio.gather(
+            *[one_client(port, paths, stop_at, latencies) for _ in range(CONCURRENCY)]
+        )
         return sum(counts)
 
     t0 = time.perf_counter()
     n = asyncio.run(run())
     elapsed = time.perf_counter() - t0
-    print(json.dumps({"n": n, "elapsed": elapsed, "p50": percentile(latencies, 50) * 1000,
-                      "p99": percentile(latencies, 99) * 1000}))
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "elapsed": elapsed,
+                "p50": percentile(latencies, 50) * 1000,
+                "p99": percentile(latencies, 99) * 1000,
+            }
+        )
+    )
 
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kendali-bench-"))
     # Production-like settings: debug off (no per-request static rescans or query logging).
-    env = {**os.environ, "KENDALI_DEBUG": "0", "KENDALI_SECRET_KEY": "bench-" + "x" * 40,
-           "KENDALI_ALLOWED_HOSTS": "127.0.0.1", "KENDALI_SSL_REDIRECT": "0", "KENDALI_DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-           "KENDALI_HOME": str(workdir), "KENDALI_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "kendali.cli", "setup"], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
+    env = {
+        **os.environ,
+        "KENDALI_DEBUG": "0",
+        "KENDALI_SECRET_KEY": "bench-" + "x" * 40,
+        "KENDALI_ALLOWED_HOSTS": "127.0.0.1",
+        "KENDALI_SSL_REDIRECT": "0",
+        "KENDALI_DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+        "KENDALI_HOME": str(workdir),
+        "KENDALI_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "kendali.cli", "setup"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     (workdir / "hello_app.py").write_text(HELLO_APP)
     uvicorn_args = ["--log-level", "warning", "--no-access-log", "--lifespan", "off"]
     kendali_port, hello_port = free_port(), free_port()
     servers = [
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "kendali.asgi:django_application",
-                          "--port", str(kendali_port), *uvicorn_args], env=env, cwd=ROOT),
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "hello_app:app", "--port", str(hello_port),
-                          *uvicorn_args], env={**env, "PYTHONPATH": str(workdir)}, cwd=workdir),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "kendali.asgi:django_application",
+                "--port",
+                str(kendali_port),
+                *uvicorn_args,
+            ],
+            env=env,
+            cwd=ROOT,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "hello_app:app",
+                "--port",
+                str(hello_port),
+                *uvicorn_args,
+            ],
+            env={**env, "PYTHONPATH": str(workdir)},
+            cwd=workdir,
+        ),
     ]
     try:
         wait_ready(kendali_port, "/api/v1/health")
         wait_ready(hello_port, "/")
         rng = random.Random(7)
-        locate_paths = [f"/api/v1/regions/locate?lat={rng.uniform(-6.2, -6.0):.5f}&lon={rng.uniform(106.05, 106.3):.5f}"
-                        for _ in range(200)]
+        locate_paths = [
+            f"/api/v1/regions/locate?lat={rng.uniform(-6.2, -6.0):.5f}&lon={rng.uniform(106.05, 106.3):.5f}"
+            for _ in range(200)
+        ]
         hello = load(hello_port, ["/"])
         health = load(kendali_port, ["/api/v1/health"])
         located = load(kendali_port, locate_paths)
         floor = hello["n"] / hello["elapsed"]
         for name, result in (("health", health), ("locate", located)):
             rate = result["n"] / result["elapsed"]
-            report(f"http.{name}.throughput", rate, "req/s", baseline_name="bare ASGI hello, same uvicorn",
-                   baseline=floor, clients=CONCURRENCY, seconds=DURATION)
-            report(f"http.{name}.p99", result["p99"], "ms", baseline_name="bare ASGI hello p99",
-                   baseline=hello["p99"], p50_ms=round(result["p50"], 2))
+            report(
+                f"http.{name}.throughput",
+                rate,
+                "req/s",
+                baseline_name="bare ASGI hello, same uvicorn",
+                baseline=floor,
+                clients=CONCURRENCY,
+                seconds=DURATION,
+            )
+            report(
+                f"http.{name}.p99",
+                result["p99"],
+                "ms",
+                baseline_name="bare ASGI hello p99",
+                baseline=hello["p99"],
+                p50_ms=round(result["p50"], 2),
+            )
     finally:
         for server in servers:
             server.terminate()

@@ -39,8 +39,16 @@ def main() -> None:
     inside = sum(locate(lat, lon).inside for lat, lon in pts)
     brute_us, _ = time_per_call(locate_brute_force, pts[:N_BRUTE])
     indexed_us, samples = time_per_call(locate, pts)
-    report("regions.locate.mean", indexed_us, "µs/lookup", baseline_name="brute-force polygon scan",
-           baseline=brute_us, target="< 50 µs", points=N, inside_share=round(inside / N, 3))
+    report(
+        "regions.locate.mean",
+        indexed_us,
+        "µs/lookup",
+        baseline_name="brute-force polygon scan",
+        baseline=brute_us,
+        target="< 50 µs",
+        points=N,
+        inside_share=round(inside / N, 3),
+    )
     report("regions.locate.p99", percentile(samples, 99), "µs/lookup", target="< 50 µs (mean)")
 
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["foundation", "events", "calls", "incidents", "dispatch", "control", "sensors", "alerts", "wifi"]
+ORDER = [
+    "foundation",
+    "events",
+    "calls",
+    "incidents",
+    "dispatch",
+    "control",
+    "sensors",
+    "alerts",
+    "wifi",
+]
 
 HEADER = """# Performance
 
@@ -30,7 +40,9 @@ def main() -> None:
     for name in sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n)):
         text = (ROOT / "docs" / "perf" / f"{name}.md").read_text(encoding="utf-8").strip()
         sections.append(text)
-    (ROOT / "docs" / "performance.md").write_text(HEADER + "\n\n".join(sections) + "\n", encoding="utf-8")
+    (ROOT / "docs" / "performance.md").write_text(
+        HEADER + "\n\n".join(sections) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

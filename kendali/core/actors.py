@@ -5,7 +5,7 @@ Every service takes ``actor=`` so authorization and audit never depend on a requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,10 +18,24 @@ class Actor:
     token: MachineToken | None = None
     ip: str | None = None
     label_override: str | None = field(default=None)
+    # The capability one module grants another when it acts for this person, e.g.
+    # "dispatch.assign_unit" when an assignment marks the incident in progress. The owning
+    # module's service checks it and the audit entry records it; it never widens the scope.
+    on_behalf: str | None = field(default=None)
 
     @classmethod
     def system(cls, label: str = "sistem") -> Actor:
+        """A job with no person behind it; ``label`` names the job (shown in the audit)."""
         return cls(label_override=label)
+
+    def acting_for(self, capability: str) -> Actor:
+        """The same person (user or token, IP) acting through another module with
+        ``capability`` ("<module>.<what>", e.g. "dispatch.assign_unit")."""
+        return replace(self, on_behalf=capability)
+
+    def may(self, capability: str) -> bool:
+        """Whether this actor carries ``capability`` granted by a calling module."""
+        return self.on_behalf == capability
 
     @classmethod
     def from_request(cls, request) -> Actor:

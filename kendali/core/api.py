@@ -114,6 +114,7 @@ class AuditOut(Schema):
     object_repr: str
     changes: dict
     note: str
+    on_behalf: str | None = None
 
 
 class AuditFilter(Schema):

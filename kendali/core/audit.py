@@ -74,6 +74,7 @@ def audit_record(
         object_repr=(object_repr or "")[:300],
         changes=_plain(changes or {}),
         note=note,
+        on_behalf=actor.on_behalf,
     )
 
 

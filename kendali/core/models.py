@@ -178,6 +178,10 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
+    # The capability under which one module acted for the person named above
+    # ("dispatch.assign_unit"); null for a direct action. Nullable so that adding it never
+    # rebuilds the append-only table.
+    on_behalf = models.CharField(max_length=120, null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -54,9 +54,7 @@ def test_busy_units_are_not_recommended(fleet, make_incident, actor_of):
     assert "DMK-1" not in [c["callsign"] for c in result["candidates"]]
 
 
-def test_busy_units_are_not_recommended_when_the_clock_stands_still(
-    fleet, make_incident, actor_of
-):
+def test_busy_units_are_not_recommended_when_the_clock_stands_still(fleet, make_incident, actor_of):
     """Two changes in the same instant must still refresh the recommendation's unit index."""
     from unittest import mock
 

@@ -84,9 +84,7 @@ def test_manual_create_form(clients, taxonomy, regions_loaded):
     assert half.status_code == 200 and "keduanya" in half.content.decode()
 
 
-def test_edit_page_corrects_an_incident_on_the_timeline_and_in_the_audit(
-    clients, make_incident
-):
+def test_edit_page_corrects_an_incident_on_the_timeline_and_in_the_audit(clients, make_incident):
     from kendali.core.models import AuditEntry
 
     fire = make_incident(description="Api di dapur", reporter_phone="081234567890")
