@@ -98,12 +98,99 @@ class IncidentGuard:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class LiveFigure:
+    """A figure a module computes from its own data, read by the smart-city indicators
+    (``indicators``) and as SPBE evidence (``spbe``) without importing the module.
+
+    ``selector(*, actor, start: date, end: date, by_kecamatan: bool = False)`` returns
+    ``{"value": float | None, "unit": str, "reason": str, "by_kecamatan": {kode: float}}``:
+    ``value`` None means "no data" and ``reason`` says why (never a made-up zero);
+    ``by_kecamatan`` only when asked and the data allows it. ``start``/``end`` are dates in
+    WIB, ``end`` exclusive."""
+
+    key: str  # "<module>.<figure>", e.g. "calls.genuine_share"
+    label: str  # lazy translation
+    unit: str  # "%", "menit", "orang", "jam", "unit", "indeks", …
+    selector: str  # dotted path
+    higher_is_better: bool = True
+    perm: str | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """Live evidence for an SPBE index indicator, drawn from a running module.
+
+    ``selector(*, actor, year: int)`` returns ``{"title": str, "summary": str,
+    "figures": {label: value}, "url": str}`` (plain, translated text; no personal data)."""
+
+    key: str  # "<module>.<evidence>", e.g. "assets.ict_management"
+    label: str
+    selector: str
+    indicators: tuple[str, ...] = ()  # framework indicator codes it supports, e.g. ("I.26",)
+    perm: str | None = None
+
+
+@dataclass(frozen=True)
+class SystemComponent:
+    """A piece of Kendali itself as the SPBE catalogue knows it: an application (aplikasi)
+    or a service (layanan) the module provides, so the architecture is never silent about
+    the system it runs on. ``depends_on`` names other components' keys."""
+
+    key: str  # "calls.app", "wifi.public_service"
+    kind: str  # "aplikasi" or "layanan"
+    name: str
+    description: str
+    reference_code: str = ""  # RAA/RAL code when known
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssetSource:
+    """Devices a module runs that are regional assets (BMD): sensors, access points, routers,
+    screens. ``assets`` links them to register items and shows their live state.
+
+    ``devices(*, actor)`` yields ``{"ref": "<source key>:<id>", "name": str, "kind": str,
+    "serial": str, "agency_id": int | None, "lat": float | None, "lon": float | None}``;
+    ``states(*, refs: list[str])`` returns ``{ref: {"online": bool | None, "last_seen":
+    aware datetime | None, "open_alarms": int, "summary": str}}``."""
+
+    key: str  # "wifi.access_point", "sensors.device"
+    label: str
+    devices: str  # dotted path
+    states: str  # dotted path
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    """A data set a module publishes in the open-data catalogue, with personal data removed.
+
+    ``rows(*, start: date, end: date)`` yields flat dicts with the ``columns`` keys (no phone
+    numbers, names or exact locations of people); counts below the catalogue's threshold are
+    suppressed by ``indicators`` before publication where ``count_columns`` names them."""
+
+    key: str  # "calls.daily_by_kecamatan"
+    title: str
+    description: str
+    producer: str  # OPD short name or code of the walidata
+    frequency: str  # "harian", "jam-an", "bulanan", "tahunan"
+    columns: tuple[str, ...]
+    rows: str  # dotted path
+    count_columns: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
 _nav: dict[str, NavItem] = {}
 _history: dict[str, HistorySource] = {}
 _incident_actions: dict[str, IncidentAction] = {}
 _incident_guards: dict[str, IncidentGuard] = {}
 _layers: dict[str, MapLayer] = {}
 _tiles: dict[str, KpiTile] = {}
+_figures: dict[str, LiveFigure] = {}
+_evidence: dict[str, EvidenceSource] = {}
+_components: dict[str, SystemComponent] = {}
+_asset_sources: dict[str, AssetSource] = {}
+_datasets: dict[str, OpenDataset] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -128,6 +215,54 @@ def register_incident_action(action: IncidentAction) -> None:
 
 def register_incident_guard(guard: IncidentGuard) -> None:
     _incident_guards[guard.key] = guard
+
+
+def register_figure(figure: LiveFigure) -> None:
+    _figures[figure.key] = figure
+
+
+def register_evidence(source: EvidenceSource) -> None:
+    _evidence[source.key] = source
+
+
+def register_component(component: SystemComponent) -> None:
+    _components[component.key] = component
+
+
+def register_asset_source(source: AssetSource) -> None:
+    _asset_sources[source.key] = source
+
+
+def register_dataset(dataset: OpenDataset) -> None:
+    _datasets[dataset.key] = dataset
+
+
+def figures() -> list[LiveFigure]:
+    return sorted(_figures.values(), key=lambda f: f.key)
+
+
+def get_figure(key: str) -> LiveFigure | None:
+    return _figures.get(key)
+
+
+def evidence_sources() -> list[EvidenceSource]:
+    return sorted(_evidence.values(), key=lambda e: e.key)
+
+
+def system_components() -> list[SystemComponent]:
+    return sorted(_components.values(), key=lambda c: c.key)
+
+
+def asset_sources() -> list[AssetSource]:
+    return sorted(_asset_sources.values(), key=lambda a: a.key)
+
+
+def datasets() -> list[OpenDataset]:
+    return sorted(_datasets.values(), key=lambda d: d.key)
+
+
+def get_dataset(key: str) -> OpenDataset | None:
+    return _datasets.get(key)
 
 
 def incident_guards() -> list[IncidentGuard]:
