@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+# <app>/<name>.py files that register cross-module contributions (see ready()).
+CONTRIBUTION_MODULES = ("figures", "opendata", "evidence", "spbe_components", "asset_sources")
 
 
 class CoreConfig(AppConfig):
@@ -34,6 +38,11 @@ class CoreConfig(AppConfig):
                 icon="⚷",
             )
         )
+        # What one module contributes to another (live figures, open data sets, SPBE evidence
+        # and catalogue entries, devices that are regional assets) sits in its own file per
+        # kind in each app, registered here, so core still imports no app by name and adding a
+        # contribution never edits another module's AppConfig.
+        autodiscover_modules(*CONTRIBUTION_MODULES)
         jobs.register(jobs.Job("events.purge", 600, "kendali.core.jobs.purge_events"))
         jobs.register(jobs.Job("notifiers.retry", 15, "kendali.core.notifiers.retry_pending"))
         from django.conf import settings
