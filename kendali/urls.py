@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # CKAN Action API (read part) for open-data harvesters; CKAN's envelope, not problem+json.
     path("api/3/action/<slug:name>", ckan_action, name="ckan-action"),
+    path("api/action/<slug:name>", ckan_action, name="ckan-action-unversioned"),
     re_path(r"^api/(?P<rest>.*)$", _api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -30,6 +30,7 @@ ROUTES = [
     Route("GET", f"/opendata/calls-daily_by_kecamatan/{THIS_MONTH}.csv", PUBLIC),
     # CKAN Action API (read part), public like any CKAN portal.
     Route("GET", "/api/3/action/package_list", PUBLIC),
+    Route("GET", "/api/action/package_list", PUBLIC, note="CKAN's unversioned path (ckanapi)"),
     # JSON API.
     Route("GET", "/api/v1/indicators/components", PUBLIC),
     Route("GET", "/api/v1/indicators/public", PUBLIC),
