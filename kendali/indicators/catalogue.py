@@ -17,6 +17,9 @@ from django.utils.translation import get_language
 from kendali.indicators.choices import Direction, SourceKind
 
 PATH = Path(__file__).with_name("data") / "catalogue.json"
+# Plain strings: comparing with the enum members on every row of the overview is costly.
+_LIVE = str(SourceKind.LIVE.value)
+_HIGHER = str(Direction.HIGHER.value)
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,11 @@ class Indicator:
 
     @property
     def is_live(self) -> bool:
-        return self.source == SourceKind.LIVE
+        return self.source == _LIVE
 
     @property
     def higher_is_better(self) -> bool:
-        return self.direction == Direction.HIGHER
+        return self.direction == _HIGHER
 
     def plausible(self, value: float) -> bool:
         return self.minimum <= value <= self.maximum

@@ -149,7 +149,7 @@ def _package(ds, orgs: dict[str, dict]) -> dict:
         "organization": orgs[ds.producer],
         "url": page,
         "version": vs[0].label,
-        "metadata_created": _stamp(vs[-1].start),
+        "metadata_created": _stamp(min(v.start for v in vs)),
         "metadata_modified": timezone.now().replace(tzinfo=None).isoformat(),
         "frequency": meta["frekuensi"],
         "tags": tags,

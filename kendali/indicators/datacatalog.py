@@ -9,8 +9,8 @@ Publication rules (docs/indicators.md says them to the public too):
   module declared it (``PERSONAL_COLUMNS``).
 * Small counts: a count cell from 1 to 4 (``SUPPRESS_BELOW`` = 5) is published empty and the
   row is marked ``disupresi`` = 1, because so few people can be recognised; 0 stays 0.
-* Versions: a data set published daily or hourly has one version per month, one published
-  monthly or yearly one per year; the running period is marked "berjalan" (still growing).
+* Versions: every data set has one version per year (the last five); one published daily or
+  hourly also one per month (the last twelve); the running period is marked "berjalan".
 """
 
 from __future__ import annotations
@@ -79,11 +79,9 @@ def versions(dataset: OpenDataset, *, today: date | None = None) -> list[Version
                 )
             )
             first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-    else:
-        for year in range(today.year, today.year - VERSIONS_YEARLY, -1):
-            out.append(
-                Version(str(year), date(year, 1, 1), date(year + 1, 1, 1), year == today.year)
-            )
+    # Every data set also has one version per year (daily and hourly ones: the whole year).
+    for year in range(today.year, today.year - VERSIONS_YEARLY, -1):
+        out.append(Version(str(year), date(year, 1, 1), date(year + 1, 1, 1), year == today.year))
     return out
 
 
@@ -225,7 +223,10 @@ def metadata(dataset: OpenDataset, *, today: date | None = None) -> dict:
         "produsen_kode": dataset.producer,
         "walidata": walidata.name if walidata else WALIDATA,
         "frekuensi": dataset.frequency,
-        "cakupan_waktu": {"mulai": vs[-1].start.isoformat(), "sampai": vs[0].end.isoformat()},
+        "cakupan_waktu": {
+            "mulai": min(v.start for v in vs).isoformat(),
+            "sampai": max(v.end for v in vs).isoformat(),
+        },
         "cakupan_wilayah": SPATIAL,
         "lisensi": LICENSE_ID,
         "format": [label for _ct, label in FORMATS.values()],

@@ -92,9 +92,11 @@ def indicator_rows(
     live_keys = {i.figure for i in indicators if i.is_live}
     entered_codes = [i.code for i in indicators if not i.is_live]
     codes = [i.code for i in indicators]
-    snaps: dict[tuple[str, int], FigureSnapshot] = {
-        (s.figure_key, s.year): s
-        for s in FigureSnapshot.objects.filter(figure_key__in=live_keys, year__in=years)
+    snaps: dict[tuple[str, int], tuple] = {
+        (key, year): (value, reason, by_kecamatan)
+        for key, year, value, reason, by_kecamatan in FigureSnapshot.objects.filter(
+            figure_key__in=live_keys, year__in=years
+        ).values_list("figure_key", "year", "value", "reason", "by_kecamatan")
     }
     approved: dict[tuple[str, int], float] = {}
     waiting: set[tuple[str, int]] = set()
@@ -107,9 +109,11 @@ def indicator_rows(
             approved[(code, year)] = value
         else:
             waiting.add((code, year))
-    targets: dict[tuple[str, int], Target] = {
-        (t.indicator_code, t.year): t
-        for t in Target.objects.filter(indicator_code__in=codes, year__in=years)
+    targets: dict[tuple[str, int], tuple[float, list]] = {
+        (code, year): (value, initiatives)
+        for code, year, value, initiatives in Target.objects.filter(
+            indicator_code__in=codes, year__in=years
+        ).values_list("indicator_code", "year", "value", "initiatives")
     }
     registered = {f.key for f in registered_figures()}
     rows = []
@@ -118,7 +122,7 @@ def indicator_rows(
         kecamatan: dict[str, float] = {}
         for year in years:
             target = targets.get((indicator.code, year))
-            target_value = target.value if target else None
+            target_value = target[0] if target else None
             if indicator.is_live:
                 snap = snaps.get((indicator.figure, year))
                 if indicator.figure not in registered:
@@ -129,9 +133,9 @@ def indicator_rows(
                 elif snap is None:
                     value, reason = None, _("Belum dihitung.")
                 else:
-                    value, reason = snap.value, snap.reason
-                    if snap.by_kecamatan and snap.value is not None:
-                        kecamatan = snap.by_kecamatan
+                    value, reason, by_kecamatan = snap
+                    if by_kecamatan and value is not None:
+                        kecamatan = by_kecamatan
                 points.append(Point(year, value, reason, target_value))
             else:
                 value = approved.get((indicator.code, year))
@@ -149,7 +153,7 @@ def indicator_rows(
             IndicatorRow(
                 indicator=indicator,
                 points=points,
-                initiatives=list(current_target.initiatives) if current_target else [],
+                initiatives=list(current_target[1]) if current_target else [],
                 by_kecamatan=kecamatan,
                 registered=not indicator.is_live or indicator.figure in registered,
             )

@@ -78,7 +78,7 @@ def test_standard_ckan_client_reads_the_catalogue(live_server, agencies):
     assert sorted(names) == sorted(datacatalog.slug(d.key) for d in registry.datasets())
     package = ckan.action.package_show(id="calls-daily_by_kecamatan")
     assert package["title"].startswith("Panggilan 112")
-    assert package["license_id"] == "CC-BY-4.0" and package["num_resources"] == 36
+    assert package["license_id"] == "CC-BY-4.0" and package["num_resources"] == (12 + 5) * 3
     assert {r["format"] for r in package["resources"]} == {"CSV", "JSON", "XLSX"}
     found = ckan.action.package_search(q="112", rows=5)
     assert found["count"] >= 1 and found["results"][0]["name"] == "calls-daily_by_kecamatan"
