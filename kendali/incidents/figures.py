@@ -15,6 +15,7 @@ from kendali.core.actors import Actor
 from kendali.core.registry import LiveFigure, register_figure
 from kendali.incidents.choices import IncidentStatus
 from kendali.incidents.selectors import incidents_visible
+from kendali.regions.models import Region
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -46,8 +47,12 @@ def _count_of(types: tuple[str, ...], *, actor: Actor, start: date, end: date, b
         "by_kecamatan": {},
     }
     if by_kecamatan:
+        # Every kecamatan of the city: one with no such incident has a real zero.
         counts = Counter(matching.values_list("kecamatan_id", flat=True))
-        result["by_kecamatan"] = {k: float(v) for k, v in counts.items() if k}
+        result["by_kecamatan"] = {
+            kode: float(counts.get(kode, 0))
+            for kode in Region.objects.filter(level="kecamatan").values_list("kode", flat=True)
+        }
     return result
 
 

@@ -25,11 +25,15 @@ def fmt(value: float | None, decimals: int = 1) -> str:
 
 
 def _range(values: Sequence[float]) -> tuple[float, float]:
+    """The value axis: from zero when every value is positive (bars start at zero), with
+    some room above the highest value."""
     lo, hi = min(values), max(values)
+    if lo >= 0:
+        lo = 0.0
     if hi - lo < 1e-9:
-        lo, hi = lo - (abs(lo) * 0.1 or 1), hi + (abs(hi) * 0.1 or 1)
+        hi = lo + (abs(hi) or 1.0)
     pad = (hi - lo) * 0.12
-    return (0.0 if lo >= 0 and lo - pad < 0 else lo - pad), hi + pad
+    return (lo if lo == 0 else lo - pad), hi + pad
 
 
 def trend(
@@ -62,12 +66,13 @@ def trend(
     def y(v: float) -> float:
         return TOP + (hi - v) / (hi - lo) * ph
 
+    tick_decimals = decimals if (hi - lo) / 4 >= 10**-decimals else decimals + 2
     for i in range(5):
         v = lo + (hi - lo) * i / 4
         out.append(
             f'<line x1="{LEFT}" x2="{LEFT + pw}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e3e3"/>'
             f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">'
-            f"{escape(fmt(v, decimals))}</text>"
+            f"{escape(fmt(v, tick_decimals))}</text>"
         )
     base = y(max(lo, 0.0)) if lo <= 0 <= hi else y(lo)
     for i, (year, value, target) in enumerate(zip(years, values, targets, strict=True)):

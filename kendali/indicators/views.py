@@ -20,6 +20,18 @@ from kendali.indicators.catalogue import catalogue
 from kendali.indicators.choices import FigureStatus, Standing
 from kendali.indicators.forms import FigureForm, ReviewForm, TargetForm
 
+# Units as the overview's narrow cells show them (the full unit is in the row's tooltip).
+SHORT_UNITS = {
+    "per 100.000 penduduk": "/100rb",
+    "perjalanan per kapita": "/kapita",
+    "pengguna-hari": "pengguna",
+    "peringatan": "",
+    "kejadian": "",
+    "data set": "",
+    "unduhan": "",
+    "kunjungan": "",
+}
+
 
 def _need(request, perm: str) -> Actor:
     if not request.user.has_perm(perm):
@@ -44,6 +56,7 @@ def _decorate(rows, *, charts_too: bool) -> list[dict]:
             "sparkline": charts.sparkline(values),
             "pending": any(p.pending for p in row.points),
             "standing_label": Standing(row.standing).label,
+            "unit_short": SHORT_UNITS.get(indicator.unit, indicator.unit),
         }
         if charts_too:
             item["trend"] = charts.trend(

@@ -46,7 +46,7 @@ def test_overview_shows_eight_components_on_one_screen(clients, programme):
     for component in catalogue().components:
         assert component.name_id in page
     assert page.index("Pemerintahan cerdas") < page.index("Kehidupan cerdas")
-    assert "tidak ada data" in page and "108,0" in page
+    assert "tanpa data" in page and "108,0" in page
     assert "st-tercapai" in page  # HLT-04 2025: 108 ≥ target 105
 
 
