@@ -106,7 +106,7 @@ def figure_enter(
     errors = {}
     if (unit or "").strip() != indicator.unit:
         errors["unit"] = _(
-            "Satuan indikator ini adalah \u201c%(unit)s\u201d, bukan \u201c%(given)s\u201d."
+            "Satuan indikator ini adalah “%(unit)s”, bukan “%(given)s”."
         ) % {
             "unit": indicator.unit,
             "given": (unit or "").strip(),
@@ -279,7 +279,7 @@ def target_set(
         if not code:
             continue
         if not INITIATIVE_CODE.match(code):
-            errors["initiatives"] = _("Kode inisiatif \u201c%(code)s\u201d tidak valid.") % {
+            errors["initiatives"] = _("Kode inisiatif “%(code)s” tidak valid.") % {
                 "code": code[:40]
             }
             break
