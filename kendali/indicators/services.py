@@ -105,9 +105,7 @@ def figure_enter(
     _check_year(year)
     errors = {}
     if (unit or "").strip() != indicator.unit:
-        errors["unit"] = _(
-            "Satuan indikator ini adalah “%(unit)s”, bukan “%(given)s”."
-        ) % {
+        errors["unit"] = _("Satuan indikator ini adalah “%(unit)s”, bukan “%(given)s”.") % {
             "unit": indicator.unit,
             "given": (unit or "").strip(),
         }
