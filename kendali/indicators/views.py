@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,13 +105,49 @@ def _overview_context(data: dict) -> dict:
     }
 
 
+GRID_SECONDS = 300
+
+
+def _grid(request, *, public: bool) -> tuple[str, dict]:
+    """The components grid, rendered once per data version and language (the overview's
+    cost), and the rest of the overview's data. Everyone sees the same figures here: the
+    programme is city-wide, only the waiting count is scoped."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.translation import get_language
+
+    key = f"indicators:grid:{int(public)}:{get_language()}:{selectors.data_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return mark_safe(cached[0]), cached[1]
+    data = selectors.overview(actor=None, public=True) if public else _staff_overview(request)
+    context = _overview_context(data)
+    html = render_to_string(
+        "indicators/_overview_grid.html", {**context, "public": public}, request=request
+    )
+    extra = {"years": data["years"], "extra_figures": data["extra_figures"]}
+    cache.set(key, (str(html), extra), GRID_SECONDS)
+    return html, extra
+
+
+def _staff_overview(request) -> dict:
+    return selectors.overview(actor=Actor.from_request(request))
+
+
 @login_required
 def overview(request):
     actor = _need(request, selectors.VIEW)
-    data = selectors.overview(actor=actor)
-    context = _overview_context(data)
-    context["can_refresh"] = request.user.has_perm(services.MANAGE_TARGET)
-    return render(request, "indicators/overview.html", context)
+    grid, data = _grid(request, public=False)
+    return render(
+        request,
+        "indicators/overview.html",
+        {
+            **data,
+            "grid": grid,
+            "waiting": selectors.figures_waiting(actor=actor).count(),
+            "can_refresh": request.user.has_perm(services.MANAGE_TARGET),
+        },
+    )
 
 
 @login_required
@@ -280,8 +317,8 @@ def targets(request):
 
 
 def public_overview(request):
-    data = selectors.overview(actor=None, public=True)
-    return render(request, "indicators/public_overview.html", _overview_context(data))
+    grid, data = _grid(request, public=True)
+    return render(request, "indicators/public_overview.html", {**data, "grid": grid})
 
 
 def public_component(request, code: str):

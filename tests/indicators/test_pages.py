@@ -184,3 +184,16 @@ def test_wall_tile(programme):
     tile = get_tile("indicators_targets")
     result = run_selector(tile.selector, actor=Actor.system("wall"))
     assert result["value"] == "1/1" and "Kesehatan" in str(result["detail"])
+
+
+def test_overview_cache_follows_changes(clients, programme, actor_of, health_actors):
+    before = clients["viewer"].get("/indikator/").content.decode()
+    services.target_set(actor=actor_of("spbe"), indicator_code="HLT-04", year=2025, value=200)
+    after = clients["viewer"].get("/indikator/").content.decode()
+    assert after.count("st-belum") == before.count("st-belum") + 1
+    a, _b = health_actors
+    services.figure_enter(
+        actor=a, indicator_code="HLT-06", year=2025, value=30, unit="%", evidence="x"
+    )
+    waiting = clients["viewer"].get("/indikator/").content.decode()
+    assert "menunggu</span>" in waiting and "menunggu</span>" not in after
