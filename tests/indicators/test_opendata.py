@@ -150,3 +150,12 @@ def test_public_pages(city_with_people, client):
     assert "Panggilan 112 per hari" in page.content.decode()
     detail = client.get("/opendata/calls-daily_by_kecamatan/").content.decode()
     assert "Walidata" in detail and "CC-BY-4.0" in detail and "2026-07.csv" in detail
+
+
+def test_spbe_evidence_from_the_catalogue(agencies, frozen):
+    from kendali.core.registry import evidence_sources, run_selector
+
+    source = next(e for e in evidence_sources() if e.key == "indicators.open_data")
+    result = run_selector(source.selector, actor=None, year=2026)
+    assert result["url"] == "/opendata/"
+    assert list(result["figures"].values())[0] == len(registry.datasets())
