@@ -31,18 +31,6 @@ def nas_vendor() -> str:
     return vendor
 
 
-def sms_backend() -> str:
-    return _str("KENDALI_WIFI_SMS_BACKEND", "kendali.wifi.sms.log.LogBackend")
-
-
-def sms_gateway_url() -> str:
-    return _str("KENDALI_WIFI_SMS_URL", "")
-
-
-def sms_gateway_token() -> str:
-    return _str("KENDALI_WIFI_SMS_TOKEN", "")
-
-
 def accounting_retention_days() -> int:
     return _int("KENDALI_WIFI_ACCOUNTING_RETENTION_DAYS", 90)
 
@@ -58,6 +46,7 @@ def portal_url() -> str:
     return _str("KENDALI_WIFI_PORTAL_URL", "")
 
 
+OTP_SMS_REF = "wifi.otp:"  # outbox rows of one-time codes: ref "wifi.otp:<challenge id>"
 OTP_TTL_SECONDS = 300
 OTP_MAX_ATTEMPTS = 5  # wrong codes per challenge
 OTP_LOCK_FAILURES = 10  # wrong codes per number within OTP_LOCK_WINDOW locks the number

@@ -89,6 +89,7 @@ def parks(request):
             "parks": selectors.parks_with_aps(actor=actor),
             "form": form,
             "tile": selectors.hotspots_online_tile(actor=actor),
+            "undelivered_sms": selectors.undelivered_otp_sms(actor=actor),
         },
     )
 
@@ -441,7 +442,10 @@ def portal_send_code(request):
         except KendaliError as exc:
             _apply_errors(form, exc)
         else:
-            if challenge.delivery_failed:
+            # Usually the SMS is still on its way when this renders (it leaves outside the
+            # request); when it has already failed for good, say so and offer the voucher.
+            delivery = selectors.otp_delivery(challenge)
+            if delivery.status == "failed":
                 form.add_error(
                     None,
                     _(
@@ -457,7 +461,14 @@ def portal_send_code(request):
                 )
             code_form = CodeForm(initial={"phone": form.cleaned_data["phone"]})
             return render(
-                request, "wifi/portal/code.html", _portal_context(request, park, form=code_form)
+                request,
+                "wifi/portal/code.html",
+                _portal_context(
+                    request,
+                    park,
+                    form=code_form,
+                    sms_delayed=delivery.status == "pending" and bool(delivery.last_error),
+                ),
             )
     return render(
         request,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
+
+from kendali import conf
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,11 @@ class DeliveryResult:
 
 
 def setting(name: str, default: str = "") -> str:
-    """A notifier setting: Django settings first (tests override them), then the environment."""
+    """A notifier setting: Django settings first (tests override them), then the environment
+    through :mod:`kendali.conf` (so ``<NAME>_FILE`` works for the secrets)."""
     value = getattr(settings, name, None)
     if value is None:
-        value = os.environ.get(name, default)
+        value = conf.env_str(name, default)
     return str(value) if value is not None else default
 
 
