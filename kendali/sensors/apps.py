@@ -41,6 +41,7 @@ class SensorsConfig(AppConfig):
             register_nav,
             register_tile,
         )
+        from kendali.sensors import conf  # noqa: F401 - reads and validates its settings now
 
         register_nav(
             NavItem(

@@ -35,6 +35,9 @@ class WifiConfig(AppConfig):
 
     def ready(self) -> None:
         from kendali.core import demo, jobs
+        from kendali.wifi import conf
+
+        conf.validate()  # a malformed KENDALI_WIFI_* stops start-up, naming the variable
         from kendali.core.registry import (
             KpiTile,
             MapLayer,
