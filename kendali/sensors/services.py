@@ -26,7 +26,7 @@ from kendali.core.choices import AGENCY_BOUND_ROLES, TokenScope
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency, MachineToken, User
-from kendali.sensors import conf, ingest
+from kendali.sensors import conf, incidentlink, ingest
 from kendali.sensors.choices import (
     DEFAULT_VARIABLES,
     LEVEL_ORDER,
@@ -51,6 +51,9 @@ from kendali.sensors.models import (
     Variable,
 )
 
+# The jobs that raise alarms with no reading (and no person) behind them, by name.
+RULES_JOB = Actor.system("sensors.rules")
+OFFLINE_JOB = Actor.system("sensors.offline")
 DEVICE_SUBJECT = "sensors.device"
 DEVICE_AUDIT_FIELDS = [
     "code",
@@ -368,7 +371,7 @@ def readings_ingest(
         ingest.update_rollups(new_rows)
         ingest.update_latest(new_rows)
         _devices_seen(new_rows, by_id, now)
-        result.alarms = _evaluate_rules(ingest.group_by_variable(new_rows), by_id, now)
+        result.alarms = _evaluate_rules(ingest.group_by_variable(new_rows), by_id, now, actor)
     result.stored = len(new_rows)
     result.duplicates = prepared.duplicates_in_batch + len(prepared.rows) - len(new_rows)
     return result
@@ -716,6 +719,7 @@ def _evaluate_rules(
     new_by_variable: dict[int, list[tuple[float, float]]],
     variables: dict[int, Variable],
     now: datetime,
+    actor: Actor,
 ) -> list[int]:
     if not new_by_variable:
         return []
@@ -758,7 +762,7 @@ def _evaluate_rules(
                 level = rule.level if rise >= rule.threshold else Level.NORMAL
             else:
                 level = level_of(rule, value)
-            alarm = _step(rule, state, at, value, level, now)
+            alarm = _step(rule, state, at, value, level, now, actor)
             if alarm is not None:
                 touched.append(alarm.pk)
         state.save()
@@ -766,7 +770,13 @@ def _evaluate_rules(
 
 
 def _step(
-    rule: Rule, state: RuleState, at: datetime, value: float, level: str, now: datetime
+    rule: Rule,
+    state: RuleState,
+    at: datetime,
+    value: float,
+    level: str,
+    now: datetime,
+    actor: Actor,
 ) -> Alarm | None:
     state.last_time, state.last_value = at, value
     if level == Level.NORMAL:
@@ -778,7 +788,7 @@ def _step(
         state.condition_since = at
     state.condition_level = level
     if (at - state.condition_since).total_seconds() >= rule.duration_seconds:
-        return _episode_on(rule, state, level, value, now)
+        return _episode_on(rule, state, level, value, now, actor)
     return None
 
 
@@ -864,8 +874,11 @@ def _episode_on(
     level: str,
     value: float | None,
     now: datetime,
+    actor: Actor,
     started_at: datetime | None = None,
 ) -> Alarm | None:
+    """``actor`` is who brought the reading (a device token, the MQTT consumer) or the job
+    that found the condition; an incident opened for the alarm is asked for on their behalf."""
     if not state.in_episode:
         state.in_episode = True
         alarm = Alarm.objects.filter(rule=rule).exclude(status=AlarmStatus.CLEARED).first()
@@ -889,7 +902,7 @@ def _episode_on(
                 return alarm
             _publish_alarm(alarm, "raised")
             _notify(alarm)
-        _maybe_open_incident(rule, alarm)
+        _maybe_open_incident(rule, alarm, actor)
         return alarm
     alarm = (
         Alarm.objects.select_for_update()
@@ -911,7 +924,7 @@ def _episode_on(
         _publish_alarm(alarm, "updated")
         if escalated:
             _notify(alarm)
-    _maybe_open_incident(rule, alarm)
+    _maybe_open_incident(rule, alarm, actor)
     return alarm
 
 
@@ -936,9 +949,7 @@ def _episode_off(rule: Rule, state: RuleState, now: datetime) -> Alarm | None:
     return alarm
 
 
-def _maybe_open_incident(rule: Rule, alarm: Alarm) -> None:
-    from kendali.sensors.incidentlink import open_incident
-
+def _maybe_open_incident(rule: Rule, alarm: Alarm, actor: Actor) -> None:
     if not rule.open_incident or not rule.incident_level:
         return
     if LEVEL_ORDER[alarm.peak_level] < LEVEL_ORDER[rule.incident_level]:
@@ -950,7 +961,7 @@ def _maybe_open_incident(rule: Rule, alarm: Alarm) -> None:
     )
     if not claimed:
         return
-    incident_id, number, error = open_incident(alarm=alarm, rule=rule)
+    incident_id, number, error = incidentlink.open_incident(actor=actor, alarm=alarm, rule=rule)
     alarm.incident_id, alarm.incident_number, alarm.incident_error = incident_id, number, error
     Alarm.objects.filter(pk=alarm.pk).update(
         incident_id=incident_id, incident_number=number, incident_error=error
@@ -984,7 +995,7 @@ def rules_tick(*, now: datetime | None = None) -> int:
             state = _locked_state(rule)
             if state.in_episode or state.condition_since is None:
                 continue
-            if _episode_on(rule, state, state.condition_level, state.last_value, now):
+            if _episode_on(rule, state, state.condition_level, state.last_value, now, RULES_JOB):
                 raised += 1
             state.save()
     return raised
@@ -1026,7 +1037,7 @@ def offline_check(*, now: datetime | None = None) -> int:
             )
             for rule in device.rules.filter(kind=RuleKind.OFFLINE, is_active=True):
                 state = _locked_state(rule)
-                _episode_on(rule, state, rule.level, None, now, started_at=last)
+                _episode_on(rule, state, rule.level, None, now, OFFLINE_JOB, started_at=last)
                 state.save()
     return count
 
