@@ -18,6 +18,7 @@ from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency
 from kendali.core.notifiers import Message, notify_agency
+from kendali.core.scope import sees_every_agency
 from kendali.dispatch import scope
 from kendali.dispatch.choices import (
     ACTIVE_ASSIGNMENT,
@@ -688,15 +689,15 @@ def field_report_create(
     _require(
         actor, "dispatch.add_fieldreport", _("Peran Anda tidak berhak membuat laporan lapangan.")
     )
-    bound = scope.bound_agency(actor)
-    if bound is not False:
-        if bound is None:
+    bound = not sees_every_agency(actor)  # an officer reports for their own agency
+    if bound:
+        if actor.agency_id is None:
             raise NotAllowed(_("Akun Anda tidak terikat instansi."))
-        agency = Agency.objects.get(pk=bound)
+        agency = Agency.objects.get(pk=actor.agency_id)
     if agency is None:
         raise Invalid(_("Pilih instansi pelapor."))
     if agency.pk not in _responding_agency_ids(incident):
-        if bound is not False:
+        if bound:
             raise NotFound(_("Kejadian tidak ditemukan."))
         raise Invalid(_("Instansi ini tidak menangani kejadian tersebut."))
     if outcome not in Outcome.values:

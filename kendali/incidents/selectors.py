@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import NotFound
+from kendali.core.scope import scope_queryset, sees_every_agency, visible_agencies
 from kendali.incidents.choices import (
     OPEN_STATUSES,
     PRIORITY_COLORS,
@@ -20,7 +21,6 @@ from kendali.incidents.choices import (
     Priority,
 )
 from kendali.incidents.models import Incident, IncidentTimeline, IncidentType
-from kendali.incidents.scope import UNSCOPED, agency_scope
 
 VIEW_PERM = "incidents.view_incident"
 CONTACT_PERM = "incidents.view_reporter_contact"
@@ -36,20 +36,20 @@ COMPATIBLE_TYPES = [
 ]
 
 
+def may_see_incident(actor: Actor, incident: Incident) -> bool:
+    """Whether the incident lists one of the agencies the actor may see (core.scope)."""
+    if sees_every_agency(actor):
+        return True
+    agencies = visible_agencies(actor)
+    return bool(agencies) and incident.agencies.filter(pk__in=agencies).exists()
+
+
 def incidents_visible(*, actor: Actor) -> QuerySet[Incident]:
     """Every incident the actor may see; agency officers only those listing their agency."""
     if not actor.has_perm(VIEW_PERM):
         return Incident.objects.none()
-    scope = agency_scope(actor)
-    qs = Incident.objects.all()
-    if scope is UNSCOPED:
-        return qs
-    if scope is None:
-        return Incident.objects.none()
-    # A subquery, not a join, so the rows are not repeated and .count() stays right.
-    return qs.filter(
-        pk__in=Incident.agencies.through.objects.filter(agency_id=scope).values("incident_id")
-    )
+    # The incidents listing one of the actor's agencies (core.scope: the one rule).
+    return scope_queryset(Incident.objects.all(), actor, "agencies")
 
 
 def incidents_open(*, actor: Actor) -> QuerySet[Incident]:
@@ -124,10 +124,7 @@ def incident_for(*, actor: Actor, number_or_id) -> Incident:
 def can_see_reporter_contact(*, actor: Actor, incident: Incident) -> bool:
     if not actor.has_perm(CONTACT_PERM):
         return False
-    scope = agency_scope(actor)
-    if scope is UNSCOPED:
-        return True
-    return scope is not None and incident.agencies.filter(pk=scope).exists()
+    return may_see_incident(actor, incident)
 
 
 def reporter_contact(*, actor: Actor, incident: Incident, note: str = "") -> dict | None:

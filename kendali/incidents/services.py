@@ -16,6 +16,7 @@ from kendali.core.audit import audit_record, diff, snapshot
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency
+from kendali.core.scope import sees_every_agency
 from kendali.incidents.choices import (
     OPEN_STATUSES,
     IncidentSource,
@@ -31,7 +32,7 @@ from kendali.incidents.models import (
     IncidentTimeline,
     IncidentType,
 )
-from kendali.incidents.scope import UNSCOPED, agency_scope
+from kendali.incidents.selectors import may_see_incident
 
 AUDIT_FIELDS = [
     "number",
@@ -97,10 +98,7 @@ def _require(actor: Actor, perm: str, message: str, *capabilities: str) -> None:
 
 def _require_visible(actor: Actor, incident: Incident) -> None:
     """Agency officers may act only on incidents that list their agency; others get 404."""
-    scope = agency_scope(actor)
-    if scope is UNSCOPED:
-        return
-    if scope is None or not incident.agencies.filter(pk=scope).exists():
+    if not may_see_incident(actor, incident):
         raise NotFound(_("Kejadian tidak ditemukan."))
 
 
@@ -380,7 +378,7 @@ def incident_timeline_add(
     may_write = actor.has_perm("incidents.change_incident") or actor.has_perm(
         "incidents.add_incident"
     )
-    officer = agency_scope(actor) is not UNSCOPED and actor.has_perm("incidents.view_incident")
+    officer = not sees_every_agency(actor) and actor.has_perm("incidents.view_incident")
     # A module acting for a person writes lines of its own kind ("dispatch" for dispatch).
     own_kind = bool(actor.on_behalf) and actor.on_behalf.split(".", 1)[0] == kind
     if not (may_write or officer or own_kind):

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
-from kendali.core.choices import AGENCY_BOUND_ROLES, TokenScope
+from kendali.core.choices import TokenScope
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency, MachineToken, User
+from kendali.core.scope import may_see_agency
 from kendali.sensors import conf, incidentlink, ingest
 from kendali.sensors.choices import (
     DEFAULT_VARIABLES,
@@ -86,17 +87,8 @@ RULE_FIELDS = [
 ]
 
 
-def _agency_bound(actor: Actor) -> bool:
-    user = actor.user
-    return bool(user is not None and user.roles & AGENCY_BOUND_ROLES)
-
-
 def can_see_device(actor: Actor, device: Device) -> bool:
-    if actor.is_system:
-        return True
-    if _agency_bound(actor):
-        return actor.user.agency_id == device.agency_id
-    return True
+    return may_see_agency(actor, device.agency_id)
 
 
 # --- devices -------------------------------------------------------------------------------
@@ -137,7 +129,7 @@ def device_create(
     plain token or "")."""
     if not actor.has_perm("sensors.add_device"):
         raise NotAllowed(_("Peran Anda tidak berhak mendaftarkan perangkat sensor."))
-    if _agency_bound(actor) and actor.user.agency_id != agency.pk:
+    if not may_see_agency(actor, agency.pk):
         raise NotAllowed(_("Anda hanya boleh mendaftarkan perangkat instansi Anda."))
     if kind not in DeviceKind.values:
         raise Invalid(_("Jenis perangkat tidak dikenal."), errors={"kind": [kind]})
@@ -1224,8 +1216,9 @@ def _notify(alarm: Alarm) -> None:
             continue
         if sub.kinds and device.kind not in sub.kinds:
             continue
-        bound = bool(user.roles & AGENCY_BOUND_ROLES)
-        if (sub.only_my_agency or bound) and user.agency_id != device.agency_id:
+        if not may_see_agency(Actor(user=user), device.agency_id):
+            continue
+        if sub.only_my_agency and user.agency_id != device.agency_id:
             continue
         if sub.in_app:
             notify(kind="inbox", target=f"user:{user.pk}", message=message)
