@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import NotFound
+from kendali.core.geo import distance_m
 from kendali.core.scope import scope_queryset, sees_every_agency, visible_agencies
 from kendali.incidents.choices import (
     OPEN_STATUSES,
@@ -164,14 +165,6 @@ def type_choices() -> list[tuple[str, str]]:
     return list(IncidentType.objects.filter(is_active=True).values_list("code", "name"))
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
 def compatible_types(type_code: str) -> set[str]:
     result = {type_code}
     for group in COMPATIBLE_TYPES:
@@ -209,7 +202,7 @@ def incidents_nearby(
         qs = qs.filter(type__code__in=compatible_types(type_code))
     result = []
     for incident in qs.select_related("type", "kelurahan", "kecamatan"):
-        distance = _distance_m(lat, lon, incident.lat, incident.lon)
+        distance = distance_m(lat, lon, incident.lat, incident.lon)
         if distance <= within_m:
             result.append(
                 {

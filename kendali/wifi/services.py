@@ -19,6 +19,7 @@ from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
 from kendali.core.errors import Conflict, Invalid, NotAllowed
 from kendali.core.events import publish
+from kendali.core.geo import normalize_mac
 from kendali.core.notifiers import Message, notify
 from kendali.wifi import conf, counters, crypto
 from kendali.wifi.choices import ApStatus, AuthResult, SubscriberKind
@@ -38,7 +39,6 @@ from kendali.wifi.models import (
 
 logger = logging.getLogger(__name__)
 
-MAC_RE = re.compile(r"^[0-9A-F]{2}(:[0-9A-F]{2}){5}$")
 PARK_FIELDS = ("name", "address", "lat", "lon", "kelurahan_kode", "opens_at", "closes_at")
 AP_FIELDS = ("park_id", "name", "mac", "model", "nas_ip", "ssid", "uplink", "heartbeat_interval")
 GROUP_FIELDS = (
@@ -112,9 +112,8 @@ def park_save(
 
 
 def _clean_mac(mac: str) -> str:
-    cleaned = re.sub(r"[^0-9A-Fa-f]", "", mac or "").upper()
-    formatted = ":".join(cleaned[i : i + 2] for i in range(0, len(cleaned), 2))
-    if not MAC_RE.match(formatted):
+    formatted = normalize_mac(mac)
+    if formatted is None:
         raise Invalid(
             _("Alamat MAC tidak valid."), errors={"mac": [_("Format AA:BB:CC:DD:EE:FF.")]}
         )
