@@ -310,3 +310,71 @@ def test_the_scope_rule_behind_the_table(world):
     assert visible_agencies(actors["token_any"]) is EVERY_AGENCY
     assert visible_agencies(actors["anonymous"]) == frozenset()
     assert visible_agencies(actors["officer"]) == {actors["officer"].user.agency_id}
+
+
+# ---------------------------------------------------------------- routes that take an object
+# Each route is called with a real object of agency A: the officer of A gets it, the officer
+# of B gets 404 (never 403: an object outside the scope does not exist for them). Writes also
+# leave an audit row naming the officer of A, and none naming the officer of B.
+
+
+@dataclass(frozen=True)
+class ObjectRoute:
+    method: str
+    path: str  # formatted with the objects of agency A
+    body: dict | None = None
+    audit_action: str = ""  # writes: the audit row the allowed call leaves
+
+
+OBJECT_ROUTES = [
+    ObjectRoute("GET", "/kejadian/{incident.number}/"),
+    ObjectRoute("GET", "/kejadian/{incident.number}/kontak/"),
+    ObjectRoute("GET", "/api/v1/incidents/{incident.number}"),
+    ObjectRoute("GET", "/api/v1/incidents/{incident.number}/timeline"),
+    ObjectRoute("GET", "/dispatch/kejadian/{incident.pk}/"),
+    ObjectRoute("GET", "/api/v1/dispatch/incidents/{incident.pk}/timers"),
+    ObjectRoute("GET", "/api/v1/dispatch/units/{unit.pk}"),
+    ObjectRoute(
+        "POST",
+        "/api/v1/incidents/{incident.number}/timeline",
+        {"summary": "Regu tiba di lokasi"},
+        audit_action="incident.timeline_add",
+    ),
+    ObjectRoute(
+        "POST",
+        "/api/v1/dispatch/assignments/{assignment.pk}/acknowledge",
+        {},
+        audit_action="assignment.acknowledge",
+    ),
+]
+
+
+def _object_call(client, route: ObjectRoute, objects_of_a: dict):
+    import json
+
+    path = route.path.format(
+        incident=objects_of_a["incidents"],
+        unit=objects_of_a["dispatch.units"],
+        assignment=objects_of_a["dispatch.assignments"],
+    )
+    if route.method == "GET":
+        return path, client.get(path)
+    return path, client.generic(
+        route.method, path, json.dumps(route.body or {}), content_type="application/json"
+    )
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_object_routes_answer_agency_a_and_hide_from_agency_b(route, world, clients):
+    from kendali.core.models import AuditEntry
+
+    _actors, objects = world
+    last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    path, refused = _object_call(clients["other_officer"], route, objects[A])
+    assert refused.status_code == 404, (path, refused.status_code, refused.content[:200])
+    assert not AuditEntry.objects.filter(id__gt=last).exists(), "a refused call left an audit row"
+    path, allowed = _object_call(clients["officer"], route, objects[A])
+    assert allowed.status_code in (200, 201, 204), (path, allowed.status_code)
+    if route.audit_action:
+        row = AuditEntry.objects.filter(id__gt=last, action=route.audit_action).get()
+        assert row.actor.username == "officer" and row.source_ip == "127.0.0.1"
