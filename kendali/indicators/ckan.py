@@ -76,7 +76,7 @@ def _package(ds, orgs: dict[str, dict]) -> dict:
     name = datacatalog.slug(ds.key)
     package_id = _id("dataset", ds.key)
     page = absolute_url(reverse("opendata:dataset", args=[name]))
-    resources = []
+    resources: list[dict] = []
     vs = datacatalog.versions(ds)
     for version in vs:
         for fmt, (media, label) in datacatalog.FORMATS.items():

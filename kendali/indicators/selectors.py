@@ -55,7 +55,7 @@ class IndicatorRow:
     @property
     def standing(self) -> str:
         point = self.latest
-        if point is None:
+        if point is None or point.value is None:
             return Standing.NO_DATA
         if point.target is None:
             return Standing.NO_TARGET
@@ -72,8 +72,8 @@ class IndicatorRow:
         return self.current.reason if self.latest is None else ""
 
 
-def require_view(actor: Actor) -> None:
-    if not (actor.has_perm(VIEW) or actor.has_scope("integration")):
+def require_view(actor: Actor | None) -> None:
+    if actor is None or not (actor.has_perm(VIEW) or actor.has_scope("integration")):
         raise NotAllowed(_("Anda tidak berhak melihat indikator kota cerdas."))
 
 
@@ -101,6 +101,7 @@ def indicator_rows(
     }
     approved: dict[tuple[str, int], float] = {}
     waiting: set[tuple[str, int]] = set()
+    value: float | None
     for code, year, value, status in EnteredFigure.objects.filter(
         indicator_code__in=entered_codes,
         year__in=years,
