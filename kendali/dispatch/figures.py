@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from kendali.core.actors import Actor
 from kendali.core.registry import LiveFigure, register_figure
-from kendali.dispatch import scope
+from kendali.core.scope import scope_queryset
 from kendali.dispatch.models import Assignment
 
 
@@ -30,9 +30,7 @@ def _response(
 ) -> dict:
     since, until = _bounds(start, end)
     qs = Assignment.objects.filter(on_scene_at__isnull=False)
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(agency_id=agency) if agency else qs.none()
+    qs = scope_queryset(qs, actor, "agency")
     if types:
         qs = qs.filter(incident__type__code__in=types)
     # One figure per incident: its first arrival, counted in the period of that arrival.
