@@ -5,7 +5,8 @@ dispatcher asks for recommendations. Reports recommendation p95/p99 under the mo
 against the parked fleet and a naive full scan measured in the same run, the write rate
 achieved, and the position service's own throughput against the raw storage operation.
 Targets (SQLite): recommendation p95 < 5 ms with the fleet moving; >= 1,000 position
-writes/s. Fresh SQLite file database under bench/var/.
+writes/s. Fresh SQLite file database under bench/var/. Django's query log is off in both
+processes, as in production (KENDALI_DEBUG=0): it would time the log, not the code.
 
     python bench/dispatch_moving.py            # the real size (about 2 minutes)
     KENDALI_BENCH_QUICK=1 python bench/dispatch_moving.py   # smoke run, not recorded
@@ -78,6 +79,13 @@ def populate() -> list:
         )
         for n in range(50)
     ]
+
+
+def quiet_setup(url: str | None = None) -> None:
+    setup_django(url)
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log (production runs with KENDALI_DEBUG=0)
 
 
 # ---------------------------------------------------------------- the moving fleet (child)
@@ -263,7 +271,7 @@ def throughput() -> tuple[float, float, float]:
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="dispatch-moving-", dir=VAR))
     url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    setup_django(url)
+    quiet_setup(url)
     incidents = populate()
     from django.db import connections
 
@@ -354,7 +362,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--writer":
-        setup_django()
+        quiet_setup()
         writer(float(sys.argv[2]), float(sys.argv[3]), seed=11)
     else:
         main()
