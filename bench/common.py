@@ -42,6 +42,11 @@ VAR.mkdir(parents=True, exist_ok=True)
 BENCH = os.environ.setdefault(
     "KENDALI_BENCH_NAME", Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "bench"
 )
+_argv0 = Path(sys.argv[0]).resolve() if sys.argv and sys.argv[0] else ROOT / "bench" / "bench"
+SCRIPT = os.environ.setdefault(
+    "KENDALI_BENCH_SCRIPT",
+    str(_argv0.relative_to(ROOT)) if _argv0.is_relative_to(ROOT) else _argv0.name,
+)
 RUN_ID = os.environ.setdefault("KENDALI_BENCH_RUN", uuid.uuid4().hex[:12])
 # KENDALI_BENCH_QUICK=1: a small smoke run while developing; printed, never recorded.
 QUICK = os.environ.get("KENDALI_BENCH_QUICK") == "1"
@@ -155,14 +160,15 @@ def report(
         "ratio": round(value / baseline, 4) if baseline not in (None, 0) else None,
         "target": target,
         "met": target_met(value, target),
-        **extra,
         "bench": BENCH,
+        "script": SCRIPT,
         "section": _section["title"],
         "order": _section["order"],
         "doc": _section["doc"],
         "run": RUN_ID,
         "machine": machine(),
         **context(),
+        **extra,  # may override the context (a figure taken earlier, under another load)
     }
     line = json.dumps(record, ensure_ascii=False)
     print(line, flush=True)

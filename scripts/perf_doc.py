@@ -126,6 +126,7 @@ def _extra(record: dict) -> str:
         "section",
         "order",
         "doc",
+        "script",
         "run",
         "machine",
         "commit",
@@ -147,7 +148,7 @@ def table(bench: str, records: list[dict]) -> str:
     loads = [r["loadavg"][0] for r in records if r.get("loadavg")]
     when = min(str(r.get("at") or "") for r in records)
     ran_on = (
-        f"`bench/{bench}.py` — commit {', '.join(commits)}"
+        f"`{first.get('script') or f'bench/{bench}.py'}` — commit {', '.join(commits)}"
         + (" (with uncommitted changes)" if dirty else "")
         + f", {when} UTC, {first.get('cores', '?')} cores {first.get('cpu', '?')}, "
         + f"Python {first.get('python', '?')}"

@@ -10,7 +10,13 @@ def _install_index_triggers(*, using: str = "default", **kwargs) -> None:
 
     from kendali.dispatch.travel import install_index_triggers
 
-    install_index_triggers(connections[using])
+    connection = connections[using]
+    if "dispatch_unit" not in connection.introspection.table_names():
+        return  # after `migrate dispatch zero`
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, "dispatch_unit")
+    if any(c.name == "index_version" for c in columns):  # not when migrated back below 0003
+        install_index_triggers(connection)
 
 
 VIEW = ["dispatch.view_unit", "dispatch.view_assignment", "dispatch.view_runcard"]
