@@ -32,8 +32,9 @@ REPORT_EVERY_S = 10.0  # each unit reports a position every 10 s → 200 writes/
 STATUS_PER_S = 2.0  # crews going in and out of service
 DURATION_S = 12 if QUICK else 60
 RECOMMEND_PER_S = 20  # dispatchers asking (paced; each call is timed)
-N_PARKED = 300 if QUICK else 2000
-N_NAIVE = 50 if QUICK else 300
+N_PARKED = 300 if QUICK else 1000
+N_NAIVE = 50 if QUICK else 150
+N_REBUILD = 50 if QUICK else 200
 N_THROUGHPUT = 1000 if QUICK else 5000
 KINDS = ["pemadam", "ambulans", "patroli", "rescue", "bpbd", "satpolpp", "pln", "pdam"]
 
@@ -148,6 +149,41 @@ def writer(duration: float, rate: float, seed: int) -> None:
 
 
 # ---------------------------------------------------------------- the dispatcher (parent)
+
+
+REFRESH: list[float] = []  # time of each unit_index() call inside recommend()
+
+
+def time_index_refresh() -> None:
+    """Wrap the index lookup recommend() makes, to time it on its own."""
+    from kendali.dispatch import selectors
+
+    inner = selectors.unit_index
+
+    def timed():
+        t0 = time.perf_counter()
+        try:
+            return inner()
+        finally:
+            REFRESH.append((time.perf_counter() - t0) * 1000)
+
+    selectors.unit_index = timed
+
+
+def full_rebuilds() -> list[float]:
+    """What every call paid before: read every active unit row and build the index."""
+    from django.db import connection
+
+    from kendali.dispatch.travel import _SELECT, UnitIndex
+
+    out = []
+    for _ in range(N_REBUILD):
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{_SELECT} WHERE is_active ORDER BY id")
+            UnitIndex(cursor.fetchall())
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
 
 
 def timed_recommendations(incidents, *, count: int | None = None, until: float | None = None):
@@ -278,8 +314,11 @@ def main() -> None:
     from kendali.dispatch.travel import unit_index
 
     unit_index()  # first full read outside the measurements
+    time_index_refresh()
     parked = timed_recommendations(incidents, count=N_PARKED)
     naive = naive_scan(incidents)
+    rebuild = full_rebuilds()
+    REFRESH.clear()
 
     connections.close_all()
     env = {**os.environ, "KENDALI_DATABASE_URL": url, "KENDALI_DEBUG": "1"}
@@ -291,6 +330,7 @@ def main() -> None:
     )
     time.sleep(2.0)  # let the writer reach its pace
     moving = timed_recommendations(incidents, until=time.perf_counter() + DURATION_S - 4)
+    refresh = list(REFRESH)
     out, _ = child.communicate(timeout=DURATION_S + 120)
     written = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
     agree(incidents)
@@ -325,6 +365,16 @@ def main() -> None:
         "ms",
         baseline_name="naive full scan p50 (same run)",
         baseline=percentile(naive, 50),
+        **common,
+    )
+    report(
+        "dispatch.moving.index_refresh.p95",
+        percentile(refresh, 95),
+        "ms",
+        baseline_name="full rebuild p95 (read all 2,000 rows, build the index; same run)",
+        baseline=percentile(rebuild, 95),
+        p50_ms=round(percentile(refresh, 50), 3),
+        rebuild_p50_ms=round(percentile(rebuild, 50), 3),
         **common,
     )
     report(

@@ -332,12 +332,9 @@ _CHANGED = {
 }
 
 
-def _query(cursor, sql: str, params: list) -> list[tuple] | None:
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    except Exception:  # no clock table (triggers not installed): rebuild every time
-        return None
+def _query(cursor, sql: str, params: list) -> list[tuple]:
+    cursor.execute(sql, params)
+    return cursor.fetchall()
 
 
 def unit_index() -> UnitIndex:
