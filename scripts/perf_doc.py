@@ -17,6 +17,9 @@ the first word of the bench (``assets_register`` → ``docs/perf/assets.md``).
 
     python scripts/perf_doc.py            # rewrite docs/performance.md
     python scripts/perf_doc.py --check    # exit 1 if the page is not what the files give
+
+It refuses (exit 1, naming them) to drop a section someone wrote straight into
+docs/performance.md: move it to docs/perf/<area>.md first, or pass --force.
 """
 
 from __future__ import annotations
@@ -218,14 +221,29 @@ def build() -> str:
     return HEADER + "\n\n".join(text for _order, _name, text in sections) + "\n"
 
 
+def _headings(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.match(r"^#{1,2} ", line)]
+
+
 def main() -> int:
     text = build()
+    current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
     if "--check" in sys.argv[1:]:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
         if current != text:
             print("docs/performance.md is out of date: run python scripts/perf_doc.py")
             return 1
         return 0
+    # A section written straight into docs/performance.md (not in docs/perf/) would be
+    # lost: say which, and keep the page, until it is moved (or --force).
+    lost = [h for h in _headings(current) if h not in set(_headings(text))]
+    if lost and "--force" not in sys.argv[1:]:
+        print(
+            "docs/performance.md has sections that no docs/perf/*.md page or bench result "
+            "gives; move them to docs/perf/<area>.md (or run with --force):",
+            *lost,
+            sep="\n  ",
+        )
+        return 1
     OUT.write_text(text, encoding="utf-8")
     return 0
 
