@@ -130,10 +130,9 @@ def broken_tile(*, actor):
 
 
 def test_an_administrator_opens_the_data_administration_in_indonesian(users, actor_of):
-    from tests.conftest import PASSWORD, login_client
-
     from kendali.core import services
     from kendali.core.choices import Role
+    from tests.conftest import PASSWORD, login_client
 
     created = services.user_create(
         actor=actor_of("admin"),
