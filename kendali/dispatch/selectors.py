@@ -312,7 +312,11 @@ def breaches_today_tile(*, actor: Actor) -> dict:
         qs = qs.filter(incident__agencies=agency) if agency else qs.none()
     counts = Counter(qs.values_list("kind", flat=True))
     total = sum(counts.values())
-    detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    from kendali.dispatch.choices import SLA_SHORT, SlaKind
+
+    detail = ", ".join(
+        f"{SLA_SHORT[SlaKind(k)]} {v}" for k, v in sorted(counts.items()) if k in SlaKind.values
+    )
     return {
         "value": total,
         "unit": _("pelanggaran"),

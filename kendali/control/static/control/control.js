@@ -266,7 +266,10 @@
   }
 
   /* ---- ticker: recent events as readable lines ---- */
-  var APPS = { incidents: "Kejadian", calls: "Panggilan 112", dispatch: "Dispatch", sensors: "Sensor", alerts: "Peringatan", wifi: "Wi-Fi", control: "Ruang kendali", kendali: "Sistem" };
+  var APPS = { incidents: "Kejadian", calls: "Panggilan 112", dispatch: "Pengerahan", sensors: "Sensor", alerts: "Peringatan", wifi: "Wi-Fi", control: "Ruang kendali", kendali: "Sistem" };
+  // What an event is about, in words (never the code: "assignment" → "penugasan"); an
+  // unknown one is left out rather than shown raw.
+  var THINGS = { assignment: "penugasan", unit: "unit", incident: "kejadian", call: "panggilan", alarm: "alarm", reading: "pembacaan", device: "perangkat", hotspot: "hotspot", ap: "titik akses", park: "taman", alert: "peringatan", sla: "SLA", breach: "pelanggaran SLA", message: "pesan", session: "sesi", report: "laporan", fieldreport: "laporan lapangan", referral: "rujukan", position: "posisi", rule: "aturan" };
   var VERBS = { created: "baru", updated: "diperbarui", merged: "digabung", closed: "ditutup", offered: "masuk", answered: "dijawab", classified: "diklasifikasi", ended: "berakhir", assigned: "ditugaskan", dispatched: "diberangkatkan", arrived: "tiba di lokasi", status: "berubah status", moved: "bergerak", raised: "muncul", cleared: "pulih", acknowledged: "diterima", published: "diterbitkan", posted: "dipasang", cancelled: "dibatalkan" };
   /* Names, never codes, for people: a kelurahan/kecamatan code in an event is shown with
      the name the map already loaded ("36.73.06.1001" → "Kasemen"). */
@@ -299,16 +302,25 @@
     var verb = VERBS[parts[parts.length - 1]] || parts[parts.length - 1];
     var label = d.device_name || d.label || d.name || d.number || d.callsign || d.number_masked || d.code || "";
     var state = d.level_label || d.outcome_label || d.status_label || "";
-    return subject + (parts.length > 2 ? " · " + parts[1] : "") + (label ? " " + label : "") + " " + verb +
+    var thing = parts.length > 2 ? THINGS[parts[1]] : "";
+    return subject + (thing ? " · " + thing : "") + (label ? " " + label : "") + " " + verb +
       (state ? " (" + state + ")" : "") + place(d);
   }
+  // One change, one line: the same line again within a minute (a unit's position batch, an
+  // update echoed by two modules) is not repeated.
+  var recentLines = {};
   function addTicker(msg) {
     var list = document.getElementById("control-ticker");
+    var line = describe(msg);
+    var nowMs = Date.now();
+    if (recentLines[line] && nowMs - recentLines[line] < 60000) { return; }
+    recentLines[line] = nowMs;
+    if (/ bergerak/.test(line)) { return; }  // positions move the map, not the ticker
     var li = document.createElement("li");
     var prio = (msg.data || {}).priority;
     if (prio) { li.className = "prio-" + String(prio).replace(/[^A-Za-z0-9]/g, ""); }
     li.setAttribute("data-topic", msg.topic);
-    li.innerHTML = "<time>" + esc(hhmm(msg.at)) + "</time> " + esc(describe(msg));
+    li.innerHTML = "<time>" + esc(hhmm(msg.at)) + "</time> " + esc(line);
     list.insertBefore(li, list.firstChild);
     while (list.children.length > (isWall ? 12 : 30)) { list.removeChild(list.lastChild); }
   }
