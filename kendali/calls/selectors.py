@@ -12,6 +12,7 @@ from kendali.calls.choices import GENUINE_OUTCOMES, CallState, Outcome
 from kendali.calls.models import BlockPolicy, Call, Caller
 from kendali.core.actors import Actor
 from kendali.core.choices import AGENCY_BOUND_ROLES
+from kendali.core.formatting import Percent
 
 
 def _agency_bound(actor: Actor) -> bool:
@@ -163,7 +164,7 @@ def calls_today_tile(*, actor: Actor) -> dict:
     return {
         "value": row["total"],
         "unit": _("panggilan"),
-        "detail": _("%(g)d asli (%(s).1f%%)") % {"g": row["genuine"], "s": share},
+        "detail": _("%(g)d asli (%(s)s)") % {"g": row["genuine"], "s": Percent(share)},
         "level": "ok",
     }
 

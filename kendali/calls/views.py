@@ -8,7 +8,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ def perm_page(perm: str):
         @login_required
         def wrapper(request, *args, **kwargs):
             if not request.user.has_perm(perm):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+                raise PermissionDenied(_("Peran Anda tidak berhak membuka halaman ini."))
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -8,7 +8,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ def perm_required(perm: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.has_perm(perm):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+                raise PermissionDenied(_("Peran Anda tidak berhak membuka halaman ini."))
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:

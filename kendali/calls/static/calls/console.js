@@ -26,7 +26,9 @@
   }
   function since(iso) {
     var s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
-    return s < 60 ? s + " dtk" : Math.floor(s / 60) + " mnt " + (s % 60) + " dtk";
+    // m:ss keeps the column narrow; past an hour, hours and minutes.
+    if (s >= 3600) { return Math.floor(s / 3600) + " j " + Math.floor((s % 3600) / 60) + " mnt"; }
+    return s < 60 ? s + " dtk" : Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
   function stateLabel(c) {
     if (c.outcome_label) { return c.outcome_label; }
@@ -43,7 +45,7 @@
     rows.forEach(function (c, i) {
       var tr = el("tr", { "data-id": c.id, "class": [c.state, c.extension === cfg.extension ? "mine" : "", c.caller_blocked ? "blocked" : "", i === selectedRow ? "sel" : ""].join(" ") }, [
         el("td", {}, [String(c.id)]), el("td", {}, [c.number || c.number_masked || "—"]),
-        el("td", {}, [stateLabel(c)]), el("td", {}, [c.call_taker || ""]),
+        el("td", {}, [stateLabel(c)]), el("td", {}, [c.call_taker || (c.extension ? "ekst. " + c.extension : "—")]),
         el("td", { "data-since": c.offered_at }, [since(c.offered_at)])
       ]);
       tr.addEventListener("click", function () { openCall(c.id); });

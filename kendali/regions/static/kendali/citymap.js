@@ -33,6 +33,8 @@
     options = options || {};
     var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: true, zoomSnap: 0.25 }).setView([-6.12, 106.16], 12);
     var tiles = window.Kendali.baseLayer(map, el);
+    // The map follows its box (a pop opening beside it, a wrapped header): never cropped.
+    if (window.ResizeObserver) { new ResizeObserver(function () { map.invalidateSize(); }).observe(el); }
     map.attributionControl.addAttribution("Batas wilayah: Cahya DSN (MIT)");
     var kelurahanLayer = L.geoJSON(null, {
       style: { color: "#4a6785", weight: 1, fillColor: "#ffffff", fillOpacity: tiles ? 0.05 : 0.55 },
