@@ -71,6 +71,17 @@ def test_demo_city_moves_through_the_services(time_machine):
     }
     assert {"menuju", "di_lokasi", "kembali", "tersedia"} <= reached
 
+    # Park Wi-Fi is alive: every hotspot but the one the demo keeps down sends heartbeats,
+    # and people come and go through the same accounting as FreeRADIUS sends.
+    from kendali.wifi.models import AccessPoint, RadiusSession
+
+    aps = AccessPoint.objects.all()
+    assert aps.filter(status="online").count() == aps.count() - 1
+    live = RadiusSession.objects.filter(session_id__startswith="DL")
+    assert live.filter(stopped_at__isnull=False).exists()
+    assert live.filter(stopped_at__isnull=True).exists()
+    assert live.filter(output_octets__gt=0, session_time__gt=0).count() >= 10
+
     # The simulator acts only as its own people: its calls ring on its own extensions (no
     # screen-pop, nothing counted for the printed call-takers) ...
     from kendali.calls.demo_live import SIM_EXTENSIONS
