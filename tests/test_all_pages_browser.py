@@ -236,7 +236,11 @@ def test_every_page_for_every_role(tmp_path):
                     seen_routes.add(route)
                     if NOT_HTML.search(path):
                         continue
-                    head = page.request.get(site.url + path, max_redirects=0)
+                    try:
+                        head = page.request.get(site.url + path, max_redirects=0, timeout=90000)
+                    except Exception as exc:  # noqa: BLE001 - reported with the page, then on
+                        failures.append(f"{role} {path}: no answer ({type(exc).__name__})")
+                        continue
                     kind = head.headers.get("content-type", "")
                     if head.status != 200 or "text/html" not in kind:
                         continue  # not this role's page (403/404/redirect) or not a page
@@ -244,7 +248,11 @@ def test_every_page_for_every_role(tmp_path):
                     visited_routes.add(route)
                     problems.clear()
                     page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
-                    page.goto(site.url + path, wait_until="load")
+                    try:
+                        page.goto(site.url + path, wait_until="load", timeout=90000)
+                    except Exception as exc:  # noqa: BLE001
+                        failures.append(f"{role} {path}: did not load ({type(exc).__name__})")
+                        continue
                     page.wait_for_timeout(250)
                     if path.startswith("/112/") and role == "penerima":
                         _pop_a_call(page)
@@ -281,6 +289,8 @@ def test_every_page_for_every_role(tmp_path):
                         if target_route and target_route not in seen_routes:
                             queue.append(target)
                 context.close()
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                (SHOTS / "failures.txt").write_text("\n".join(sorted(set(failures))))
     elapsed = time.monotonic() - started
     print(f"all pages: {len(visited_routes)} routes, {elapsed:.0f} s")
     assert len(visited_routes) >= 25, sorted(visited_routes)
