@@ -271,9 +271,7 @@ def incidents_layer(*, actor: Actor) -> dict:
         )
     # The same count as the "Kejadian terbuka" tile (same selector): open incidents without a
     # point yet are counted too, and said so.
-    unplaced = (
-        incidents_open(actor=actor).filter(Q(lat__isnull=True) | Q(lon__isnull=True)).count()
-    )
+    unplaced = incidents_open(actor=actor).filter(Q(lat__isnull=True) | Q(lon__isnull=True)).count()
     return {
         "type": "FeatureCollection",
         "features": features,
