@@ -378,8 +378,18 @@
     while (list.children.length > (isWall ? 12 : 30)) { list.removeChild(list.lastChild); }
   }
 
+  /* ---- the ticker starts with what just happened ---- */
+  function loadRecent() {
+    var list = document.getElementById("control-ticker");
+    if (!list || list.children.length) { return Promise.resolve(); }
+    return K.fetchJSON(API + "recent").then(function (events) {
+      if (list.children.length) { return; }
+      events.forEach(addTicker);
+    }).catch(function () {});
+  }
+
   /* ---- live ---- */
-  function loadAll() { loadLayers(); loadTiles(); loadMessages(); }
+  function loadAll() { loadLayers(); loadTiles(); loadMessages(); loadRecent(); }
   K.live.on("", function (msg) {
     if (msg.topic === "kendali.reset") { loadAll(); return; }
     // core.* are personal notifications and housekeeping, not city events.
