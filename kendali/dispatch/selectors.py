@@ -281,6 +281,7 @@ def units_layer(*, actor: Actor) -> dict:
                     "label": callsign,
                     "color": STATUS_COLORS[status],
                     "status": status,
+                    "status_label": str(statuses.get(status, status)),
                     "popup": f"{callsign} — {agency} — {labels.get(kind, kind)} — {statuses.get(status, status)}",
                 },
             }

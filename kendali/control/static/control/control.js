@@ -140,10 +140,11 @@
     var shades = {};
     features.forEach(function (f) {
       var p = f.properties || {};
-      if (p.color) { shades[p.color] = p.color_label || p.priority || p.level_label || p.status_label || p.severity || shades[p.color] || ""; }
+      if (p.color) { shades[p.color] = p.color_label || p.priority || p.level_label || p.status_label || p.severity_label || shades[p.color] || ""; }
     });
     var colors = Object.keys(shades);
-    var main = colors.length === 1 ? colors[0] : (meta.style.color || "#1e88e5");
+    // Several colours: the layer's swatch is the shape's outline, its colours follow below.
+    var main = colors.length === 1 ? colors[0] : (colors.length ? "none" : (meta.style.color || "#1e88e5"));
     entry.swatch.innerHTML = shapeSvg(shape, main);
     entry.shades.innerHTML = colors.length > 1 ? colors.sort(function (a, b) { return String(shades[a]).localeCompare(String(shades[b])); }).map(function (c) {
       return "<span><span class='swatch'>" + shapeSvg(shape, c) + "</span>" + esc(shades[c]) + "</span>";

@@ -20,7 +20,7 @@
       L.tileLayer(url, opts).addTo(map);
       return true;
     }
-    var note = L.control({ position: "bottomleft" });
+    var note = L.control({ position: "topright" });
     note.onAdd = function () {
       var div = L.DomUtil.create("div", "basemap-note");
       div.textContent = "Peta dasar belum dipasang: hanya batas wilayah (KENDALI_MAP_TILES_FILE)";
