@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kendali.sensors",
     "kendali.alerts",
     "kendali.wifi",
+    "kendali.indicators",
 ]
 
 MIDDLEWARE = [
