@@ -54,7 +54,10 @@ USE_I18N = True
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 # Map tiles: empty means boundaries only, so maps work on a closed network.
-MAP_TILES = conf.env_str("KENDALI_MAP_TILES", "") or ""
+# KENDALI_MAP_TILES_FILE: a local MBTiles/PMTiles archive served at /peta/ubin/ (wins over
+# KENDALI_MAP_TILES, a tile server's URL template).
+MAP_TILES_FILE = conf.map_tiles_file("KENDALI_MAP_TILES_FILE", BASE_DIR)
+MAP_TILES = conf.map_tiles_url("KENDALI_MAP_TILES")
 MAP_TILES_ATTRIBUTION = conf.env_str("KENDALI_MAP_TILES_ATTRIBUTION", "") or ""
 
 EVENT_RETENTION_HOURS = conf.env_int("KENDALI_EVENT_RETENTION_HOURS", 24, minimum=1)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kendali.calls.choices import GENUINE_OUTCOMES, CallState, Outcome
 from kendali.calls.models import BlockPolicy, Call, Caller
 from kendali.core.actors import Actor
+from kendali.core.formatting import Percent
 from kendali.core.scope import scope_queryset
 
 
@@ -154,7 +155,7 @@ def calls_today_tile(*, actor: Actor) -> dict:
     return {
         "value": row["total"],
         "unit": _("panggilan"),
-        "detail": _("%(g)d asli (%(s).1f%%)") % {"g": row["genuine"], "s": share},
+        "detail": _("%(g)d asli (%(s)s)") % {"g": row["genuine"], "s": Percent(share)},
         "level": "ok",
     }
 

@@ -52,6 +52,7 @@ def call_event_data(call: Call) -> dict:
         "number_masked": mask(call.number_e164 or call.number_raw),
         "number_flag": call.number_flag,
         "trunk": call.trunk,
+        "source": call.source,
         "offered_at": call.offered_at.isoformat(),
         "answered_at": call.answered_at.isoformat() if call.answered_at else None,
         "ended_at": call.ended_at.isoformat() if call.ended_at else None,

@@ -242,6 +242,8 @@ def seed_core(*, actor: Actor) -> list[tuple[str, str, str]]:
                 agency=user_agency,
                 extension=extension,
             )
+        if role == Role.ADMINISTRATOR and not user.is_staff:  # a demo made before it was so
+            User.objects.filter(pk=user.pk).update(is_staff=True)
         if username in TWO_FACTOR_DEMO_SECRETS and not user.totp_confirmed_at:
             User.objects.filter(pk=user.pk).update(
                 totp_secret=TWO_FACTOR_DEMO_SECRETS[username], totp_confirmed_at=timezone.now()

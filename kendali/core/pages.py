@@ -6,7 +6,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -30,7 +31,7 @@ def page_permission(
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not any(request.user.has_perm(p) for p in perms):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+                raise PermissionDenied(_("Peran Anda tidak berhak membuka halaman ini."))
             try:
                 if with_actor:
                     return view(request, Actor.from_request(request), *args, **kwargs)

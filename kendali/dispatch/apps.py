@@ -116,7 +116,7 @@ class DispatchConfig(AppConfig):
                 "dispatch:crew",
                 perm="dispatch.operate_unit",
                 order=22,
-                icon="⛟",
+                icon="⚑",
             )
         )
         register_nav(

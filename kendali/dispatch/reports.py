@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
+from kendali.core.formatting import Minutes, xlsx_row
 from kendali.core.scope import scope_queryset
 from kendali.dispatch.models import Assignment, SlaBreach
 
@@ -142,10 +143,11 @@ def build(*, actor: Actor, since: datetime, until: datetime) -> dict:
     }
 
 
-def _fmt(seconds: float | None) -> str:
+def _fmt(seconds: float | None):
+    """A duration as ``m:ss`` in CSV and PDF, a real duration in XLSX."""
     if seconds is None:
         return "-"
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return Minutes(seconds)
 
 
 def tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -224,7 +226,7 @@ def to_xlsx(report: dict) -> bytes:
         sheet.append([title])
         sheet.append(header)
         for row in rows:
-            sheet.append([_safe_cell(v) for v in row])
+            xlsx_row(sheet, [_safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

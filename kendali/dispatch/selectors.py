@@ -273,6 +273,7 @@ def units_layer(*, actor: Actor) -> dict:
                     "label": callsign,
                     "color": STATUS_COLORS[status],
                     "status": status,
+                    "status_label": str(statuses.get(status, status)),
                     "popup": f"{callsign} — {agency} — {labels.get(kind, kind)} — {statuses.get(status, status)}",
                 },
             }
@@ -302,7 +303,11 @@ def breaches_today_tile(*, actor: Actor) -> dict:
     qs = scope_queryset(qs, actor, "incident__agencies")
     counts = Counter(qs.values_list("kind", flat=True))
     total = sum(counts.values())
-    detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    from kendali.dispatch.choices import SLA_SHORT, SlaKind
+
+    detail = ", ".join(
+        f"{SLA_SHORT[SlaKind(k)]} {v}" for k, v in sorted(counts.items()) if k in SlaKind.values
+    )
     return {
         "value": total,
         "unit": _("pelanggaran"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -340,7 +341,7 @@ def unit_edit(request, actor, pk: int):
     if request.method == "POST":
         if request.POST.get("action") == "delete":
             if not request.user.has_perm("dispatch.delete_unit"):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak menghapus unit."))
+                raise PermissionDenied(_("Peran Anda tidak berhak menghapus unit."))
             done = _run(
                 request,
                 lambda: services.unit_delete(actor=actor, unit=unit) or True,
@@ -404,9 +405,7 @@ def runcards(request, actor):
 
     if request.method == "POST":
         if not request.user.has_perm("dispatch.change_runcard"):
-            return HttpResponseForbidden(
-                _("Hanya supervisor yang dapat mengubah kartu pengerahan.")
-            )
+            raise PermissionDenied(_("Hanya supervisor yang dapat mengubah kartu pengerahan."))
         type_code = request.POST.get("type_code", "")
         priority = request.POST.get("priority", "")
         saved = _run(
@@ -498,7 +497,7 @@ def sla_target(request, actor):
 def handover(request, actor):
     if request.method == "POST":
         if not request.user.has_perm("dispatch.add_shiftlog"):
-            return HttpResponseForbidden(_("Hanya supervisor yang dapat melakukan serah terima."))
+            raise PermissionDenied(_("Hanya supervisor yang dapat melakukan serah terima."))
         _run(
             request,
             lambda: services.shift_handover(actor=actor, notes=request.POST.get("notes", "")),

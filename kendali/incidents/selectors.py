@@ -259,7 +259,15 @@ def incidents_layer(*, actor: Actor) -> dict:
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    # The same count as the "Kejadian terbuka" tile (same selector): open incidents without a
+    # point yet are counted too, and said so.
+    unplaced = incidents_open(actor=actor).filter(Q(lat__isnull=True) | Q(lon__isnull=True)).count()
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "count": len(features) + unplaced,
+        "unplaced": unplaced,
+    }
 
 
 def incidents_open_tile(*, actor: Actor) -> dict:

@@ -5,8 +5,9 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 def _forbidden_unless(request, perm: str):
     if not request.user.has_perm(perm):
-        return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+        raise PermissionDenied(_("Peran Anda tidak berhak membuka halaman ini."))
     return None
 
 
@@ -242,7 +243,7 @@ def incident_note(request, ref: str):
             messages.success(request, _("Catatan ditambahkan."))
         except KendaliError as exc:
             if exc.status == 403:
-                return HttpResponseForbidden(exc.detail)
+                raise PermissionDenied(exc.detail)
             messages.error(request, exc.detail)
     else:
         messages.error(request, _("Catatan wajib diisi."))

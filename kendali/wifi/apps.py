@@ -34,7 +34,7 @@ class WifiConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
+        from kendali.core import demo, demo_live, jobs
         from kendali.wifi import conf
 
         conf.validate()  # a malformed KENDALI_WIFI_* stops start-up, naming the variable
@@ -80,8 +80,10 @@ class WifiConfig(AppConfig):
                 on_lost="kendali.wifi.mqtt.job_stop_consumer",
             )
         )
-        jobs.register(jobs.Job("wifi.usage_rollup", 600, "kendali.wifi.services.usage_rollup"))
+        # Every minute: the usage pages never lag the live park page by more than that.
+        jobs.register(jobs.Job("wifi.usage_rollup", 60, "kendali.wifi.services.usage_rollup"))
         jobs.register(
             jobs.Job("wifi.accounting_purge", 3600, "kendali.wifi.services.accounting_purge")
         )
         demo.register(70, "kendali.wifi.demo.seed")
+        demo_live.register_tick("wifi", "kendali.wifi.demo_live.demo_tick", order=40)

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import segno
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +60,7 @@ def parks(request):
     form = ParkForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_park"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah taman."))
+            raise PermissionDenied(_("Peran Anda tidak berhak menambah taman."))
         if form.is_valid():
             try:
                 park = services.park_save(actor=actor, **form.cleaned_data)
@@ -88,7 +89,7 @@ def park_detail(request, park_id: int):
     form = AccessPointForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_accesspoint"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah titik akses."))
+            raise PermissionDenied(_("Peran Anda tidak berhak menambah titik akses."))
         if form.is_valid():
             try:
                 services.access_point_save(actor=actor, park=park, **form.cleaned_data)
@@ -183,7 +184,7 @@ def groups(request):
     form = QuotaGroupForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_quotagroup"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah grup kuota."))
+            raise PermissionDenied(_("Peran Anda tidak berhak menambah grup kuota."))
         if form.is_valid():
             try:
                 services.quota_group_save(actor=actor, **form.to_fields())
@@ -204,7 +205,7 @@ def vouchers(request):
     form = VoucherBatchForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_voucherbatch"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak membuat voucher."))
+            raise PermissionDenied(_("Peran Anda tidak berhak membuat voucher."))
         if form.is_valid():
             d = form.cleaned_data
             try:
