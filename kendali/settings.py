@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "kendali.sensors",
     "kendali.alerts",
     "kendali.wifi",
+    "kendali.reports",
+    "kendali.portal",
 ]
 
 MIDDLEWARE = [

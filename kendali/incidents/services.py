@@ -267,7 +267,10 @@ def incident_create(
     source: str = IncidentSource.MANUAL,
     agency_codes: Iterable[str] = (),
 ) -> Incident:
-    _require(actor, "incidents.add_incident", _("Peran Anda tidak berhak membuat kejadian."))
+    # Citizen reports escalate an emergency for an OPD officer who may escalate there
+    # (reports checks that permission and passes the capability).
+    if not actor.may("reports.escalate"):
+        _require(actor, "incidents.add_incident", _("Peran Anda tidak berhak membuat kejadian."))
     incident_type = _incident_type(type_code)
     priority = _priority(priority or incident_type.default_priority)
     if source not in IncidentSource.values:
