@@ -21,6 +21,8 @@ MODULE_PREFIXES = {
     "sensors": "sensor/",
     "alerts": "peringatan/",
     "wifi": "wifi/",
+    "reports": "lapor/",
+    "portal": "warga/",
 }
 
 
@@ -43,6 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kendali.regions.urls")),
     path("alerts/", include("kendali.alerts.public_urls")),
+    path("open311/v2/", include("kendali.reports.open311_urls")),
 ]
 
 for module, prefix in MODULE_PREFIXES.items():

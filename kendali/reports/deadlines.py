@@ -63,7 +63,8 @@ def timer(due: datetime | None, done_at: datetime | None, now: datetime) -> dict
     if due is None:
         return None
     if done_at is not None:
-        return {"due": due, "left": None, "state": "done" if done_at <= due else "done_late"}
+        state = "done" if done_at <= due else "done_late"
+        return {"due": due, "left": None, "late_by": 0, "state": state}
     left = working_days_left(due, now)
     state = "late" if now > due else ("soon" if left <= 1 else "ok")
-    return {"due": due, "left": left, "state": state}
+    return {"due": due, "left": left, "late_by": -left if left < 0 else 0, "state": state}

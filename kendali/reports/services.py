@@ -942,3 +942,26 @@ def phone_challenge_verify(*, actor: Actor, phone: str, code: str) -> str:
     if not ok:
         raise Invalid(_("Kode salah."))
     return phone_e164
+
+
+# --- Open311 client keys ----------------------------------------------------------------
+
+
+def open311_key_create(*, actor: Actor, name: str):
+    """A key for one client application; returns (token, plain key shown once)."""
+    from kendali.core import services as core_services
+
+    _require(actor, "reports.manage_open311", _("Peran Anda tidak berhak menerbitkan kunci."))
+    return core_services.token_create(
+        actor=actor, name=name, scopes=["open311"], subject_type="reports.open311"
+    )
+
+
+def open311_key_revoke(*, actor: Actor, key_id: int) -> None:
+    from kendali.core import services as core_services
+    from kendali.core.models import MachineToken
+
+    _require(actor, "reports.manage_open311", _("Peran Anda tidak berhak mencabut kunci."))
+    if not MachineToken.objects.filter(pk=key_id, subject_type="reports.open311").exists():
+        raise NotFound(_("Kunci Open311 tidak ditemukan."))
+    core_services.token_revoke(actor=actor, token_id=key_id)
