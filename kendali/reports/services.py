@@ -525,18 +525,9 @@ def _create(*, actor, category, place, kelurahan, photos, hashed, **fields) -> R
         changes=diff({}, snapshot(report, ["category", "status", "agency", "asset_code"])),
         note=fields["source"],
     )
-    if agency is not None:
-        notify_agency(
-            agency=agency,
-            message=Message(
-                title=_("Laporan warga baru %(nomor)s: %(kategori)s")
-                % {"nomor": report.tracking, "kategori": category.name},
-                body=report.public_description[:300],
-                url=f"/lapor/kotak/{report.pk}/",
-                ref=f"reports.report:{report.pk}",
-            ),
-            channels=("inbox",),
-        )
+    # No inbox notice per new report: the OPD's inbox page lists them with their timers and
+    # the live event below refreshes it; notices are kept for what needs attention now
+    # (a report referred to the OPD, a reporter objecting).
     _publish(report, "created")
     return report
 

@@ -56,9 +56,6 @@ def test_create_routes_locates_masks_and_starts_forward_clock(make_report, agenc
     contact = ReportContact.objects.get(report=report)
     assert contact.phone_e164 == "+6281234567890" and not contact.phone_verified
     assert audit("reports.report.create", report).actor_label == "anonim"
-    assert NotificationDelivery.objects.filter(
-        kind="inbox", target=f"agency:{agencies['pln'].pk}", ref=f"reports.report:{report.pk}"
-    ).exists()
 
 
 def test_kelurahan_rule_wins_over_category_default(make_report, report_setup):
@@ -171,6 +168,9 @@ def test_other_opd_gets_404_and_refer_moves_scope(make_report, actor_of, agencie
     )
     report.refresh_from_db()
     assert report.agency == agencies["pln"] and report.stage == Stage.NEW
+    assert NotificationDelivery.objects.filter(
+        kind="inbox", target=f"agency:{agencies['pln'].pk}", ref=f"reports.report:{report.pk}"
+    ).exists()
     assert selectors.report_for_staff(actor=actor_of("other_officer"), pk=report.pk) == report
     with pytest.raises(NotFound):
         selectors.report_for_staff(actor=actor_of("officer"), pk=report.pk)
