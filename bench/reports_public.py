@@ -134,6 +134,29 @@ def main() -> None:
         reports=total,
     )
 
+    # Page weight for a cheap phone on a slow link: HTML plus every asset it loads.
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    for name, path in (("portal.home", "/warga/"), ("reports.form", "/lapor/")):
+        html = client.get(path).content
+        assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+        asset_bytes = sum(
+            Path(finders.find(a.decode().removeprefix("/static/"))).stat().st_size for a in assets
+        )
+        extra = len(client.get("/api/v1/regions/?level=kecamatan").content) if path == "/lapor/" else 0
+        report(
+            f"{name}.page_weight",
+            (len(html) + asset_bytes + extra) / 1024,
+            "KiB",
+            target="light on a cheap phone (uncompressed)",
+            html_bytes=len(html),
+            assets=len(assets),
+            asset_bytes=asset_bytes,
+            boundaries_bytes=extra,
+        )
+
     _token, key = services.open311_key_create(actor=actor, name="bench")
     rng = random.Random(3)
     codes = ["saluran-tersumbat", "jalan-rusak", "lampu-jalan", "sampah", "fasum"]
