@@ -133,3 +133,45 @@ def test_inbox_scope_actions_and_audited_contact(make_report, clients, users):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.agency.code == "damkar"
+
+
+def test_phone_verified_by_otp_then_every_status_change_by_sms(report_setup, actor_of):
+    from kendali.core.models import NotificationDelivery
+    from kendali.reports.models import ReportContact
+
+    browser = Client()
+    browser.post("/lapor/otp/kirim/", {"telepon": "0812-3456-7890"})
+    otp = NotificationDelivery.objects.get(kind="sms")
+    assert otp.target == "+6281234567890"
+    code = otp.body.split(": ")[1][:6]
+    browser.post("/lapor/otp/periksa/", {"kode": code})
+    assert "+6281234567890" in browser.get("/lapor/").content.decode()
+    browser.post(
+        "/lapor/",
+        {
+            "kategori": "lampu-jalan",
+            "uraian": "Lampu mati",
+            "lat": str(SERANG_POINT[0]),
+            "lon": str(SERANG_POINT[1]),
+        },
+    )
+    report = Report.objects.get()
+    assert ReportContact.objects.get(report=report).phone_verified
+    services.report_followup(
+        actor=actor_of("other_officer"), report=report, status="in_progress", note="Dicek"
+    )
+    notices = NotificationDelivery.objects.filter(kind="sms", target="+6281234567890").order_by(
+        "id"
+    )
+    assert notices.count() == 2 and "Dalam proses" in notices.last().body
+
+
+def test_wrong_otp_is_refused(report_setup):
+    browser = Client()
+    browser.post("/lapor/otp/kirim/", {"telepon": "081234567890"})
+    response = browser.post("/lapor/otp/periksa/", {"kode": "abcdef"}, follow=True)
+    assert "Kode salah" in response.content.decode()
+    assert (
+        "terverifikasi"
+        not in browser.get("/lapor/").content.decode().split("Kabar lewat SMS")[1][:300]
+    )

@@ -247,3 +247,12 @@ def test_phone_otp(report_setup):
         services.phone_challenge_verify(actor=Actor(), phone="081234567890", code=code)
         == "+6281234567890"
     )
+
+
+@time_machine.travel(datetime(2026, 12, 31, 20, 0, tzinfo=ZoneInfo("UTC")), tick=False)
+def test_tracking_number_follows_the_wib_year(make_report):
+    # 20:00 UTC on 31 December is 03:00 WIB on 1 January.
+    assert make_report().tracking == "LW-2027-000001"
+    report = make_report()
+    # Fri 1 Jan (holiday) → Mon 4, Tue 5 is Isra Mi'raj 2027 (holiday), Wed 6, Thu 7.
+    assert report.forward_due.astimezone(WIB).date().isoformat() == "2027-01-07"
