@@ -175,3 +175,16 @@ def test_wrong_otp_is_refused(report_setup):
         "terverifikasi"
         not in browser.get("/lapor/").content.decode().split("Kabar lewat SMS")[1][:300]
     )
+
+
+def test_lists_do_not_grow_queries_with_reports(
+    make_report, clients, django_assert_max_num_queries
+):
+    for _ in range(12):
+        make_report("kebakaran", description="Asap")
+    with django_assert_max_num_queries(14):
+        assert clients["officer"].get("/lapor/kotak/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert Client().get("/lapor/peta/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert Client().get("/lapor/peta/data.json").status_code == 200
