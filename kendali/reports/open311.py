@@ -262,12 +262,31 @@ def _attributes(post) -> dict:
     return values
 
 
+_KEY_TTL = 5.0  # a verified client key is trusted this long per process (revocation: ≤ 5 s)
+_verified_keys: dict[tuple[str, str | None], tuple[float, object]] = {}
+
+
+def forget_verified_keys() -> None:
+    _verified_keys.clear()
+
+
 def _client(request: HttpRequest) -> Actor:
+    import time
+
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
     ip = client_ip(request)
+    now = time.monotonic()
+    cache_key = (tokens.digest(key), ip)
+    hit = _verified_keys.get(cache_key)
+    if hit is not None and now - hit[0] < _KEY_TTL:
+        return Actor(token=hit[1], ip=ip)  # type: ignore[arg-type]
     token = tokens.lookup(key, ip=ip) if key else None
     if token is None or not token.has_scope(SCOPE):
+        _verified_keys.pop(cache_key, None)
         raise Open311Error(403, _("api_key tidak ada atau tidak valid."))
+    if len(_verified_keys) > 1000:
+        _verified_keys.clear()
+    _verified_keys[cache_key] = (now, token)
     return Actor(token=token, ip=ip)
 
 

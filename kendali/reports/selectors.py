@@ -18,7 +18,8 @@ from kendali.reports import deadlines
 from kendali.reports.choices import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Stage
 from kendali.reports.models import Category, Report, ReportContact
 
-PUBLIC_MAP_LIMIT = 3000
+PUBLIC_MAP_LIMIT = 2000
+MAP_VERSION_KEY = "reports:map:version"  # bumped after every report write (see services)
 STATUS_COLORS = {
     ReportStatus.OPEN: "#b2182b",
     ReportStatus.REOPENED: "#b2182b",
@@ -184,20 +185,33 @@ def public_queryset(filters: dict | None = None) -> QuerySet[Report]:
 
 def public_map_points(filters: dict | None = None) -> dict:
     """Compact points for the public map: the newest ``PUBLIC_MAP_LIMIT`` matching reports
-    as [lat, lon, status, category code, tracking], plus the total, so a phone on a slow
-    link never downloads 50,000 features."""
-    qs = public_queryset(filters).filter(lat__isnull=False)
+    as [lat, lon, status, category code, tracking], so a phone on a slow link never
+    downloads 50,000 features. Public data only; cached per filter until the next report
+    write in this process, at most 30 s (anyone sees the same answer, and a burst of
+    visitors costs one query)."""
+    from django.core.cache import cache
+
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    version = cache.get(MAP_VERSION_KEY, 0)
+    key = f"reports:map:{version}:" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    codes = dict(Category.objects.values_list("pk", "code"))
     rows = list(
-        qs.order_by("-created_at").values_list(
-            "lat", "lon", "status", "category__code", "tracking"
-        )[:PUBLIC_MAP_LIMIT]
+        public_queryset(filters)
+        .filter(lat__isnull=False)
+        .order_by("-created_at")
+        .values_list("lat", "lon", "status", "category_id", "tracking")[:PUBLIC_MAP_LIMIT]
     )
-    return {
-        "total": qs.count() if len(rows) == PUBLIC_MAP_LIMIT else len(rows),
+    data = {
         "shown": len(rows),
-        "points": [[round(a, 5), round(b, 5), s, c, t] for a, b, s, c, t in rows],
+        "limit": PUBLIC_MAP_LIMIT,
+        "points": [[round(a, 5), round(b, 5), s, codes.get(c, ""), t] for a, b, s, c, t in rows],
         "colors": dict(STATUS_COLORS),
     }
+    cache.set(key, data, 30)
+    return data
 
 
 def public_report(tracking: str) -> Report:

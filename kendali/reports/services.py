@@ -143,7 +143,19 @@ def _by_label(actor: Actor, report: Report) -> str:
     return report.agency.short_name if report.agency_id else _("Pemerintah Kota Serang")
 
 
+def _map_changed() -> None:
+    from django.core.cache import cache
+
+    from kendali.reports.selectors import MAP_VERSION_KEY
+
+    try:
+        cache.incr(MAP_VERSION_KEY)
+    except ValueError:
+        cache.set(MAP_VERSION_KEY, 1, None)
+
+
 def _publish(report: Report, verb: str) -> None:
+    transaction.on_commit(_map_changed)
     publish(
         f"reports.report.{verb}",
         {
@@ -220,6 +232,8 @@ def category_save(
     category.attributes = attributes or []
     category.order = order
     category.save()
+    routing_changed()
+    transaction.on_commit(routing_changed)
     audit_record(
         actor=actor,
         action="reports.category.save",
@@ -237,6 +251,8 @@ def routing_rule_set(
     rule, _created = RoutingRule.objects.update_or_create(
         category=category, kelurahan_kode=kelurahan_kode, defaults={"agency": agency}
     )
+    routing_changed()
+    transaction.on_commit(routing_changed)
     audit_record(
         actor=actor,
         action="reports.routing.set",
@@ -246,17 +262,42 @@ def routing_rule_set(
     return rule
 
 
-def route(category: Category, kelurahan_kode: str) -> Agency | None:
+_ROUTE_TTL = 60.0  # seconds a process keeps categories and rules (several processes)
+_route_cache: dict[str, object] = {"at": 0.0, "categories": {}, "rules": {}}
+
+
+def _routing_tables() -> tuple[dict[str, Category], dict[tuple[int, str], int]]:
+    """Active categories by code and rules {(category id, kelurahan or ""): agency id},
+    kept for a minute per process so a burst of Open311 posts does not re-read them."""
+    import time
+
+    now = time.monotonic()
+    if now - float(_route_cache["at"]) > _ROUTE_TTL:  # type: ignore[arg-type]
+        _route_cache["categories"] = {
+            c.code: c for c in Category.objects.filter(is_active=True).select_related("agency")
+        }
+        _route_cache["rules"] = {
+            (r.category_id, r.kelurahan_kode): r.agency_id for r in RoutingRule.objects.all()
+        }
+        _route_cache["at"] = now
+    return _route_cache["categories"], _route_cache["rules"]  # type: ignore[return-value]
+
+
+def routing_changed() -> None:
+    _route_cache["at"] = 0.0
+
+
+def route_id(category: Category, kelurahan_kode: str) -> int | None:
     """The body responsible: the kelurahan's own rule, else the category's, else its OPD."""
-    rules = {
-        r.kelurahan_kode: r.agency
-        for r in RoutingRule.objects.filter(
-            category=category, kelurahan_kode__in=[kelurahan_kode or "-", ""]
-        ).select_related("agency")
-    }
-    if kelurahan_kode and kelurahan_kode in rules:
-        return rules[kelurahan_kode]
-    return rules.get("") or category.agency
+    _categories, rules = _routing_tables()
+    if kelurahan_kode and (category.pk, kelurahan_kode) in rules:
+        return rules[(category.pk, kelurahan_kode)]
+    return rules.get((category.pk, "")) or category.agency_id
+
+
+def route(category: Category, kelurahan_kode: str) -> Agency | None:
+    agency_id = route_id(category, kelurahan_kode)
+    return Agency.objects.filter(pk=agency_id).first() if agency_id else None
 
 
 # --- creating a report ------------------------------------------------------------------
@@ -265,8 +306,9 @@ def route(category: Category, kelurahan_kode: str) -> Agency | None:
 def _next_tracking(year: int) -> str:
     """LW-2026-004821: "Laporan Warga", the year and a sequence, easy to read aloud."""
     prefix = f"LW-{year}-"
+    # A range, not startswith: SQLite's LIKE is case-insensitive and skips the index.
     last = (
-        Report.objects.filter(tracking__startswith=prefix)
+        Report.objects.filter(tracking__gte=prefix, tracking__lt=f"{prefix}~")
         .order_by("-tracking")
         .values_list("tracking", flat=True)
         .first()
@@ -402,7 +444,7 @@ def report_create(
 
     ``submitter`` is the client IP (public page) for the rate limit; only its keyed digest
     is kept. Photos are re-encoded before the transaction starts (CPU, not locks)."""
-    category = Category.objects.filter(code=category_code, is_active=True).first()
+    category = _routing_tables()[0].get(category_code or "")
     if category is None:
         raise Invalid(_("Kategori laporan tidak dikenal."), code="unknown-service")
     description = strip_tags(description or "").strip()
@@ -471,7 +513,7 @@ def report_create(
 
 def _create(*, actor, category, place, kelurahan, photos, hashed, **fields) -> Report:
     now = timezone.now()
-    agency = route(category, kelurahan)
+    agency_id = route_id(category, kelurahan)
     description = fields["description"]
     if fields["attributes"]:
         extra = "; ".join(f"{k}: {v}" for k, v in fields["attributes"].items())
@@ -489,7 +531,7 @@ def _create(*, actor, category, place, kelurahan, photos, hashed, **fields) -> R
         kelurahan_kode=kelurahan,
         kecamatan_kode=(place.kecamatan_kode or "") if place else "",
         outside_city=bool(place is not None and not place.inside),
-        agency=agency,
+        agency_id=agency_id,
         status=ReportStatus.OPEN,
         stage=Stage.NEW,
         source=fields["source"],
@@ -956,3 +998,6 @@ def open311_key_revoke(*, actor: Actor, key_id: int) -> None:
     if not MachineToken.objects.filter(pk=key_id, subject_type="reports.open311").exists():
         raise NotFound(_("Kunci Open311 tidak ditemukan."))
     core_services.token_revoke(actor=actor, token_id=key_id)
+    from kendali.reports.open311 import forget_verified_keys
+
+    forget_verified_keys()

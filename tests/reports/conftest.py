@@ -20,7 +20,13 @@ def fake_sms(*, target, message) -> DeliveryResult:
 
 @pytest.fixture(autouse=True)
 def _notifiers(settings):
+    from django.core.cache import cache
+
     settings.KENDALI_NOTIFIERS_INLINE = True
+    from kendali.reports.services import routing_changed
+
+    cache.clear()
+    routing_changed()
     previous = CHANNELS.get("sms")
     # Until core ships its own SMS channel (or when it does), tests talk to this loopback.
     register_channel("sms", "tests.reports.conftest.fake_sms")

@@ -18,6 +18,6 @@
     layer.addTo(map);
     el.setAttribute("data-count", data.shown);
     var note = document.getElementById("peta-jumlah");
-    if (note) { note.textContent = data.shown + " / " + data.total; }
+    if (note) { note.textContent = data.shown >= data.limit ? (data.shown + " laporan terbaru ditampilkan di peta") : (data.shown + " laporan di peta"); }
   });
 })();
