@@ -24,3 +24,8 @@ def test_portal_is_accessible_by_keyboard_and_screen_reader(regions_loaded):
     html = Client().get("/warga/").content.decode()
     assert 'class="skip" href="#isi"' in html and '<main id="isi">' in html
     assert html.count("aria-labelledby=") == 4
+
+
+def test_portal_in_english_on_request(regions_loaded):
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/warga/").content.decode()
+    assert "Report a problem" in html and "Free Wi-Fi in parks" in html
