@@ -123,7 +123,12 @@ def _require_act(actor: Actor, report: Report, perm: str = "reports.act_report")
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("category", "agency").get(pk=report.pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the agency join.
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("category", "agency")
+        .get(pk=report.pk)
+    )
 
 
 def _add_update(report: Report, kind: str, note: str = "", *, by: str = "", public=True) -> None:
@@ -793,7 +798,9 @@ def reports_finish_due(now: datetime | None = None) -> int:
     finished = 0
     for pk in due:
         with transaction.atomic():
-            report = Report.objects.select_for_update().select_related("category").get(pk=pk)
+            report = (
+                Report.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
+            )
             # Race: the reporter may have reopened it since the list was read.
             if report.stage != Stage.FOLLOWED_UP or report.close_due is None:
                 continue
