@@ -53,7 +53,9 @@ def test_citizen_drain_report_to_fixed_and_reopened(tmp_path):
         assert re.fullmatch(r"LW-\d{4}-\d{6}", tracking)
         report_url = f"{site.url}/lapor/{tracking}/"
 
-        officer = page.context.browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
+        officer = page.context.browser.new_context(
+            viewport={"width": PHONE[0], "height": PHONE[1]}, locale="id-ID"
+        )
         staff = officer.new_page()
         login(staff, site, "dpupr", DEMO_PASSWORD)
         staff.goto(f"{site.url}/lapor/kotak/?status=terbuka")
