@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kendali.wifi",
     "kendali.reports",
     "kendali.portal",
+    "kendali.indicators",
 ]
 
 MIDDLEWARE = [
