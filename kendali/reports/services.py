@@ -940,6 +940,7 @@ def phone_challenge_start(*, actor: Actor, phone: str, submitter: str = "") -> P
             body=_("Kode verifikasi laporan warga Kota Serang: %(kode)s (berlaku 10 menit).")
             % {"kode": code},
             ref=f"reports.otp:{challenge.pk}",
+            data={"secret": True},  # the outbox blanks the code once it is sent
         ),
     )
     audit_record(
