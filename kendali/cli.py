@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     simulate.add_argument("what")
     simulate.add_argument("rest", nargs=argparse.REMAINDER)
+    open311 = sub.add_parser(
+        "open311-key", help="Open311 client keys: create NAME | list | revoke ID", add_help=False
+    )
+    open311.add_argument("rest", nargs=argparse.REMAINDER)
     radius = sub.add_parser("radius", help="FreeRADIUS integration: config", add_help=False)
     radius.add_argument("what")
     radius.add_argument("rest", nargs=argparse.REMAINDER)
@@ -142,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "simulate":
         _django(debug_default=_demo_home())
         _manage([f"simulate_{args.what}", *args.rest])
+    elif args.command == "open311-key":
+        _django()
+        _manage(["open311_key", *args.rest])
     elif args.command == "radius":
         _django()
         _manage([f"radius_{args.what}", *args.rest])

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "kendali.sensors",
     "kendali.alerts",
     "kendali.wifi",
+    "kendali.reports",
+    "kendali.portal",
     "kendali.indicators",
 ]
 

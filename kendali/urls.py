@@ -22,6 +22,8 @@ MODULE_PREFIXES = {
     "sensors": "sensor/",
     "alerts": "peringatan/",
     "wifi": "wifi/",
+    "reports": "lapor/",
+    "portal": "warga/",
     "indicators": "indikator/",
 }
 
@@ -48,6 +50,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kendali.regions.urls")),
     path("alerts/", include("kendali.alerts.public_urls")),
+    path("open311/v2/", include("kendali.reports.open311_urls")),
     path("opendata/", include("kendali.indicators.opendata_urls")),
 ]
 

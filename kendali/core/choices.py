@@ -53,3 +53,4 @@ class TokenScope(models.TextChoices):
     RADIUS = "radius", _("FreeRADIUS")
     INTEGRATION = "integration", _("Integrasi (baca)")
     EVENTS = "events", _("Aliran peristiwa")
+    OPEN311 = "open311", _("Aplikasi Open311 (laporan warga)")

@@ -76,6 +76,7 @@ REFER = "dispatch.refer"  # another agency is asked to help
 CLOSE_ON_FIELD_REPORT = "dispatch.close_on_field_report"  # dispatch verified a field report
 CLOSE_OVERRIDE = "dispatch.close_override"  # a supervisor closes without one, with a reason
 OPEN_FOR_ALARM = "sensors.open_incident"  # an alarm whose rule opens an incident
+OPEN_FOR_REPORT = "reports.escalate"  # a citizen report an OPD officer escalates
 
 
 # ---------------------------------------------------------------- helpers
@@ -282,6 +283,7 @@ def incident_create(
         "incidents.add_incident",
         _("Peran Anda tidak berhak membuat kejadian."),
         OPEN_FOR_ALARM,
+        OPEN_FOR_REPORT,
     )
     incident_type = _incident_type(type_code)
     priority = _priority(priority or incident_type.default_priority)

@@ -1,0 +1,16 @@
+"""`kendali manage reports_defaults`: load Kota Serang's default report categories."""
+
+from django.core.management.base import BaseCommand
+
+from kendali.core.actors import Actor
+from kendali.reports.defaults import load_defaults
+
+
+class Command(BaseCommand):
+    help = "Load (or update) the default citizen-report categories and their OPDs."
+
+    def handle(self, *args, **options):
+        cats = load_defaults(actor=Actor.system("reports_defaults"))
+        for category in cats.values():
+            owner = category.agency.short_name if category.agency else "-"
+            self.stdout.write(f"{category.code:<20} {owner:<20} {category.name}")

@@ -1,0 +1,3 @@
+from tests.access import PUBLIC, Route
+
+ROUTES = [Route("GET", "/warga/", PUBLIC)]
