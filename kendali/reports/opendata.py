@@ -41,7 +41,7 @@ register_dataset(
         "reports.daily_by_kecamatan",
         _("Laporan warga harian per kecamatan dan kategori"),
         _("Jumlah laporan warga per hari (WIB), kecamatan, kategori dan status terakhir."),
-        "Diskominfo",
+        "diskominfo",
         "harian",
         ("tanggal", "kecamatan_kode", "kategori", "status", "jumlah"),
         "kendali.reports.opendata.daily_by_kecamatan",
