@@ -11,10 +11,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from kendali.core import tokens
 from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import NotAllowed
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class TokenAuth(HttpBearer):
@@ -58,6 +61,14 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            # A session (cookie) is sent by the browser on its own; an unsafe call must
+            # also prove it comes from one of our pages: the CSRF token (header
+            # X-CSRFToken or form field) and, when sent, a same-site Origin. Machine
+            # tokens never reach here (TokenAuth runs first).
+            raise NotAllowed(
+                _("Pemeriksaan CSRF gagal: muat ulang halaman lalu coba lagi."), code="csrf"
+            )
         if user.needs_two_factor and not request.session.get("two_factor_ok"):
             raise NotAllowed(_("Verifikasi dua langkah diperlukan."))
         if not self.people:
