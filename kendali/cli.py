@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "worker":
         _django()
         from kendali.core import jobs
+        from kendali.core.startup import warm_up
 
+        warm_up()
         print(f"kendali worker {jobs.RUNNER_ID}: {', '.join(j.name for j in jobs.registered())}")
         jobs.run_forever()
     elif args.command == "setup":
