@@ -98,7 +98,7 @@ class MessageOut(Schema):
 class MessageIn(Schema):
     text: str = Field(..., max_length=400)
     level: MessageLevel = MessageLevel.INFO
-    minutes: int = 60
+    minutes: int = Field(60, ge=1, le=7 * 24 * 60)
 
 
 @router.get("/messages", response=list[MessageOut], auth=access(perm=VIEW), summary="Pesan dinding")

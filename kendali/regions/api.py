@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from ninja import Query, Router, Schema
 
+from kendali.core.edge import Latitude, Longitude
 from kendali.core.errors import Invalid
 from kendali.regions import selectors
 from kendali.regions.choices import Level
@@ -29,8 +30,8 @@ def region_list(request, filters: Query[RegionFilter]):
 
 
 class LocateQuery(Schema):
-    lat: float
-    lon: float
+    lat: Latitude
+    lon: Longitude
 
 
 class LocateOut(Schema):

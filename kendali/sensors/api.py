@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kendali.core.apiauth import access, actor_of
 from kendali.core.audit import snapshot
 from kendali.core.choices import TokenScope
+from kendali.core.edge import Latitude, Longitude, read_json
 from kendali.core.errors import Invalid, NotFound
 from kendali.core.models import Agency
 from kendali.sensors import selectors, services
@@ -39,10 +39,9 @@ def readings_post(request):
     ``{"readings": [...]}``. Each item is accepted or rejected with a reason; re-sent
     readings (same device, variable and time) are ignored. A device token writes only its
     own device (``device`` may then be omitted)."""
-    try:
-        data = json.loads(request.body)  # RequestDataTooBig -> 413 problem+json
-    except ValueError:
-        raise Invalid(_("Isi permintaan bukan JSON yang valid."))
+    data = read_json(
+        request, finite=False
+    )  # NaN: rejected per item; EdgeInvalid -> 422; RequestDataTooBig -> 413 problem+json
     if isinstance(data, dict) and "readings" in data:
         data = data["readings"]
     result = services.readings_ingest(actor=actor_of(request), items=data)
@@ -54,9 +53,9 @@ class DeviceIn(Schema):
     name: str
     kind: str
     agency: str
-    latitude: float | None = None
-    longitude: float | None = None
-    heartbeat_seconds: int = 300
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    heartbeat_seconds: int = Field(300, ge=10, le=7 * 86400)
     variables: list[tuple[str, str]] | None = None
 
 
@@ -314,7 +313,7 @@ def rules_export(request):
 @router.post("/rules/import", auth=access(perm="sensors.change_rule"))
 def rules_import(request):
     """Body: a document produced by ``/rules/export``. All or nothing."""
-    rules = services.rules_import(actor=actor_of(request), data=request.body)
+    rules = services.rules_import(actor=actor_of(request), data=read_json(request))
     return {"imported": len(rules)}
 
 
