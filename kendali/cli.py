@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("worker", help="run the background loops as their own process")
     sub.add_parser("setup", help="migrate, create roles, load regions")
+    backup_cmd = sub.add_parser("backup", help="database and media into one archive")
+    backup_cmd.add_argument("file")
+    restore_cmd = sub.add_parser("restore", help="restore an archive into an empty database")
+    restore_cmd.add_argument("file")
 
     createuser = sub.add_parser("createuser", help="create a user with roles", add_help=False)
     createuser.add_argument("rest", nargs=argparse.REMAINDER)
@@ -117,6 +121,9 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "setup":
         _django()
         _manage(["kendali_setup"])
+    elif args.command in ("backup", "restore"):
+        _django()
+        _manage([f"kendali_{args.command}", args.file])
     elif args.command == "createuser":
         _django()
         _manage(["kendali_createuser", *args.rest])
