@@ -18,7 +18,15 @@ from kendali.core.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class KendaliAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        from kendali.core.openapi import complete
+
+        return complete(super().get_openapi_schema(*args, **kwargs))
+
+
+api = KendaliAPI(
     title="Kendali API",
     version="1",
     description=(

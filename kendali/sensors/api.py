@@ -15,9 +15,24 @@ from kendali.core.choices import TokenScope
 from kendali.core.edge import Latitude, Longitude, read_json
 from kendali.core.errors import Invalid, NotFound
 from kendali.core.models import Agency
+from kendali.core.openapi import json_body
 from kendali.sensors import selectors, services
 
 router = Router(tags=["sensors"])
+READING_SCHEMA = {
+    "type": "object",
+    "required": ["variable", "time", "value"],
+    "properties": {
+        "device": {
+            "type": "string",
+            "description": "kode perangkat (boleh kosong untuk token perangkat)",
+        },
+        "variable": {"type": "string"},
+        "time": {"type": "string", "format": "date-time"},
+        "value": {"type": "number"},
+        "unit": {"type": "string"},
+    },
+}
 
 
 class IngestOut(Schema):
@@ -33,6 +48,21 @@ class IngestOut(Schema):
     response={200: IngestOut},
     auth=access(perm="sensors.ingest_reading", scope=TokenScope.DEVICE),
     summary="Kirim bacaan sensor (maks. 10.000 per kiriman)",
+    openapi_extra=json_body(
+        {
+            "oneOf": [
+                {"type": "array", "items": READING_SCHEMA, "maxItems": 10000},
+                {
+                    "type": "object",
+                    "required": ["readings"],
+                    "properties": {
+                        "readings": {"type": "array", "items": READING_SCHEMA, "maxItems": 10000}
+                    },
+                },
+            ]
+        },
+        "Daftar bacaan, atau objek dengan anggota `readings`.",
+    ),
 )
 def readings_post(request):
     """Body: a JSON list of ``{"device", "variable", "time", "value"[, "unit"]}`` or
@@ -310,7 +340,18 @@ def rules_export(request):
     return services.rules_export(actor=actor, rules=selectors.rules_visible(actor=actor))
 
 
-@router.post("/rules/import", auth=access(perm="sensors.change_rule"))
+@router.post(
+    "/rules/import",
+    auth=access(perm="sensors.change_rule"),
+    openapi_extra=json_body(
+        {
+            "type": "object",
+            "required": ["rules"],
+            "properties": {"rules": {"type": "array", "items": {"type": "object"}}},
+        },
+        "Dokumen dari `/rules/export` (semua aturan diimpor atau tidak sama sekali).",
+    ),
+)
 def rules_import(request):
     """Body: a document produced by ``/rules/export``. All or nothing."""
     rules = services.rules_import(actor=actor_of(request), data=read_json(request))
