@@ -14,13 +14,17 @@ import re
 
 REDACTED = "[disembunyikan]"
 _PATTERNS = [
-    # A machine token anywhere.
-    re.compile(r"knd_[A-Za-z0-9_\-]+"),
+    # A machine token anywhere: its public prefix (knd_<8 hex>, shown in the token list)
+    # stays readable, the secret after it never.
+    re.compile(r"(knd_[0-9a-f]{8})(_)[A-Za-z0-9_\-]+"),
+    re.compile(r"knd_(?![0-9a-f]{8}(?![A-Za-z0-9_\-]))[A-Za-z0-9_\-]+"),
     # The whole value of an Authorization header, whatever its scheme.
     re.compile(r"(?i)(authorization)(['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+"),
     # "<scheme> <credential>" as in a header value (the credential at least 12 characters,
     # so that "token dicabut" stays readable).
-    re.compile(r"(?i)\b(bearer|basic|token|digest|apikey|api-key)(\s+|=)[A-Za-z0-9._~+/=\-]{12,}"),
+    re.compile(
+        r"(?i)\b(bearer|basic|token|digest|apikey|api-key)(\s+|=)(?!knd_)[A-Za-z0-9._~+/=\-]{12,}"
+    ),
     # key=value pairs of secrets.
     re.compile(
         r"(?i)(sessionid|csrftoken|password|passwd|secret)(['\"]?\s*[:=]\s*['\"]?)[^\s'\",;&]+"
