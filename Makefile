@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres lint bench messages clean
+.PHONY: demo test test-sqlite test-postgres test-clocks lint bench messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -21,6 +21,7 @@ test: $(STAMP) lint
 	$(BIN)/python scripts/check_services.py
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) test-clocks
 
 test-sqlite: $(STAMP)
 	KENDALI_DEBUG=1 $(BIN)/pytest
@@ -33,6 +34,16 @@ test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/check_services.py postgres; then \
 	  KENDALI_DEBUG=1 KENDALI_DATABASE_URL=$${KENDALI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/kendali} $(BIN)/pytest -m "not browser and not db_independent"; \
 	else echo "PostgreSQL not reachable: suite not run on PostgreSQL (required in CI)"; fi
+
+# The date- and hour-dependent tests (marker `clock`) again at 03:00 WIB, 00:30 WIB, 23:30 WIB,
+# the last minute of a month and the last minute of a year (times in UTC; WIB = UTC+7).
+CLOCKS := 2026-12-01T20:00:00+00:00 2026-11-30T17:30:00+00:00 2026-12-01T16:30:00+00:00 \
+  2026-11-30T16:59:30+00:00 2026-12-31T16:59:30+00:00
+test-clocks: $(STAMP)
+	@for clock in $(CLOCKS); do \
+	  echo "clock $$clock"; \
+	  KENDALI_DEBUG=1 KENDALI_TEST_CLOCK=$$clock $(BIN)/pytest -m clock || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

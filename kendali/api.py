@@ -12,12 +12,21 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kendali import __version__
 from kendali.core.apiauth import combined_auth
+from kendali.core.edge import EdgeInvalid, EdgeParser
 from kendali.core.errors import KendaliError
 from kendali.core.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class KendaliAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        from kendali.core.openapi import complete
+
+        return complete(super().get_openapi_schema(*args, **kwargs))
+
+
+api = KendaliAPI(
     title="Kendali API",
     version="1",
     description=(
@@ -29,24 +38,32 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=EdgeParser(),
 )
 
 
 def _field_errors(errors: list) -> list:
     cleaned = []
     for error in errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
-        cleaned.append(
-            {"field": ".".join(loc), "message": error.get("msg", ""), "type": error.get("type")}
-        )
+        loc = [
+            str(part)
+            for part in error.get("loc", [])
+            # framework wrappers and union tags are no field names
+            if part not in ("body", "payload", "batch", "one")
+            and not str(part).startswith(("function-", "tagged-union["))
+        ]
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        cleaned.append({"field": ".".join(loc), "message": message, "type": error.get("type")})
     return cleaned
 
 
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
-    return problem_response(
-        422, _("Data yang dikirim tidak valid."), code="invalid", errors=_field_errors(exc.errors)
-    )
+    errors = _field_errors(exc.errors)
+    detail = _("Data yang dikirim tidak valid.")
+    if len(errors) == 1:  # one problem: say it in the detail too
+        detail = f"{detail} {errors[0]['field']}: {errors[0]['message']}".replace(" : ", " ")
+    return problem_response(422, detail, code="invalid", errors=errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -59,8 +76,17 @@ def _unauthenticated(request, exc: AuthenticationError):
     return problem_response(401, detail, headers={"WWW-Authenticate": 'Bearer realm="kendali"'})
 
 
+@api.exception_handler(EdgeInvalid)
+def _edge_invalid(request, exc: EdgeInvalid):
+    return problem_response(
+        422, _("Data yang dikirim tidak valid."), code="invalid", errors=exc.errors
+    )
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, EdgeInvalid):  # a body the edge parser refused
+        return _edge_invalid(request, exc.__cause__)
     return problem_response(exc.status_code, str(exc.message))
 
 

@@ -9,6 +9,12 @@ import django  # noqa: E402
 
 django.setup(set_prefix=False)
 
+from kendali.core.startup import warm_up  # noqa: E402
+
+# Everything imported and resolved before the server binds its socket (uvicorn imports this
+# module and runs the lifespan start-up before accepting) and before the job thread starts.
+warm_up()
+
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from kendali.core.asgi_handler import KendaliASGIHandler  # noqa: E402

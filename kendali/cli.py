@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> None:
 
     sub.add_parser("worker", help="run the background loops as their own process")
     sub.add_parser("setup", help="migrate, create roles, load regions")
+    backup_cmd = sub.add_parser("backup", help="database and media into one archive")
+    backup_cmd.add_argument("file")
+    restore_cmd = sub.add_parser("restore", help="restore an archive into an empty database")
+    restore_cmd.add_argument("file")
 
     createuser = sub.add_parser("createuser", help="create a user with roles", add_help=False)
     createuser.add_argument("rest", nargs=argparse.REMAINDER)
@@ -128,12 +132,17 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "worker":
         _django()
         from kendali.core import jobs
+        from kendali.core.startup import warm_up
 
+        warm_up()
         print(f"kendali worker {jobs.RUNNER_ID}: {', '.join(j.name for j in jobs.registered())}")
         jobs.run_forever()
     elif args.command == "setup":
         _django()
         _manage(["kendali_setup"])
+    elif args.command in ("backup", "restore"):
+        _django()
+        _manage([f"kendali_{args.command}", args.file])
     elif args.command == "createuser":
         _django(debug_default=_demo_home())
         _manage(["kendali_createuser", *args.rest])

@@ -33,8 +33,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)  # closest wins
 
 
+# KENDALI_TEST_CLOCK=<ISO 8601>: the whole session runs with the clock travelled there (and
+# ticking), so tests marked `clock` can be tried at 03:00 WIB, around midnight, at a month or
+# year end (`make test-clocks`). Tests that pin the clock themselves still do.
+TEST_CLOCK = os.environ.get("KENDALI_TEST_CLOCK")
+
+
 def pytest_configure(config):
     from django.conf import settings
+
+    if TEST_CLOCK:
+        from datetime import datetime
+
+        import time_machine
+
+        config._kendali_clock = time_machine.travel(datetime.fromisoformat(TEST_CLOCK), tick=True)
+        config._kendali_clock.start()
 
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

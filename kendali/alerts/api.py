@@ -6,13 +6,15 @@ The CAP documents and the Atom feed keep the standard's own paths (/alerts/…),
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kendali.alerts import cap, selectors, services
 from kendali.alerts.validation import DraftInput
 from kendali.core.apiauth import access, actor_of
 from kendali.core.choices import TokenScope
+from kendali.core.edge import Latitude, Longitude, Timestamp
 
 router = Router(tags=["peringatan"])
 
@@ -28,9 +30,9 @@ class DraftIn(Schema):
     urgency: str = ""
     severity: str = ""
     certainty: str = ""
-    effective: datetime | None = None
-    onset: datetime | None = None
-    expires: datetime | None = None
+    effective: Timestamp | None = None
+    onset: Timestamp | None = None
+    expires: Timestamp | None = None
     sender_name: str = ""
     contact: str = ""
     web: str = ""
@@ -39,9 +41,9 @@ class DraftIn(Schema):
     note: str = ""
     kelurahan: list[str] = []
     kecamatan: list[str] = []
-    circle_lat: float | None = None
-    circle_lon: float | None = None
-    circle_radius_km: float | None = None
+    circle_lat: Latitude | None = None
+    circle_lon: Longitude | None = None
+    circle_radius_km: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] | None = None
     circle_description: str = ""
     event_en: str = ""
     headline_en: str = ""

@@ -7,10 +7,11 @@ import csv
 import io
 from datetime import datetime
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kendali.calls import selectors, services
 from kendali.calls.choices import EventKind
@@ -18,6 +19,7 @@ from kendali.calls.models import Call, Caller
 from kendali.calls.numbers import mask, normalize
 from kendali.core.apiauth import access, actor_of
 from kendali.core.audit import audit_personal_read
+from kendali.core.edge import Latitude, Longitude, Timestamp, allow_raw_text
 from kendali.core.errors import Invalid
 
 telephony_router = Router(tags=["112 telepon"])
@@ -27,16 +29,16 @@ routers = [("/telephony", telephony_router), ("/calls", calls_router)]
 
 class EventIn(Schema):
     kind: EventKind
-    pbx_call_id: str
-    number: str = ""
-    trunk: str = ""
-    extension: str = ""
-    at: datetime | None = None
+    pbx_call_id: str = Field(..., min_length=1, max_length=100)
+    number: str = Field("", max_length=200)
+    trunk: str = Field("", max_length=60)
+    extension: str = Field("", max_length=20)
+    at: Timestamp | None = None
     payload: dict = {}
 
 
 class EventsIn(Schema):
-    events: list[EventIn]
+    events: list[EventIn] = Field(..., max_length=500)
 
 
 class EventResultOut(Schema):
@@ -51,6 +53,9 @@ class EventsOut(Schema):
 
 
 MAX_BATCH = 500
+# A garbled number is delivered as the PBX got it: control characters (NUL …) are allowed
+# through the edge for this field only and stored escaped with the "invalid" flag.
+allow_raw_text("/api/v1/telephony/events", "number")
 # Audit object id of a status query for a number with no caller profile.
 UNKNOWN_CALLER_ID = "unknown"
 
@@ -67,18 +72,21 @@ def telephony_events(request, payload: EventsIn | EventIn):
     if len(events) > MAX_BATCH:
         raise Invalid(_("Paling banyak %d peristiwa per kiriman.") % MAX_BATCH)
     results = []
-    for event in events:
-        result = services.telephony_event(
-            actor=actor,
-            kind=event.kind.value,
-            pbx_call_id=event.pbx_call_id,
-            at=event.at,
-            number=event.number,
-            trunk=event.trunk,
-            extension=event.extension,
-            payload=event.payload,
-        )
-        results.append(result.__dict__)
+    # A batch is applied whole or not at all: an event the service refuses rolls back the
+    # events before it, so the PBX can resend the corrected batch (docs/api.md).
+    with transaction.atomic():
+        for event in events:
+            result = services.telephony_event(
+                actor=actor,
+                kind=event.kind.value,
+                pbx_call_id=event.pbx_call_id,
+                at=event.at,
+                number=event.number,
+                trunk=event.trunk,
+                extension=event.extension,
+                payload=event.payload,
+            )
+            results.append(result.__dict__)
     return {"results": results}
 
 
@@ -236,7 +244,7 @@ def _listing(request, calls: list[Call], what: str) -> list[dict]:
 
 class CallFilter(Schema):
     outcome: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=500)
 
 
 @calls_router.get(
@@ -350,8 +358,8 @@ def call_end(request, call_id: int):
 class OpenIncidentIn(Schema):
     type_code: str
     priority: str | None = None
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     address: str = ""
     description: str = ""
     reporter_name: str = ""
@@ -407,8 +415,8 @@ def call_link(request, call_id: int, payload: LinkIn):
 
 
 class NearbyQuery(Schema):
-    lat: float
-    lon: float
+    lat: Latitude
+    lon: Longitude
     type_code: str | None = None
 
 

@@ -16,6 +16,7 @@ from kendali.calls.models import BlockPolicy, Call, Caller, RetentionSetting, Te
 from kendali.calls.numbers import mask, normalize
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read, audit_record, diff, snapshot
+from kendali.core.edge import MAX_YEAR, MIN_YEAR, escape_controls, has_controls
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 
@@ -39,6 +40,8 @@ POLICY_FIELDS = (
     "count_ghost",
 )
 SCREENPOP_PERM = "calls.view_caller_number"
+PBX_CALL_ID_MAX = 100  # Call.pbx_call_id and TelephonyEvent.pbx_call_id
+
 # Ending a call that is not one's own (a supervisor closing a call left open).
 END_ANY_PERM = "calls.change_call"
 
@@ -378,12 +381,29 @@ def telephony_event(
         raise NotAllowed(_("Tidak berhak mengirim peristiwa telepon."))
     if kind not in EventKind.values:
         raise Invalid(_("Jenis peristiwa tidak dikenal: %s") % kind)
-    pbx_call_id = (pbx_call_id or "").strip()[:100]
+    pbx_call_id = (pbx_call_id or "").strip()
     if not pbx_call_id:
         raise Invalid(_("ID panggilan PBX wajib diisi."))
+    if len(pbx_call_id) > PBX_CALL_ID_MAX or has_controls(pbx_call_id):
+        # Never cut: two long ids sharing their first 100 characters would collide and
+        # the second call would be dropped as a duplicate.
+        raise Invalid(
+            _("ID panggilan PBX paling banyak %(n)d karakter, tanpa karakter kendali.")
+            % {"n": PBX_CALL_ID_MAX},
+            errors=[{"field": "pbx_call_id", "message": _("Terlalu panjang atau tidak sah.")}],
+        )
+    # A garbled number is kept as delivered, control characters escaped (PostgreSQL stores
+    # no NUL); it does not parse, so the call carries the "invalid" flag.
+    number = escape_controls(number or "")
+    trunk = escape_controls(trunk or "")
     at = at or timezone.now()
     if timezone.is_naive(at):
         at = timezone.make_aware(at, timezone.get_current_timezone())
+    if not MIN_YEAR <= at.year <= MAX_YEAR:
+        raise Invalid(
+            _("Waktu peristiwa di luar batas wajar."),
+            errors=[{"field": "at", "message": _("Tahun harus antara 2000 dan 2100.")}],
+        )
     extension = (extension or "").strip()[:20]
     # Idempotency: the unique (call id, kind) constraint decides; a duplicate insert
     # fails inside its savepoint and the event is ignored.

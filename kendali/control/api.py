@@ -10,6 +10,7 @@ from kendali.control.apps import POST_MESSAGE, VIEW
 from kendali.control.choices import MessageLevel
 from kendali.control.sessions import keep_wall_session
 from kendali.core.apiauth import access, actor_of
+from kendali.core.openapi import GEOJSON
 
 router = Router(tags=["ruang kendali"])
 
@@ -46,7 +47,11 @@ def layer_list(request):
 
 
 @router.get(
-    "/layers/{key}", response=dict, auth=access(perm=VIEW), summary="Fitur satu lapisan (GeoJSON)"
+    "/layers/{key}",
+    response=dict,
+    auth=access(perm=VIEW),
+    summary="Fitur satu lapisan (GeoJSON)",
+    openapi_extra=GEOJSON,
 )
 def layer_detail(request, key: str):
     keep_wall_session(request)
@@ -98,7 +103,7 @@ class MessageOut(Schema):
 class MessageIn(Schema):
     text: str = Field(..., max_length=400)
     level: MessageLevel = MessageLevel.INFO
-    minutes: int = 60
+    minutes: int = Field(60, ge=1, le=7 * 24 * 60)
 
 
 @router.get("/recent", response=list[dict], auth=access(perm=VIEW), summary="Peristiwa terakhir")

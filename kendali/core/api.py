@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kendali import __version__
 from kendali.core import selectors, services
 from kendali.core.apiauth import access, actor_of
+from kendali.core.edge import Offset, Timestamp
 from kendali.core.models import Agency
 
 router = Router(tags=["inti"])
@@ -123,10 +124,10 @@ class AuditFilter(Schema):
     object_type: str = ""
     object_id: str = ""
     kind: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 @router.get(

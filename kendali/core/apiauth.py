@@ -11,10 +11,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from kendali.core import tokens
 from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import NotAllowed
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class TokenAuth(HttpBearer):
@@ -23,6 +26,14 @@ class TokenAuth(HttpBearer):
     def __init__(self, scope: str | None = None) -> None:
         super().__init__()
         self.scope = scope
+
+    def __call__(self, request):
+        # Our own header parsing: the framework's logs a non-Bearer header verbatim (a
+        # credential in the log). Another scheme is simply not a machine token.
+        scheme, _sep, token = (request.headers.get(self.header) or "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token.strip())
 
     def authenticate(self, request, token):
         found = tokens.lookup(token, ip=client_ip(request))
@@ -58,6 +69,14 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            # A session (cookie) is sent by the browser on its own; an unsafe call must
+            # also prove it comes from one of our pages: the CSRF token (header
+            # X-CSRFToken or form field) and, when sent, a same-site Origin. Machine
+            # tokens never reach here (TokenAuth runs first).
+            raise NotAllowed(
+                _("Pemeriksaan CSRF gagal: muat ulang halaman lalu coba lagi."), code="csrf"
+            )
         if user.needs_two_factor and not request.session.get("two_factor_ok"):
             raise NotAllowed(_("Verifikasi dua langkah diperlukan."))
         if not self.people:

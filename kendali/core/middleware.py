@@ -88,6 +88,15 @@ class ApiProblemMiddleware(_DualMode):
     """Every 4xx/5xx under /api/ is problem+json, including the ones Django or the API
     framework answer themselves (405 Method Not Allowed, CSRF failure, 500 page)."""
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # A path value that cannot name anything (NUL, an id beyond 64 bits) is a 404
+        # before any database sees it.
+        from kendali.core.edge import path_problem
+
+        if request.path.startswith("/api/") and path_problem(view_kwargs):
+            return problem_response(404, _("Tidak ditemukan."))
+        return None
+
     def _apply(self, request, response):
         if (
             request.path.startswith("/api/")

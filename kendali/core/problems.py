@@ -30,7 +30,7 @@ def problem_response(
     if instance:
         body["instance"] = instance
     if errors:
-        body["errors"] = errors
+        body["errors"] = field_errors(errors)
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, default=str),
         status=status,
@@ -39,6 +39,31 @@ def problem_response(
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+def field_errors(errors: list | dict) -> list[dict]:
+    """The one shape of ``errors`` in every problem: a list of
+    ``{"field": "a.b", "message": "…", "type": "…"}``, whatever the raiser passed (a dict of
+    field → message(s), a list of such dicts, or a list of plain messages)."""
+    if isinstance(errors, dict):
+        items = []
+        for field, messages in errors.items():
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                items.append({"field": str(field), "message": str(message), "type": "invalid"})
+        return items
+    items = []
+    for error in errors:
+        if isinstance(error, dict) and "field" in error:
+            items.append(
+                {
+                    "field": str(error["field"]),
+                    "message": str(error.get("message", "")),
+                    "type": str(error.get("type") or "invalid"),
+                }
+            )
+        else:
+            items.append({"field": "", "message": str(error), "type": "invalid"})
+    return items
 
 
 def _default_code(status: int) -> str:

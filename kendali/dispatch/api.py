@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from kendali.core.apiauth import access, actor_of
 from kendali.core.choices import TokenScope
+from kendali.core.edge import Id, Latitude, Longitude
 from kendali.core.errors import Invalid
 from kendali.core.models import Agency
 from kendali.dispatch import selectors, services, sla
@@ -41,8 +42,8 @@ class UnitIn(Schema):
     agency_id: int
     callsign: str
     kind: str
-    home_lat: float
-    home_lon: float
+    home_lat: Latitude
+    home_lon: Longitude
     station: str = ""
     capabilities: list[str] = []
 
@@ -62,6 +63,9 @@ class StatusIn(Schema):
 
 
 class PositionIn(Schema):
+    """One fix. Impossible values (outside the service area, a time in the future, a
+    negative accuracy) reject this position only, with its reason (``rejected``)."""
+
     lat: float
     lon: float
     at: datetime | None = None
@@ -79,8 +83,8 @@ class PositionsOut(Schema):
 
 
 class AssignIn(Schema):
-    incident_id: int
-    unit_id: int
+    incident_id: Id
+    unit_id: Id
 
 
 class ReleaseIn(Schema):

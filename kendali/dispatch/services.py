@@ -3,6 +3,7 @@ referrals, closing incidents and shift handover."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -356,6 +357,12 @@ def unit_report_positions(*, actor: Actor, unit: Unit, positions: list[dict]) ->
             accuracy = float(accuracy) if accuracy is not None else None
         except (KeyError, TypeError, ValueError, AttributeError):
             rejected.append({"index": i, "reason": _("data posisi tidak sah")})
+            continue
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            rejected.append({"index": i, "reason": _("koordinat bukan angka terhingga")})
+            continue
+        if accuracy is not None and not (math.isfinite(accuracy) and 0 <= accuracy <= 100_000):
+            rejected.append({"index": i, "reason": _("akurasi harus 0–100.000 meter")})
             continue
         if not (SERVICE_AREA["lat"][0] <= lat <= SERVICE_AREA["lat"][1]) or not (
             SERVICE_AREA["lon"][0] <= lon <= SERVICE_AREA["lon"][1]

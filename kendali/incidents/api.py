@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kendali.core.apiauth import access, actor_of
 from kendali.core.choices import TokenScope
+from kendali.core.edge import Latitude, Longitude, Offset, Timestamp
 from kendali.incidents import selectors, services
 from kendali.incidents.choices import IncidentSource
 
@@ -63,7 +64,12 @@ class IncidentOut(Schema):
 
 class IncidentDetailOut(IncidentOut):
     reporter: ReporterOut | None = Field(
-        None, description="Kontak pelapor; hanya untuk peran yang berhak (akses dicatat)."
+        None,
+        description="Kontak pelapor, hanya dengan `?reporter=true` dan untuk peran yang berhak "
+        "(setiap pembacaan dicatat di log audit).",
+    )
+    reporter_available: bool = Field(
+        False, description="Apakah pemanggil boleh membaca kontak pelapor (`?reporter=true`)."
     )
     merged_from: list[str] = []
 
@@ -110,9 +116,16 @@ def _out(incident) -> dict:
     }
 
 
-def _detail(actor, incident) -> dict:
+def _detail(actor, incident, *, with_reporter: bool = False) -> dict:
     body = _out(incident)
-    body["reporter"] = selectors.reporter_contact(actor=actor, incident=incident, note="api")
+    # The reporter's contact is read on request only, as with "Tampilkan kontak pelapor" on
+    # the page (docs/calls.md): each read is audited; otherwise only whether it may be read.
+    body["reporter_available"] = selectors.can_see_reporter_contact(actor=actor, incident=incident)
+    body["reporter"] = (
+        selectors.reporter_contact(actor=actor, incident=incident, note="api")
+        if with_reporter
+        else None
+    )
     body["merged_from"] = list(incident.merged_from.values_list("number", flat=True))
     return body
 
@@ -124,10 +137,10 @@ class ListFilters(Schema):
     kecamatan: str = Field("", description="kode Kemendagri kecamatan")
     kelurahan: str = Field("", description="kode Kemendagri kelurahan")
     q: str = ""
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 @router.get("/", response=IncidentPage, auth=READ, summary="Daftar kejadian")
@@ -156,8 +169,8 @@ def incident_list(request, filters: Query[ListFilters]):
 class IncidentIn(Schema):
     type_code: str = Field(..., max_length=40, examples=["kebakaran"])
     priority: str | None = Field(None, description="P1–P4; kosong: bawaan jenis")
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     address: str = Field("", max_length=300)
     description: str = Field("", max_length=5000)
     reporter_name: str = Field("", max_length=200)
@@ -215,8 +228,8 @@ class NearbyOut(Schema):
 
 
 class NearbyQuery(Schema):
-    lat: float
-    lon: float
+    lat: Latitude
+    lon: Longitude
     type: str | None = None
     within_m: float = Field(500, gt=0, le=5000)
     window_min: float = Field(30, gt=0, le=24 * 60)
@@ -250,9 +263,11 @@ def incident_nearby(request, params: Query[NearbyQuery]):
 
 
 @router.get("/{ref}", response=IncidentDetailOut, auth=READ, summary="Rincian kejadian")
-def incident_detail(request, ref: str):
+def incident_detail(request, ref: str, reporter: bool = False):
+    """``?reporter=true``: include the reporter's name and phone (audited read)."""
     actor = actor_of(request)
-    return _detail(actor, selectors.incident_for(actor=actor, number_or_id=ref))
+    incident = selectors.incident_for(actor=actor, number_or_id=ref)
+    return _detail(actor, incident, with_reporter=reporter)
 
 
 class IncidentPatch(Schema):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import JsonResponse
 from ninja import Query, Router, Schema
 
+from kendali.core.edge import Latitude, Longitude
 from kendali.core.errors import Invalid
+from kendali.core.openapi import GEOJSON
 from kendali.regions import selectors
 from kendali.regions.choices import Level
 from kendali.regions.locate import InvalidCoordinate, locate
@@ -20,7 +22,9 @@ class RegionFilter(Schema):
     parent: str | None = None
 
 
-@router.get("/", summary="Batas wilayah (GeoJSON FeatureCollection)", response=dict)
+@router.get(
+    "/", summary="Batas wilayah (GeoJSON FeatureCollection)", response=dict, openapi_extra=GEOJSON
+)
 def region_list(request, filters: Query[RegionFilter]):
     collection = selectors.feature_collection(
         level=filters.level.value if filters.level else None, parent=filters.parent
@@ -29,8 +33,8 @@ def region_list(request, filters: Query[RegionFilter]):
 
 
 class LocateQuery(Schema):
-    lat: float
-    lon: float
+    lat: Latitude
+    lon: Longitude
 
 
 class LocateOut(Schema):

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from kendali.core.apiauth import access, actor_of
 from kendali.core.audit import snapshot
 from kendali.core.choices import TokenScope
+from kendali.core.edge import Latitude, Longitude, read_json
 from kendali.core.errors import Invalid, NotFound
 from kendali.core.models import Agency
+from kendali.core.openapi import json_body
 from kendali.sensors import selectors, services
 
 router = Router(tags=["sensors"])
+READING_SCHEMA = {
+    "type": "object",
+    "required": ["variable", "time", "value"],
+    "properties": {
+        "device": {
+            "type": "string",
+            "description": "kode perangkat (boleh kosong untuk token perangkat)",
+        },
+        "variable": {"type": "string"},
+        "time": {"type": "string", "format": "date-time"},
+        "value": {"type": "number"},
+        "unit": {"type": "string"},
+    },
+}
 
 
 class IngestOut(Schema):
@@ -33,16 +48,30 @@ class IngestOut(Schema):
     response={200: IngestOut},
     auth=access(perm="sensors.ingest_reading", scope=TokenScope.DEVICE),
     summary="Kirim bacaan sensor (maks. 10.000 per kiriman)",
+    openapi_extra=json_body(
+        {
+            "oneOf": [
+                {"type": "array", "items": READING_SCHEMA, "maxItems": 10000},
+                {
+                    "type": "object",
+                    "required": ["readings"],
+                    "properties": {
+                        "readings": {"type": "array", "items": READING_SCHEMA, "maxItems": 10000}
+                    },
+                },
+            ]
+        },
+        "Daftar bacaan, atau objek dengan anggota `readings`.",
+    ),
 )
 def readings_post(request):
     """Body: a JSON list of ``{"device", "variable", "time", "value"[, "unit"]}`` or
     ``{"readings": [...]}``. Each item is accepted or rejected with a reason; re-sent
     readings (same device, variable and time) are ignored. A device token writes only its
     own device (``device`` may then be omitted)."""
-    try:
-        data = json.loads(request.body)  # RequestDataTooBig -> 413 problem+json
-    except ValueError:
-        raise Invalid(_("Isi permintaan bukan JSON yang valid."))
+    data = read_json(
+        request, finite=False
+    )  # NaN: rejected per item; EdgeInvalid -> 422; RequestDataTooBig -> 413 problem+json
     if isinstance(data, dict) and "readings" in data:
         data = data["readings"]
     result = services.readings_ingest(actor=actor_of(request), items=data)
@@ -54,9 +83,9 @@ class DeviceIn(Schema):
     name: str
     kind: str
     agency: str
-    latitude: float | None = None
-    longitude: float | None = None
-    heartbeat_seconds: int = 300
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    heartbeat_seconds: int = Field(300, ge=10, le=7 * 86400)
     variables: list[tuple[str, str]] | None = None
 
 
@@ -311,10 +340,21 @@ def rules_export(request):
     return services.rules_export(actor=actor, rules=selectors.rules_visible(actor=actor))
 
 
-@router.post("/rules/import", auth=access(perm="sensors.change_rule"))
+@router.post(
+    "/rules/import",
+    auth=access(perm="sensors.change_rule"),
+    openapi_extra=json_body(
+        {
+            "type": "object",
+            "required": ["rules"],
+            "properties": {"rules": {"type": "array", "items": {"type": "object"}}},
+        },
+        "Dokumen dari `/rules/export` (semua aturan diimpor atau tidak sama sekali).",
+    ),
+)
 def rules_import(request):
     """Body: a document produced by ``/rules/export``. All or nothing."""
-    rules = services.rules_import(actor=actor_of(request), data=request.body)
+    rules = services.rules_import(actor=actor_of(request), data=read_json(request))
     return {"imported": len(rules)}
 
 

@@ -160,15 +160,12 @@ def seed(*, actor: Actor) -> None:
 
 
 def _seed_usage(aps, group) -> None:
-    """Sixteen hours of sessions up to now from 120 pseudonymous phone subscribers (today
-    from 06:00 WIB; before that hour, the last sixteen hours, so an early-morning demo has
-    usage today too)."""
+    """Sessions from 120 pseudonymous phone subscribers over yesterday and today (WIB, the
+    parks' day from 06:00, busiest in the afternoon) plus a few night owls in the last two
+    hours, so the demo's Wi-Fi is never empty, whatever the hour it is started at."""
     rnd = random.Random(8)
     today = timezone.localdate()
     now = timezone.now()
-    start_of_day = min(
-        timezone.make_aware(datetime.combine(today, time(6))), now - timedelta(hours=4)
-    )
     subscribers = []
     for n in range(120):
         sub, _ = Subscriber.objects.get_or_create(
@@ -176,10 +173,20 @@ def _seed_usage(aps, group) -> None:
             defaults={"kind": "phone", "group": group, "phone_digest": f"demo{n:060d}"},
         )
         subscribers.append(sub)
+    starts = []
+    for day in (today - timedelta(days=1), today):
+        start_of_day = timezone.make_aware(datetime.combine(day, time(6)))
+        for n in range(260):
+            started = start_of_day + timedelta(minutes=rnd.triangular(0, 16 * 60, 11 * 60))
+            starts.append((f"demo-{day.isoformat()}-{n}", started))
+    midnight = timezone.make_aware(datetime.combine(today, time(0)))
+    night_from = max(midnight, now - timedelta(hours=2))
+    for n in range(12):
+        started = night_from + (now - night_from) * rnd.random()
+        starts.append((f"demo-{today.isoformat()}-night-{n}", started))
     sessions = []
-    for n in range(260):
+    for n, (unique_id, started) in enumerate(starts):
         ap = rnd.choice(aps)
-        started = start_of_day + timedelta(minutes=rnd.triangular(0, 16 * 60, 11 * 60))
         if started > now:
             continue
         length = int(rnd.expovariate(1 / 1800)) + 60
@@ -188,7 +195,7 @@ def _seed_usage(aps, group) -> None:
         sub = rnd.choice(subscribers)
         sessions.append(
             RadiusSession(
-                unique_id=f"demo-{today.isoformat()}-{n}",
+                unique_id=unique_id,
                 session_id=f"{n:08X}",
                 subscriber=sub,
                 username=sub.username,

@@ -33,7 +33,10 @@ def test_api_draft_submit_approve_update_cancel(clients, users, regions_loaded):
     assert response.status_code == 201 and response.json()["references"] == body["identifier"]
     response = _post(clients["operator"], f"/api/v1/alerts/{alert_id}/cancel", {"reason": ""})
     assert response.status_code == 422
-    assert "Alasan pembatalan wajib diisi" in response.json()["errors"]["reason"]
+    assert any(
+        e["field"] == "reason" and "Alasan pembatalan wajib diisi" in e["message"]
+        for e in response.json()["errors"]
+    )
     response = _post(clients["operator"], f"/api/v1/alerts/{alert_id}/cancel", {"reason": "Keliru"})
     assert response.status_code == 201 and response.json()["state"] == "submitted"
     cancel_id = response.json()["id"]
@@ -51,6 +54,6 @@ def test_api_validation_problem(clients, users, regions_loaded):
     response = _post(clients["operator"], "/api/v1/alerts", body)
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/problem+json")
-    errors = response.json()["errors"]
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert "Wilayah peringatan kosong" in errors["area"]
     assert "sesudah perkiraan mulai" in errors["expires"]

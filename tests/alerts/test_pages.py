@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from kendali.alerts import cap, services
 from kendali.alerts.choices import LANG_ID, AlertState
 from kendali.alerts.models import Alert
 
+pytestmark = pytest.mark.clock  # forms filled with "now" (WIB)
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 CAP = {"c": cap.CAP_NS}
 KASEMEN_THREE = ["36.73.02.1001", "36.73.02.1002", "36.73.02.1007"]

@@ -202,6 +202,7 @@ def test_console_page_carries_types_and_no_inline_script(clients):
     assert "calls/console.js" in html
 
 
+@pytest.mark.clock
 def test_daily_report_and_exports(clients, users, pbx, actor_of):
     from kendali.calls import services
 

@@ -33,7 +33,10 @@ def test_create_via_api_defaults_and_flags(clients, taxonomy, regions_loaded):
     body = response.json()
     assert body["priority"] == "P1"
     assert body["kelurahan"]["nama"] == "Cipare"
-    assert body["reporter"]["phone"] == "081234567890"  # the call-taker may see it
+    assert body["reporter"] is None and body["reporter_available"]  # read on request only
+    assert "081234567890" not in response.content.decode()
+    shown = clients["calltaker"].get(f"/api/v1/incidents/{body['number']}?reporter=true")
+    assert shown.json()["reporter"]["phone"] == "081234567890"  # the call-taker may see it
     outside = _post(
         clients["calltaker"],
         "/api/v1/incidents/",
@@ -110,14 +113,17 @@ def test_officer_sees_only_own_agency(clients, make_incident):
 def test_reporter_contact_hidden_and_audited(clients, make_incident, users):
     fire = make_incident(reporter_name="Bu Sari", reporter_phone="081211112222")
     before = AuditEntry.objects.filter(kind=AuditKind.READ).count()
-    viewer = clients["viewer"].get(f"/api/v1/incidents/{fire.number}").json()
-    assert viewer["reporter"] is None
+    viewer = clients["viewer"].get(f"/api/v1/incidents/{fire.number}?reporter=true").json()
+    assert viewer["reporter"] is None and not viewer["reporter_available"]
     assert "081211112222" not in json.dumps(viewer)
     assert clients["viewer"].get(f"/kejadian/{fire.number}/kontak/").status_code == 403
     assert "081211112222" not in clients["viewer"].get(f"/kejadian/{fire.number}/").content.decode()
     assert AuditEntry.objects.filter(kind=AuditKind.READ).count() == before
 
-    officer = clients["officer"].get(f"/api/v1/incidents/{fire.number}").json()
+    plain = clients["officer"].get(f"/api/v1/incidents/{fire.number}").json()
+    assert plain["reporter"] is None and plain["reporter_available"]
+    assert AuditEntry.objects.filter(kind=AuditKind.READ).count() == before  # not read yet
+    officer = clients["officer"].get(f"/api/v1/incidents/{fire.number}?reporter=true").json()
     assert officer["reporter"]["phone"] == "081211112222"  # Damkar is listed
     page = clients["calltaker"].get(f"/kejadian/{fire.number}/kontak/")
     assert "081211112222" in page.content.decode()

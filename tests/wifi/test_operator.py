@@ -234,6 +234,7 @@ def test_radius_config_renders_site_module_and_clients(tmp_path, ap):
     assert not (tmp_path / "radiusd.conf").exists()
 
 
+@pytest.mark.clock
 def test_demo_seeder(regions_loaded, system):
     from kendali.wifi.demo import seed
 
