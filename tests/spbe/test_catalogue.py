@@ -9,21 +9,32 @@ from openpyxl import load_workbook
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.models import AuditEntry
 from kendali.spbe import selectors, services
-from kendali.spbe.models import Element, Relation, ReferenceCode
+from kendali.spbe.models import Element, ReferenceCode, Relation
 
 pytestmark = pytest.mark.django_db
 
 
 def _app(actor, agency, code="APL.X", ref="RAA.01.03"):
-    return services.element_create(actor=actor, domain="aplikasi", code=code, name="Aplikasi " + code, agency=agency, reference_code=ref)
+    return services.element_create(
+        actor=actor,
+        domain="aplikasi",
+        code=code,
+        name="Aplikasi " + code,
+        agency=agency,
+        reference_code=ref,
+    )
 
 
 def test_reference_lists_load_and_refuse_bad_rows(spbe_loaded, tmp_path, actor_of):
     assert ReferenceCode.objects.filter(model="RAB", code="RAB.01").exists()
     assert ReferenceCode.objects.get(code="RAB.04.02.01").parent_code == "RAB.04.02"
     for model in ("RAB", "RAD", "RAL", "RAA", "RAI", "RAK"):
-        (tmp_path / f"{model}.csv").write_text("kode,nama,deskripsi\n" + f"{model}.01,Satu,\n", encoding="utf-8")
-    (tmp_path / "RAL.csv").write_text("kode,nama\nRAL.01,Satu\nRAL.09.01,Yatim\nRAX.1,Salah\n", encoding="utf-8")
+        (tmp_path / f"{model}.csv").write_text(
+            "kode,nama,deskripsi\n" + f"{model}.01,Satu,\n", encoding="utf-8"
+        )
+    (tmp_path / "RAL.csv").write_text(
+        "kode,nama\nRAL.01,Satu\nRAL.09.01,Yatim\nRAX.1,Salah\n", encoding="utf-8"
+    )
     before = ReferenceCode.objects.count()
     with pytest.raises(Invalid) as err:
         services.reference_codes_load(actor=actor_of("spbe"), directory=tmp_path)
@@ -50,12 +61,16 @@ def test_unknown_or_wrong_model_reference_is_refused(spbe_loaded, agencies, acto
     assert not Element.objects.exists()
 
 
-def test_officer_edits_own_opd_element_other_officer_gets_404(spbe_loaded, agencies, actor_of, users):
+def test_officer_edits_own_opd_element_other_officer_gets_404(
+    spbe_loaded, agencies, actor_of, users
+):
     officer = actor_of("officer")  # Damkar
     element = _app(officer, agencies["damkar"])
     entry = AuditEntry.objects.get(action="spbe.element.create", object_id=str(element.pk))
     assert entry.actor == users["officer"]
-    services.element_update(actor=officer, element=element, name="Nama baru", users="Petugas Damkar")
+    services.element_update(
+        actor=officer, element=element, name="Nama baru", users="Petugas Damkar"
+    )
     assert AuditEntry.objects.filter(action="spbe.element.update", actor=users["officer"]).exists()
     other = actor_of("other_officer")  # PLN
     with pytest.raises(NotFound):
@@ -78,7 +93,8 @@ def test_pages_object_level(spbe_loaded, agencies, actor_of, clients):
     assert clients["other_officer"].get(f"/spbe/arsitektur/{element.pk}/").status_code == 404
     assert clients["other_officer"].get(f"/spbe/arsitektur/{element.pk}/ubah/").status_code == 404
     response = clients["officer"].post(
-        f"/spbe/arsitektur/{element.pk}/ubah/", {"code": element.code, "name": "Diubah", "reference_code": "RAA.77"}
+        f"/spbe/arsitektur/{element.pk}/ubah/",
+        {"code": element.code, "name": "Diubah", "reference_code": "RAA.77"},
     )
     assert response.status_code == 422
     assert "RAA.77 tidak dikenal" in response.content.decode()
@@ -100,7 +116,9 @@ def test_relations_refuse_cycles_and_wrong_domains(spbe_loaded, agencies, actor_
     # Integration is mutual: both ways allowed.
     services.relation_add(actor=spbe, source=c, target=a, kind="integrates")
     services.relation_add(actor=spbe, source=a, target=c, kind="integrates")
-    data = services.element_create(actor=spbe, domain="data", code="DATA.X", name="Data", agency=agencies["damkar"])
+    data = services.element_create(
+        actor=spbe, domain="data", code="DATA.X", name="Data", agency=agencies["damkar"]
+    )
     with pytest.raises(Invalid, match="tidak berlaku"):
         services.relation_add(actor=spbe, source=data, target=a, kind="runs_on_app")
     with pytest.raises(Conflict):
@@ -116,7 +134,9 @@ def test_sync_adds_kendali_components_and_is_idempotent(spbe_loaded, actor_of):
     assert calls.reference_code == "RAA.01.01.01" and calls.agency.code == "diskominfo"
     service = Element.objects.get(system_key="wifi.public_service")
     assert service.domain == "layanan"
-    assert Relation.objects.filter(source=service, target__system_key="wifi.app", kind="runs_on_app").exists()
+    assert Relation.objects.filter(
+        source=service, target__system_key="wifi.app", kind="runs_on_app"
+    ).exists()
     assert AuditEntry.objects.filter(action="spbe.element.sync").count() >= 12
     again = services.components_sync(actor=actor_of("spbe"))
     assert again == {"created": 0, "updated": 0, "retired": 0, "relations": 0}
@@ -130,7 +150,15 @@ def test_matrix_gaps_and_dependency_picture(spbe_loaded, agencies, actor_of, cli
     _app(spbe, agencies["damkar"], "APL.ADUAN1")
     _app(spbe, agencies["bpbd"], "APL.ADUAN2")
     services.element_create(actor=spbe, domain="aplikasi", code="APL.YATIM", name="Tanpa pengampu")
-    ap = services.element_create(actor=spbe, domain="infrastruktur", code="INFRA.AP1", name="AP Taman", agency=agencies["diskominfo"], reference_code="RAI.02.03", asset_ref="wifi.access_point:1")
+    ap = services.element_create(
+        actor=spbe,
+        domain="infrastruktur",
+        code="INFRA.AP1",
+        name="AP Taman",
+        agency=agencies["diskominfo"],
+        reference_code="RAI.02.03",
+        asset_ref="wifi.access_point:1",
+    )
     service = Element.objects.get(system_key="wifi.public_service")
     services.relation_add(actor=spbe, source=service, target=ap, kind="runs_on_infra")
     gaps = selectors.gaps(actor=spbe)
@@ -150,3 +178,8 @@ def test_matrix_gaps_and_dependency_picture(spbe_loaded, agencies, actor_of, cli
     assert "INFRA.AP1" in body and body.startswith("<svg")
     assert "KDL.WIFI-APP" in body
     assert clients["spbe"].get("/spbe/arsitektur/celah/").status_code == 200
+
+
+def test_coordinator_home_card_links_to_spbe(clients):
+    body = clients["spbe"].get("/").content.decode()
+    assert '<h2><a href="/spbe/">Koordinator SPBE</a></h2>' in body
