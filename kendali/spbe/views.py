@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +30,7 @@ from kendali.spbe.choices import (
     InitiativeStatus,
     PolicyStatus,
     RelationKind,
+    Validation,
 )
 from kendali.spbe.models import Element, Framework, Initiative
 
@@ -129,6 +131,21 @@ def catalogue(request):
         q=q,
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    # Labels translated once per page, not three lazy lookups per row.
+    labels = {
+        "domain": {k: str(v) for k, v in Domain.choices},
+        "status": {k: str(v) for k, v in ElementStatus.choices},
+        "validation": {k: str(v) for k, v in Validation.choices},
+    }
+    rows = [
+        (
+            e,
+            labels["domain"].get(e.domain, e.domain),
+            labels["status"].get(e.status, e.status),
+            labels["validation"].get(e.validation, e.validation),
+        )
+        for e in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -136,7 +153,9 @@ def catalogue(request):
         "spbe/catalogue.html",
         {
             "page": page,
-            "domains": Domain.choices,
+            "rows": rows,
+            "base": reverse("spbe:catalogue"),
+            "domains": [(k, str(v)) for k, v in Domain.choices],
             "domain": domain,
             "q": q,
             "opd": agency_id or "",

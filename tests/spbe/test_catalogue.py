@@ -183,3 +183,15 @@ def test_matrix_gaps_and_dependency_picture(spbe_loaded, agencies, actor_of, cli
 def test_coordinator_home_card_links_to_spbe(clients):
     body = clients["spbe"].get("/").content.decode()
     assert '<h2><a href="/spbe/">Koordinator SPBE</a></h2>' in body
+
+
+def test_catalogue_page_lists_and_filters(spbe_loaded, agencies, actor_of, clients):
+    spbe = actor_of("spbe")
+    _app(spbe, agencies["damkar"], "APL.SATU")
+    services.element_create(
+        actor=spbe, domain="data", code="DATA.DUA", name="Data dua", agency=agencies["bpbd"]
+    )
+    body = clients["officer"].get("/spbe/arsitektur/").content.decode()
+    assert "APL.SATU" in body and "DATA.DUA" in body and "Aplikasi" in body
+    filtered = clients["officer"].get("/spbe/arsitektur/?domain=data").content.decode()
+    assert "DATA.DUA" in filtered and "APL.SATU" not in filtered
