@@ -18,7 +18,7 @@ from kendali.core.registry import asset_sources, evidence_sources, run_selector
 from kendali.core.scope import may_see_agency, scope_queryset, sees_every_agency
 from kendali.spbe import scoring
 from kendali.spbe.apps import MANAGE, VIEW
-from kendali.spbe.choices import Domain, EvaluationStatus, RelationKind
+from kendali.spbe.choices import Domain, EvaluationStatus, RelationKind, Validation
 from kendali.spbe.models import (
     Answer,
     Element,
@@ -94,12 +94,15 @@ def relations_of(element: Element) -> dict:
 def matrix_rows(*, actor: Actor) -> list[dict]:
     """The SIA-SPBE alignment matrix: one row per element."""
     refs = references()
+    domains = {k: str(v) for k, v in Domain.choices}
+    validations = {k: str(v) for k, v in Validation.choices}
+    yes, no = _("Ya"), _("Tidak")
     rows = []
     for e in elements(actor=actor):
         ref = refs.get(e.reference_code)
         rows.append(
             {
-                "domain": e.get_domain_display(),
+                "domain": domains.get(e.domain, e.domain),
                 "code": e.code,
                 "name": e.name,
                 "reference_code": e.reference_code,
@@ -109,9 +112,9 @@ def matrix_rows(*, actor: Actor) -> list[dict]:
                     else (ref.name if ref else "")
                 ),
                 "agency": e.agency.name if e.agency else "",
-                "api": (_("Ya") if e.has_api else _("Tidak"))
+                "api": (yes if e.has_api else no)
                 + (f" ({e.integrations})" if e.integrations else ""),
-                "validation": e.get_validation_display(),
+                "validation": validations.get(e.validation, e.validation),
             }
         )
     return rows
@@ -200,13 +203,15 @@ def service_elements(*, actor: Actor) -> QuerySet:
 
 
 def domain_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
+    # order_by() first: the model's default ordering would otherwise join the GROUP BY.
     counts = dict(
         elements(actor=actor)
+        .order_by()
         .values_list("domain")
         .annotate(n=Count("id"))
         .values_list("domain", "n")
     )
-    return [(d.value, d.label, counts.get(d.value, 0)) for d in Domain]
+    return [(d.value, str(d.label), counts.get(d.value, 0)) for d in Domain]
 
 
 # ---- evaluations ---------------------------------------------------------------------------

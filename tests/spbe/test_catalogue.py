@@ -195,3 +195,48 @@ def test_catalogue_page_lists_and_filters(spbe_loaded, agencies, actor_of, clien
     assert "APL.SATU" in body and "DATA.DUA" in body and "Aplikasi" in body
     filtered = clients["officer"].get("/spbe/arsitektur/?domain=data").content.decode()
     assert "DATA.DUA" in filtered and "APL.SATU" not in filtered
+
+
+def test_api_elements_and_errors(spbe_loaded, agencies, clients, users):
+    api = clients["officer"]
+    ok = api.post(
+        "/api/v1/spbe/elements",
+        {
+            "domain": "aplikasi",
+            "code": "APL.API",
+            "name": "Lewat API",
+            "agency_id": agencies["damkar"].pk,
+            "reference_code": "RAA.01.03",
+        },
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.content
+    pk = ok.json()["id"]
+    bad = api.patch(
+        f"/api/v1/spbe/elements/{pk}", {"reference_code": "RAA.55"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad["Content-Type"].startswith("application/problem+json")
+    assert "tidak dikenal" in bad.json()["detail"]
+    assert Element.objects.get(pk=pk).reference_code == "RAA.01.03"
+    other = clients["other_officer"].patch(
+        f"/api/v1/spbe/elements/{pk}", {"name": "x"}, content_type="application/json"
+    )
+    assert other.status_code == 404
+    assert (
+        AuditEntry.objects.filter(action="spbe.element.create", actor=users["officer"]).count() == 1
+    )
+    listing = clients["spbe"].get("/api/v1/spbe/elements?domain=aplikasi").json()
+    assert [e["code"] for e in listing] == ["APL.API"]
+    schema = clients["spbe"].get("/api/v1/openapi.json").json()
+    assert (
+        "/api/v1/spbe/elements" in schema["paths"]
+        and "/api/v1/spbe/roadmap/indicators" in schema["paths"]
+    )
+
+
+def test_domain_counts_count_every_element(spbe_loaded, agencies, actor_of):
+    spbe = actor_of("spbe")
+    for n in range(3):
+        _app(spbe, agencies["damkar"], f"APL.N{n}")
+    counts = {key: n for key, _label, n in selectors.domain_counts(actor=spbe)}
+    assert counts["aplikasi"] == 3 and counts["data"] == 0
