@@ -25,7 +25,7 @@ class SpbeConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo
+        from kendali.core import demo, jobs
         from kendali.core.registry import NavItem, register_nav
 
         register_nav(
@@ -40,3 +40,5 @@ class SpbeConfig(AppConfig):
             )
         )
         demo.register(90, "kendali.spbe.demo.seed")
+        # Kendali's own modules appear in (and vanish from) the catalogue by themselves.
+        jobs.register(jobs.Job("spbe.components_sync", 3600, "kendali.spbe.services.sync_job"))

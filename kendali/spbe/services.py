@@ -602,6 +602,19 @@ def components_sync(*, actor: Actor) -> dict:
     return result
 
 
+def sync_job() -> dict:
+    """Background job: the bundled reference lists, frameworks and policy checklist are
+    present, and the catalogue follows the modules that are installed (so Kendali's own
+    applications and services appear without anyone pressing a button)."""
+    actor = Actor.system("spbe.sync")
+    if not ReferenceCode.objects.exists():
+        reference_codes_load(actor=actor)
+    if not Framework.objects.exists():
+        frameworks_load_bundled(actor=actor)
+    policies_ensure(actor=actor)
+    return components_sync(actor=actor)
+
+
 # ---- frameworks --------------------------------------------------------------------------
 
 

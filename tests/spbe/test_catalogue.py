@@ -240,3 +240,18 @@ def test_domain_counts_count_every_element(spbe_loaded, agencies, actor_of):
         _app(spbe, agencies["damkar"], f"APL.N{n}")
     counts = {key: n for key, _label, n in selectors.domain_counts(actor=spbe)}
     assert counts["aplikasi"] == 3 and counts["data"] == 0
+
+
+def test_sync_job_fills_an_empty_installation(db):
+    from kendali.spbe.models import Framework, Policy
+
+    result = services.sync_job()
+    assert result["created"] >= 12
+    assert (
+        ReferenceCode.objects.exists()
+        and Framework.objects.count() == 2
+        and Policy.objects.count() == 10
+    )
+    entry = AuditEntry.objects.filter(action="spbe.element.sync").first()
+    assert entry.actor_label == "spbe.sync"
+    assert services.sync_job()["created"] == 0
