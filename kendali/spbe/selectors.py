@@ -198,6 +198,26 @@ def asset_states(refs: list[str]) -> dict[str, dict]:
     return found
 
 
+def asset_choices(*, actor: Actor, limit: int = 500) -> list[dict]:
+    """Devices and assets the registered asset sources offer, for linking infrastructure."""
+    found: list[dict] = []
+    for source in asset_sources():
+        try:
+            for device in run_selector(source.devices, actor=actor):
+                found.append(
+                    {
+                        "ref": device["ref"],
+                        "name": device.get("name", ""),
+                        "source": str(source.label),
+                    }
+                )
+                if len(found) >= limit:
+                    return found
+        except Exception:  # noqa: BLE001 - another module's fault must not break the form
+            logger.exception("asset source %s failed", source.key)
+    return found
+
+
 def service_elements(*, actor: Actor) -> QuerySet:
     return elements(actor=actor, domain=Domain.LAYANAN)
 

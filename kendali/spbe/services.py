@@ -62,6 +62,7 @@ from kendali.spbe.models import (
 REFERENCE_DIR = Path(__file__).parent / "data" / "referensi"
 CODE_RE = re.compile(r"^(RAB|RAD|RAL|RAA|RAI|RAK)(\.\d{2,3})+$")
 ELEMENT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
+ASSET_REF_RE = re.compile(r"^[a-z][a-z0-9_.]*:[A-Za-z0-9_.:/-]{1,100}$")
 INDICATOR_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # Extension -> (content types accepted from the browser, the file's first bytes)
@@ -269,6 +270,17 @@ def _clean_element(values: dict, domain: str) -> dict:
     ):
         if cleaned.get(field) and cleaned[field] not in choices.values:
             errors.append({"field": field, "message": _("pilihan tidak dikenal")})
+    if cleaned.get("asset_ref"):
+        cleaned["asset_ref"] = cleaned["asset_ref"].strip()
+        if not ASSET_REF_RE.match(cleaned["asset_ref"]):
+            errors.append(
+                {
+                    "field": "asset_ref",
+                    "message": _(
+                        "referensi aset berbentuk <sumber>:<id>, mis. wifi.access_point:12"
+                    ),
+                }
+            )
     if errors:
         raise Invalid(_("Data elemen arsitektur tidak valid."), errors=errors)
     if "reference_code" in cleaned:

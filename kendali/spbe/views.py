@@ -211,6 +211,7 @@ def _element_form_context(actor: Actor, element=None, domain: str = "", data=Non
         "agencies": _agencies(actor),
         "data": data or {},
         "references": selectors.references(),
+        "assets": selectors.asset_choices(actor=actor),
         "v": _initial(
             element,
             data,

@@ -255,3 +255,56 @@ def test_sync_job_fills_an_empty_installation(db):
     entry = AuditEntry.objects.filter(action="spbe.element.sync").first()
     assert entry.actor_label == "spbe.sync"
     assert services.sync_job()["created"] == 0
+
+
+def test_asset_reference_format_and_registry_choices(spbe_loaded, agencies, actor_of):
+    from kendali.core import registry
+
+    spbe = actor_of("spbe")
+    with pytest.raises(Invalid, match="tidak valid"):
+        services.element_create(
+            actor=spbe, domain="infrastruktur", code="INFRA.X", name="x", asset_ref="sembarang teks"
+        )
+    assert not Element.objects.filter(code="INFRA.X").exists()
+    registry.register_asset_source(
+        registry.AssetSource(
+            "uji.ap",
+            "Uji AP",
+            "tests.spbe.test_catalogue.fake_devices",
+            "tests.spbe.test_catalogue.fake_states",
+        )
+    )
+    try:
+        assert selectors.asset_choices(actor=spbe) == [
+            {"ref": "uji.ap:7", "name": "AP Taman Uji", "source": "Uji AP"}
+        ]
+        ap = services.element_create(
+            actor=spbe,
+            domain="infrastruktur",
+            code="INFRA.AP7",
+            name="AP",
+            asset_ref="uji.ap:7",
+            agency=agencies["diskominfo"],
+        )
+        tree = selectors.dependency_tree(actor=spbe, root=ap)
+        assert tree["states"]["uji.ap:7"]["online"] is True
+    finally:
+        registry._asset_sources.pop("uji.ap", None)
+
+
+def fake_devices(*, actor):
+    yield {
+        "ref": "uji.ap:7",
+        "name": "AP Taman Uji",
+        "kind": "ap",
+        "serial": "",
+        "agency_id": None,
+        "lat": None,
+        "lon": None,
+    }
+
+
+def fake_states(*, refs):
+    return {
+        r: {"online": True, "last_seen": None, "open_alarms": 0, "summary": "daring"} for r in refs
+    }
