@@ -359,3 +359,48 @@ def test_year_over_year_and_exports(framework59, actor_of, users):
     )
     page = client.get(f"/spbe/evaluasi/{now.pk}/")
     assert "Dibanding 2025" in page.content.decode()
+
+
+def test_evidence_of_another_opd_is_not_found(evaluation, agencies, actor_of, clients):
+    spbe = actor_of("spbe")
+    answer = evaluation.answers.get(indicator__code="24")
+    services.answer_save(
+        actor=spbe,
+        answer=answer,
+        level=2,
+        justification="Register aset TIK",
+        agency=agencies["damkar"],
+    )
+    doc = services.evidence_add_document(
+        actor=spbe,
+        answer=answer,
+        title="Register",
+        filename="r.pdf",
+        content=PDF,
+        content_type="application/pdf",
+    )
+    assert clients["officer"].get(f"/spbe/bukti/{doc.pk}/").status_code == 200
+    assert clients["other_officer"].get(f"/spbe/bukti/{doc.pk}/").status_code == 404
+    assert clients["other_officer"].post(f"/spbe/bukti/{doc.pk}/hapus/").status_code == 404
+    assert Evidence.objects.filter(pk=doc.pk).exists()
+
+
+def test_locked_evaluation_page_refuses_edits(evaluation, actor_of, clients):
+    spbe = actor_of("spbe")
+    for a in evaluation.answers.all():
+        services.answer_save(actor=spbe, answer=a, level=1, justification="x")
+        services.answer_review(actor=spbe, answer=a, accept=True)
+    services.evaluation_lock(actor=spbe, evaluation=evaluation)
+    answer = evaluation.answers.first()
+    response = clients["spbe"].post(
+        f"/spbe/jawaban/{answer.pk}/",
+        {"action": "save", "level": "5", "justification": "y"},
+        follow=True,
+    )
+    assert "sudah dikunci" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.level == 1
+    api = clients["spbe"].put(
+        f"/api/v1/spbe/answers/{answer.pk}", {"level": 4}, content_type="application/json"
+    )
+    assert api.status_code == 409 and "sudah dikunci" in api.json()["detail"]
