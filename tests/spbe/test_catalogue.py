@@ -308,3 +308,11 @@ def fake_states(*, refs):
     return {
         r: {"online": True, "last_seen": None, "open_alarms": 0, "summary": "daring"} for r in refs
     }
+
+
+def test_english_catalogue_for_spbe_pages(clients):
+    from django.conf import settings
+
+    clients["spbe"].cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = clients["spbe"].get("/spbe/arsitektur/").content.decode()
+    assert "SPBE architecture catalogue" in body
