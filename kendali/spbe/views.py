@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kendali.core.actors import Actor
-from kendali.core.errors import KendaliError, NotFound
+from kendali.core.errors import Invalid, KendaliError, NotFound
 from kendali.core.models import Agency
 from kendali.core.registry import get_figure
 from kendali.spbe import drawing, exports, frameworks, selectors, services
@@ -86,8 +86,15 @@ def _upload(request, name: str = "file") -> tuple[str, bytes, str] | None:
     if f is None:
         return None
     if f.size > services.MAX_DOCUMENT_BYTES:
-        # Refuse before reading a huge body into memory.
-        return (f.name, b"\0" * (services.MAX_DOCUMENT_BYTES + 1), f.content_type or "")
+        # Refuse before reading a large body into memory (same message as the service).
+        raise Invalid(
+            _("Berkas %(n)s terlalu besar (%(s)s MB); batasnya %(m)s MB.")
+            % {
+                "n": f.name,
+                "s": round(f.size / 1048576, 1),
+                "m": services.MAX_DOCUMENT_BYTES // 1048576,
+            }
+        )
     return (f.name, f.read(), f.content_type or "")
 
 

@@ -404,3 +404,17 @@ def test_locked_evaluation_page_refuses_edits(evaluation, actor_of, clients):
         f"/api/v1/spbe/answers/{answer.pk}", {"level": 4}, content_type="application/json"
     )
     assert api.status_code == 409 and "sudah dikunci" in api.json()["detail"]
+
+
+def test_upload_page_refuses_oversized_file(evaluation, clients):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    answer = evaluation.answers.first()
+    big = SimpleUploadedFile("besar.pdf", PDF + b"0" * (5 * 1024 * 1024), "application/pdf")
+    response = clients["spbe"].post(
+        f"/spbe/jawaban/{answer.pk}/",
+        {"action": "document", "title": "x", "file": big},
+        follow=True,
+    )
+    assert "terlalu besar" in response.content.decode()
+    assert not Evidence.objects.exists()
