@@ -32,6 +32,9 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	KENDALI_DEBUG=1 $(BIN)/mypy
 	KENDALI_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	KENDALI_DEBUG=0 KENDALI_SECRET_KEY=deploy-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH KENDALI_ALLOWED_HOSTS=kendali.example.go.id \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING

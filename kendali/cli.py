@@ -37,7 +37,7 @@ def _serve(host: str, port: int, workers: int, background: bool) -> None:
         lifespan="on",
         proxy_headers=True,
         timeout_graceful_shutdown=3,
-        log_level=os.environ.get("KENDALI_LOG_LEVEL", "info").lower(),
+        log_level=settings.LOG_LEVEL.lower(),
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from kendali import conf
 
-BASE_DIR = Path(os.environ.get("KENDALI_HOME", Path.cwd())).resolve()
+BASE_DIR = conf.home()
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG = conf.env_bool("KENDALI_DEBUG", False)
@@ -93,6 +92,7 @@ INSTALLED_APPS = [
     "kendali.sensors",
     "kendali.alerts",
     "kendali.wifi",
+    "kendali.indicators",
     "kendali.spbe",
 ]
 

@@ -619,7 +619,8 @@ def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None =
     _publish_call(call, "classified")
     # Only a prank outcome can push a caller over a threshold; skip the count otherwise.
     if call.caller_id and outcome in BlockPolicy.current().prank_outcomes:
-        caller_block_apply(actor=Actor.system("kebijakan blokir"), caller=call.caller)
+        # The policy acts because of this person's classification: the audit names them.
+        caller_block_apply(actor=actor.acting_for("calls.block_policy"), caller=call.caller)
     return call
 
 

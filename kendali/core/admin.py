@@ -6,7 +6,8 @@ from kendali.core.models import Agency, AgencyChannel, AuditEntry, JobState, Mac
 
 @admin.register(User)
 class KendaliUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
         ("Kendali", {"fields": ("full_name", "agency", "phone", "extension", "language")}),
     )
     list_display = ("username", "full_name", "agency", "is_active", "last_login")

@@ -232,14 +232,14 @@ def seed_core(*, actor: Actor) -> list[tuple[str, str, str]]:
     for username, role, full_name, agency_code, extension in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            agency = Agency.objects.get(code=agency_code) if agency_code else None
+            user_agency = Agency.objects.get(code=agency_code) if agency_code else None
             user = services.user_create(
                 actor=actor,
                 username=username,
                 password=DEMO_PASSWORD,
                 roles=[role],
                 full_name=full_name,
-                agency=agency,
+                agency=user_agency,
                 extension=extension,
             )
         if username in TWO_FACTOR_DEMO_SECRETS and not user.totp_confirmed_at:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
 class NavItem:
     key: str
-    label: str  # lazy translation
+    label: str | Promise  # lazy translation
     url_name: str
     perm: str | None = None  # None: any logged-in user
     icon: str = "•"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
-from kendali.dispatch import scope
+from kendali.core.scope import scope_queryset
 from kendali.dispatch.models import Assignment, SlaBreach
 
 
@@ -27,20 +27,14 @@ def percentile(values: list[float], p: float) -> float | None:
     return data[lo] + (data[hi] - data[lo]) * (k - lo)
 
 
-def _scoped(qs, actor: Actor, field: str = "agency_id"):
-    agency = scope.bound_agency(actor)
-    if agency is False:
-        return qs
-    return qs.filter(**{field: agency}) if agency else qs.none()
-
-
 def response_rows(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
     """One row per assignment that reached the scene: response seconds and its groupings."""
-    qs = _scoped(
+    qs = scope_queryset(
         Assignment.objects.filter(
             assigned_at__gte=since, assigned_at__lt=until, on_scene_at__isnull=False
         ),
         actor,
+        "agency",
     ).values_list(
         "assigned_at",
         "on_scene_at",
@@ -90,7 +84,9 @@ def percentiles_by(rows: list[dict], key: str) -> list[dict]:
 
 
 def unit_activity(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
-    qs = _scoped(Assignment.objects.filter(assigned_at__gte=since, assigned_at__lt=until), actor)
+    qs = scope_queryset(
+        Assignment.objects.filter(assigned_at__gte=since, assigned_at__lt=until), actor, "agency"
+    )
     per: dict[str, dict] = {}
     for callsign, agency, status, assigned, cleared in qs.values_list(
         "unit__callsign", "agency__short_name", "status", "assigned_at", "cleared_at"
@@ -120,9 +116,7 @@ def breaches(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
     qs = SlaBreach.objects.filter(detected_at__gte=since, detected_at__lt=until).select_related(
         "incident"
     )
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(incident__agencies=agency) if agency else qs.none()
+    qs = scope_queryset(qs, actor, "incident__agencies")
     return [
         {
             "at": timezone.localtime(b.detected_at).strftime("%Y-%m-%d %H:%M"),

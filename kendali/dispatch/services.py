@@ -18,6 +18,7 @@ from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency
 from kendali.core.notifiers import Message, notify_agency
+from kendali.core.scope import sees_every_agency
 from kendali.dispatch import scope
 from kendali.dispatch.choices import (
     ACTIVE_ASSIGNMENT,
@@ -43,6 +44,7 @@ from kendali.dispatch.models import (
     UnitPosition,
     UnitStatusLog,
 )
+from kendali.incidents import services as incident_services
 from kendali.incidents.choices import OPEN_STATUSES, IncidentStatus
 
 UNIT_FIELDS = [
@@ -71,21 +73,20 @@ def _require(actor: Actor, perm: str, message: str) -> None:
         raise NotAllowed(message)
 
 
-def _on_behalf(actor: Actor) -> Actor:
-    """Incidents timeline/status writes on behalf of dispatch: dispatch has already checked
-    authorization; the label keeps who acted."""
-    return Actor.system(actor.label)
+# What dispatch asks of incidents for a person (``actor.acting_for``): the incidents services
+# apply their own rule to each and write their own audit entry naming that person.
+RECORD = "dispatch.record"  # a line on the incident's timeline (kind "dispatch")
 
 
-def _incidents():
-    from kendali.incidents import services as incident_services
-
-    return incident_services
-
-
-def _timeline(actor: Actor, incident, summary: str, data: dict | None = None) -> None:
-    _incidents().incident_timeline_add(
-        actor=_on_behalf(actor), incident=incident, kind="dispatch", summary=summary, data=data
+def _timeline(
+    actor: Actor, incident, summary: str, data: dict | None = None, capability: str = RECORD
+) -> None:
+    incident_services.incident_timeline_add(
+        actor=actor.acting_for(capability),
+        incident=incident,
+        kind="dispatch",
+        summary=summary,
+        data=data,
     )
 
 
@@ -508,14 +509,11 @@ def assignment_create(*, actor: Actor, incident, unit: Unit) -> Assignment:
             code="unit-unavailable",
         )
     # Race: a call-taker cancelling (or a supervisor closing or merging) the incident while
-    # this unit is sent. Both take the incident's row lock (always after the unit's, as the
-    # crew's status changes do); whoever comes second sees the other: the close guard then
-    # finds this assignment, or this check finds the incident closed.
-    from kendali.incidents.models import Incident
-
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status not in OPEN_STATUSES:
-        raise Conflict(_("Kejadian %(n)s sudah ditutup.") % {"n": incident.number})
+    # this unit is sent: incidents takes the incident's row lock (always after the unit's, as
+    # the crew's status changes do) and refuses a closed incident; see
+    # incident_mark_in_progress. The new incident is in progress from here on.
+    for_incidents = actor.acting_for(incident_services.ASSIGN_UNIT)
+    incident = incident_services.incident_mark_in_progress(actor=for_incidents, incident=incident)
     old_status = unit.status if unit.status in ASSIGNABLE_STATUSES else UnitStatus.TERSEDIA
     assignment = Assignment.objects.create(
         incident=incident,
@@ -528,18 +526,16 @@ def assignment_create(*, actor: Actor, incident, unit: Unit) -> Assignment:
     unit.refresh_from_db()
     assignment.unit = unit
     _log_status(unit, old_status, UnitStatus.DITUGASKAN, actor, assignment.pk, now)
-    if incident.status == "baru":
-        _incidents().incident_set_status(
-            actor=_on_behalf(actor), incident=incident, status="diproses"
-        )
-    if not incident.agencies.filter(pk=unit.agency_id).exists():
-        incident.agencies.add(unit.agency_id)
+    incident_services.incident_add_responding_agency(
+        actor=for_incidents, incident=incident, agency=unit.agency, note=unit.callsign
+    )
     _timeline(
         actor,
         incident,
         _("%(unit)s (%(agency)s) ditugaskan")
         % {"unit": unit.callsign, "agency": unit.agency.short_name},
         {"assignment_id": assignment.pk, "unit": unit.callsign, "status": "ditugaskan"},
+        capability=incident_services.ASSIGN_UNIT,
     )
     audit_record(
         actor=actor,
@@ -693,15 +689,15 @@ def field_report_create(
     _require(
         actor, "dispatch.add_fieldreport", _("Peran Anda tidak berhak membuat laporan lapangan.")
     )
-    bound = scope.bound_agency(actor)
-    if bound is not False:
-        if bound is None:
+    bound = not sees_every_agency(actor)  # an officer reports for their own agency
+    if bound:
+        if actor.agency_id is None:
             raise NotAllowed(_("Akun Anda tidak terikat instansi."))
-        agency = Agency.objects.get(pk=bound)
+        agency = Agency.objects.get(pk=actor.agency_id)
     if agency is None:
         raise Invalid(_("Pilih instansi pelapor."))
     if agency.pk not in _responding_agency_ids(incident):
-        if bound is not False:
+        if bound:
             raise NotFound(_("Kejadian tidak ditemukan."))
         raise Invalid(_("Instansi ini tidak menangani kejadian tersebut."))
     if outcome not in Outcome.values:
@@ -824,11 +820,12 @@ def on_incident_merge(*, actor: Actor, source, target) -> None:
             % {"n": target.number, "src": source.number, "units": _callsigns(active)}
         )
     Assignment.objects.filter(pk__in=[a.pk for a in active]).update(incident=target)
-    target.agencies.add(*{a.agency_id for a in active})
-    if target.status == IncidentStatus.BARU:
-        _incidents().incident_set_status(
-            actor=_on_behalf(actor), incident=target, status=IncidentStatus.DIPROSES
+    for_incidents = actor.acting_for(incident_services.MOVE_UNITS)
+    for agency in {a.unit.agency for a in active}:
+        incident_services.incident_add_responding_agency(
+            actor=for_incidents, incident=target, agency=agency, note=source.number
         )
+    incident_services.incident_mark_in_progress(actor=for_incidents, incident=target)
     for a in active:
         a.incident = target
         _timeline(
@@ -899,10 +896,13 @@ def incident_close(*, actor: Actor, incident, override_reason: str = ""):
         if not has_report
         else _("Ditutup dengan laporan lapangan")
     )
-    closed = _incidents().incident_set_status(
-        actor=_on_behalf(actor),
+    closed = incident_services.incident_close_verified(
+        actor=actor.acting_for(
+            incident_services.CLOSE_ON_FIELD_REPORT
+            if has_report
+            else incident_services.CLOSE_OVERRIDE
+        ),
         incident=incident,
-        status="selesai",
         note=note,
         closure="field_report" if has_report else "override",
     )
@@ -927,13 +927,18 @@ def referral_create(*, actor: Actor, incident, agency: Agency, note: str = "") -
     referral = Referral.objects.create(
         incident=incident, agency=agency, note=(note or "").strip(), created_by=actor.user
     )
-    if not incident.agencies.filter(pk=agency.pk).exists():
-        incident.agencies.add(agency)
+    incident_services.incident_add_responding_agency(
+        actor=actor.acting_for(incident_services.REFER),
+        incident=incident,
+        agency=agency,
+        note=_("rujukan"),
+    )
     _timeline(
         actor,
         incident,
         _("Dirujuk ke %(a)s") % {"a": agency.short_name},
         {"referral_id": referral.pk},
+        capability=incident_services.REFER,
     )
     audit_record(
         actor=actor, action="referral.create", obj=referral, changes={"agency": [None, agency.pk]}

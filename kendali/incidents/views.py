@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kendali.core import registry
 from kendali.core.actors import Actor
 from kendali.core.errors import KendaliError, NotFound
+from kendali.core.scope import sees_every_agency
 from kendali.incidents import selectors, services
 from kendali.incidents.forms import (
     IncidentCreateForm,
@@ -24,7 +25,6 @@ from kendali.incidents.forms import (
     NoteForm,
     StatusForm,
 )
-from kendali.incidents.scope import UNSCOPED, agency_scope
 from kendali.incidents.services import ALLOWED_TRANSITIONS
 
 PAGE_SIZE = 50
@@ -134,7 +134,7 @@ def incident_detail(request, ref: str):
         "merged_from": list(incident.merged_from.all()),
         "can_contact": selectors.can_see_reporter_contact(actor=actor, incident=incident),
         "can_change": can_change and incident.status != "digabung",
-        "can_note": can_change or agency_scope(actor) is not UNSCOPED,
+        "can_note": can_change or not sees_every_agency(actor),
         "can_merge": user.has_perm("incidents.merge_incident") and incident.is_open,
         "status_form": StatusForm(),
         "transitions": [(s.value, s.label) for s in ALLOWED_TRANSITIONS.get(incident.status, ())],

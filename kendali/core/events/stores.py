@@ -49,7 +49,7 @@ class EventStore:
     name = "abstract"
 
     def append(
-        self, topic: str, data: dict, *, perm: str, agency_ids: list, user_ids: list = ()
+        self, topic: str, data: dict, *, perm: str, agency_ids: list, user_ids: list | tuple = ()
     ) -> StoredEvent:
         raise NotImplementedError
 
