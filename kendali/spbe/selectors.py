@@ -447,6 +447,33 @@ def roadmap_compare(*, actor: Actor, a: RoadmapVersion, b: RoadmapVersion) -> di
     }
 
 
+INDICATOR_TARGETS = "kendali.indicators.selectors.targets_for_initiative"
+
+
+def indicator_targets(codes: set[str]) -> dict[str, list[dict]]:
+    """Initiative code → the smart-city indicators whose targets name it, from the indicators
+    module when it is installed (read by dotted path; optional, no import)."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    if not apps.is_installed("kendali.indicators"):
+        return {}
+    try:
+        reader = import_string(INDICATOR_TARGETS)
+    except ImportError:
+        return {}
+    found = {}
+    for code in sorted(codes):
+        try:
+            rows = reader(code=code)
+        except Exception:  # noqa: BLE001 - another module's fault must not break the roadmap
+            logger.exception("indicator targets for %s failed", code)
+            continue
+        if rows:
+            found[code] = rows
+    return found
+
+
 def initiatives_by_indicator(*, actor: Actor | None = None) -> dict[str, list[dict]]:
     """Smart-city indicator code → initiatives of the latest peta rencana that move it."""
     version = RoadmapVersion.objects.order_by("-number").first()

@@ -729,6 +729,7 @@ def roadmap(request):
             figure = get_figure(code)
             figures[code] = str(figure.label) if figure else ""
     latest = selectors.roadmap_version(actor=actor)
+    moves = selectors.indicator_targets({i.code for i in items})
     return render(
         request,
         "spbe/roadmap.html",
@@ -737,7 +738,8 @@ def roadmap(request):
             "versions": selectors.roadmap_versions(actor=actor),
             "items": items,
             "svg": mark_safe(svg),
-            "figures": figures,  # noqa: S308 - built here from escaped values
+            "figures": figures,
+            "moves": moves,  # noqa: S308 - built here from escaped values
             "is_latest": version is not None and latest is not None and version.pk == latest.pk,
             "can_manage": request.user.has_perm(MANAGE),
             "total_budget": sum(i.budget for i in items),

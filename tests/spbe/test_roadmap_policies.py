@@ -192,3 +192,27 @@ def test_demo_seed_builds_the_city(users, agencies, actor_of, clients):
     assert clients["spbe"].get(f"/spbe/evaluasi/{year.pk}/").status_code == 200
     assert clients["spbe"].get("/spbe/").status_code == 200
     assert clients["spbe"].get("/spbe/arsitektur/?domain=aplikasi&q=KDL").status_code == 200
+
+
+def fake_targets(*, code):
+    return (
+        [{"indicator": "sc.x", "name": "Indikator uji", "year": 2027, "target": 90, "unit": "%"}]
+        if code == "PR.01"
+        else []
+    )
+
+
+def test_roadmap_shows_indicator_targets_naming_an_initiative(
+    spbe_loaded, actor_of, clients, monkeypatch
+):
+    monkeypatch.setattr(
+        selectors, "INDICATOR_TARGETS", "tests.spbe.test_roadmap_policies.fake_targets"
+    )
+    spbe = actor_of("spbe")
+    base = services.roadmap_version_create(actor=spbe, title="Baseline", start_year=2025)
+    _initiative(spbe, base, "PR.01")
+    _initiative(spbe, base, "PR.02")
+    assert selectors.indicator_targets({"PR.01", "PR.02"}) == {"PR.01": fake_targets(code="PR.01")}
+    assert (
+        "→ Indikator uji 2027: 90 %" in clients["spbe"].get("/spbe/peta-rencana/").content.decode()
+    )
