@@ -133,6 +133,7 @@ def _register_routers() -> None:
         "alerts",
         "wifi",
         "indicators",
+        "spbe",
     ):
         try:
             imported = __import__(f"kendali.{module}.api", fromlist=["router", "routers"])

@@ -156,11 +156,27 @@ def home(request):
         request,
         "core/home.html",
         {
-            "roles": [(r.label, ROLE_HOME_TEXT.get(r, "")) for r in roles],
+            "roles": [(r.label, ROLE_HOME_TEXT.get(r, ""), _role_home_url(user, r)) for r in roles],
             "shortcuts": shortcuts,
             "tiles": _home_tiles(request),
         },
     )
+
+
+def _role_home_url(user, role) -> str:
+    """The page a role's card on the home page opens: the first nav item a module declares
+    as that role's home (``NavItem.roles_home``), or "" when no module does."""
+    from django.urls import NoReverseMatch, reverse
+
+    from kendali.core.registry import nav_items
+
+    for item in nav_items(user):
+        if role in item.roles_home:
+            try:
+                return reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+    return ""
 
 
 def _home_tiles(request) -> list[dict]:
