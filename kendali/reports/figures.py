@@ -69,6 +69,7 @@ def median_days_to_followup(*, actor, start: date, end: date, by_kecamatan: bool
         for created, followup in Report.objects.filter(
             hidden=False, created_at__gte=since, created_at__lt=until, followup_at__isnull=False
         ).values_list("created_at", "followup_at")
+        if followup is not None
     )
     if not values:
         return {

@@ -80,6 +80,8 @@ class Report(models.Model):
     lon = models.FloatField(null=True, blank=True)
     line = models.JSONField(null=True, blank=True)  # [[lat, lon], ...] for a length of street
     kelurahan_kode = models.CharField(max_length=20, blank=True, db_index=True)
+    # Not a column: the public list view sets it from the region names, for display.
+    kelurahan_nama: str
     kecamatan_kode = models.CharField(max_length=20, blank=True, db_index=True)
     outside_city = models.BooleanField(default=False)
     agency = models.ForeignKey(
@@ -185,7 +187,7 @@ class ReportPhoto(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class PhoneChallenge(models.Model):

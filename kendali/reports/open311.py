@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,11 @@ from kendali.core.links import absolute_url
 from kendali.reports import deadlines, services
 from kendali.reports.choices import CLOSED_STATUSES, Source
 from kendali.reports.models import Category, Report
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from kendali.core.models import MachineToken
 
 JURISDICTION = "serangkota.go.id"
 SCOPE = "open311"
@@ -163,7 +169,7 @@ def request_row(report: Report, photo_url: str = "") -> dict:
         "service_name": report.category.name,
         "service_code": report.category.code,
         "description": report.public_description,
-        "agency_responsible": report.agency.name if report.agency_id else "",
+        "agency_responsible": report.agency.name if report.agency is not None else "",
         "service_notice": "",
         "requested_datetime": _iso(report.created_at),
         "updated_datetime": _iso(
@@ -190,7 +196,7 @@ def _photo_urls(reports: list[Report]) -> dict[int, str]:
     return urls
 
 
-def _public() -> object:
+def _public() -> QuerySet[Report]:
     return Report.objects.filter(hidden=False).select_related("category", "agency")
 
 
@@ -201,7 +207,7 @@ def _public() -> object:
 @_endpoint
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = absolute_url("/open311/v2/") or request.build_absolute_uri("/open311/v2/")
-    data = {
+    data: dict[str, Any] = {
         "changeset": "2026-12-01T00:00:00+07:00",
         "contact": _("Diskominfo Kota Serang — layanan pengaduan warga"),
         "key_service": _("Kunci API diterbitkan oleh administrator Kendali (kendali open311-key)."),
@@ -263,7 +269,7 @@ def _attributes(post) -> dict:
 
 
 _KEY_TTL = 5.0  # a verified client key is trusted this long per process (revocation: ≤ 5 s)
-_verified_keys: dict[tuple[str, str | None], tuple[float, object]] = {}
+_verified_keys: dict[tuple[str, str | None], tuple[float, MachineToken]] = {}
 
 
 def forget_verified_keys() -> None:
@@ -279,7 +285,7 @@ def _client(request: HttpRequest) -> Actor:
     cache_key = (tokens.digest(key), ip)
     hit = _verified_keys.get(cache_key)
     if hit is not None and now - hit[0] < _KEY_TTL:
-        return Actor(token=hit[1], ip=ip)  # type: ignore[arg-type]
+        return Actor(token=hit[1], ip=ip)
     token = tokens.lookup(key, ip=ip) if key else None
     if token is None or not token.has_scope(SCOPE):
         _verified_keys.pop(cache_key, None)
@@ -292,6 +298,9 @@ def _client(request: HttpRequest) -> Actor:
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = _client(request)
+    token = actor.token
+    if token is None:  # _client only returns token actors
+        raise Open311Error(403, _("api_key tidak ada atau tidak valid."))
     post = request.POST
     code = (post.get("service_code") or "").strip()
     if not code:
@@ -313,7 +322,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         email=post.get("email", ""),
         attributes=_attributes(post),
         source=Source.OPEN311,
-        client=actor.token.name,
+        client=token.name,
     )
     row = {
         "service_request_id": report.tracking,
@@ -343,10 +352,9 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
             _parse_time(params["start_date"], "start_date") if params.get("start_date") else None
         )
         end = _parse_time(params["end_date"], "end_date") if params.get("end_date") else None
-        if start is None and end is None:
-            end = timezone.now()
-            start = end - WINDOW
-        elif start is None:
+        if start is None:
+            if end is None:
+                end = timezone.now()
             start = end - WINDOW
         elif end is None:
             end = min(start + WINDOW, timezone.now())

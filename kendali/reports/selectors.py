@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -96,8 +97,12 @@ def timers(report: Report, now: datetime | None = None) -> list[dict]:
     followup = deadlines.timer(report.followup_due, report.followup_at, now)
     if followup:
         result.append({"key": "followup", "label": _("Tindak lanjut (5 hari kerja)"), **followup})
-    if report.close_due and report.stage == Stage.FOLLOWED_UP:
-        close = deadlines.timer(report.close_due, report.closed_at, now)
+    close = (
+        deadlines.timer(report.close_due, report.closed_at, now)
+        if report.stage == Stage.FOLLOWED_UP
+        else None
+    )
+    if close:
         result.append(
             {
                 "key": "close",
@@ -142,10 +147,12 @@ def possible_duplicates(
     ).exclude(stage=Stage.ARCHIVED)
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
-    found = []
+    found: list[dict[str, Any]] = []
     for row in qs.values(
         "pk", "tracking", "public_description", "lat", "lon", "status", "created_at"
     )[:50]:
+        if row["lat"] is None or row["lon"] is None:
+            continue
         distance = _meters(lat, lon, row["lat"], row["lon"])
         if distance <= meters:
             found.append(
@@ -207,7 +214,11 @@ def public_map_points(filters: dict | None = None) -> dict:
     data = {
         "shown": len(rows),
         "limit": PUBLIC_MAP_LIMIT,
-        "points": [[round(a, 5), round(b, 5), s, codes.get(c, ""), t] for a, b, s, c, t in rows],
+        "points": [
+            [round(a, 5), round(b, 5), s, codes.get(c, ""), t]
+            for a, b, s, c, t in rows
+            if a is not None and b is not None
+        ],
         "colors": dict(STATUS_COLORS),
     }
     cache.set(key, data, 30)

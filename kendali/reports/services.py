@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import phonenumbers
 from django.conf import settings
@@ -143,9 +144,9 @@ def _add_update(report: Report, kind: str, note: str = "", *, by: str = "", publ
 
 
 def _by_label(actor: Actor, report: Report) -> str:
-    if actor.user is not None and actor.user.agency_id:
+    if actor.user is not None and actor.user.agency is not None:
         return actor.user.agency.short_name
-    return report.agency.short_name if report.agency_id else _("Pemerintah Kota Serang")
+    return report.agency.short_name if report.agency is not None else _("Pemerintah Kota Serang")
 
 
 def _map_changed() -> None:
@@ -358,12 +359,11 @@ def _clean_photo(upload) -> tuple[bytes, int, int]:
         raise Invalid(_("Foto terlalu besar (maksimal 8 MB)."))
     Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in ("JPEG", "PNG", "WEBP"):
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.format not in ("JPEG", "PNG", "WEBP"):
                 raise Invalid(_("Foto harus berupa JPEG, PNG atau WebP."))
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
+            opened.load()
+            image = ImageOps.exif_transpose(opened).convert("RGB")
             image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
             out = io.BytesIO()
             # A fresh encode writes no EXIF, GPS or maker notes: only pixels leave here.
@@ -402,7 +402,7 @@ def check_attributes(category: Category, values: dict | None) -> dict:
     cleaned = {}
     for attribute in category.attributes:
         code = attribute["code"]
-        value = values.get(code)
+        value: Any = values.get(code)
         if value in (None, "", []):
             if attribute.get("required"):
                 raise Invalid(

@@ -4,6 +4,7 @@ no account), and the OPD inbox with its deadline timers and actions (staff)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -122,6 +123,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
     """Fragment shown before sending: open reports of the same problem nearby."""
+    lat: float | None
+    lon: float | None
     try:
         lat = float(request.GET.get("lat", ""))
         lon = float(request.GET.get("lon", ""))
@@ -256,7 +259,7 @@ def performance(request: HttpRequest) -> HttpResponse:
         if request.GET.get("periode") == "bulan"
         else today.replace(month=1, day=1)
     )
-    end = today + timezone.timedelta(days=1)
+    end = today + timedelta(days=1)
     return render(
         request,
         "reports/performance.html",

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.utils.html import escape
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOMAIN_COLORS = {
     "layanan": "#1f78b4",
@@ -19,7 +25,7 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def dependency_svg(tree: dict, labels: dict[str, str]) -> str:
+def dependency_svg(tree: dict, labels: Mapping[str, StrOrPromise]) -> str:
     layers = tree["layers"]
     width = max((len(layer) for layer in layers), default=1) * (BOX_W + GAP_X) + GAP_X
     height = len(layers) * (BOX_H + GAP_Y) + GAP_Y

@@ -3,24 +3,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kendali.core.registry import EvidenceSource, register_evidence
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def architecture(*, actor, year: int) -> dict:
     from kendali.spbe.choices import Domain, Validation
     from kendali.spbe.models import Element
 
-    counts = {
+    counts: dict[StrOrPromise, int] = {
         d.label: Element.objects.filter(domain=d.value).exclude(status="pensiun").count()
         for d in Domain
     }
     total = sum(counts.values())
     coded = Element.objects.exclude(reference_code="").exclude(status="pensiun").count()
     valid = Element.objects.filter(validation=Validation.VALID).count()
-    figures = {**counts, _("Berkode referensi"): coded, _("Tervalidasi"): valid}
+    figures: dict[StrOrPromise, int] = {
+        **counts,
+        _("Berkode referensi"): coded,
+        _("Tervalidasi"): valid,
+    }
     return {
         "title": _("Katalog arsitektur SPBE Kendali"),
         "summary": _("%(n)s elemen dalam enam domain; %(c)s berkode referensi nasional.")

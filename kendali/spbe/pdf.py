@@ -40,7 +40,7 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
 class Document:
     def __init__(self) -> None:
         self.pages: list[list[str]] = [[]]
-        self.y = PAGE_H - MARGIN
+        self.y: float = PAGE_H - MARGIN
 
     def _room(self, height: float) -> None:
         if self.y - height < MARGIN:
@@ -70,7 +70,7 @@ class Document:
     def table(
         self, header: list[str], rows: list[list[str]], widths: list[float], size: float = 8
     ) -> None:
-        xs = [MARGIN]
+        xs: list[float] = [MARGIN]
         for w in widths[:-1]:
             xs.append(xs[-1] + w)
         for r, row in enumerate([header, *rows]):

@@ -511,7 +511,9 @@ def components_sync(*, actor: Actor) -> dict:
     created = updated = retired = linked = 0
     components = system_components()
     by_key: dict[str, Element] = {
-        e.system_key: e for e in Element.objects.filter(system_key__isnull=False)
+        e.system_key: e
+        for e in Element.objects.filter(system_key__isnull=False)
+        if e.system_key is not None
     }
     for component in components:
         domain = Domain.LAYANAN if component.kind == "layanan" else Domain.APLIKASI

@@ -843,7 +843,9 @@ def initiative_form(request, pk: int | None = None):
             "elements": Element.objects.order_by("domain", "code").only("pk", "code", "name")[
                 :2000
             ],
-            "others": version.initiatives.exclude(pk=initiative.pk if initiative else None),
+            "others": version.initiatives.exclude(pk=initiative.pk)
+            if initiative
+            else version.initiatives.all(),
             "selected_targets": {e.pk for e in initiative.target_elements.all()}
             if initiative
             else set(),
