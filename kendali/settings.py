@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kendali.sensors",
     "kendali.alerts",
     "kendali.wifi",
+    "kendali.assets",
 ]
 
 MIDDLEWARE = [

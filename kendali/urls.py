@@ -21,6 +21,7 @@ MODULE_PREFIXES = {
     "sensors": "sensor/",
     "alerts": "peringatan/",
     "wifi": "wifi/",
+    "assets": "aset/",
 }
 
 
