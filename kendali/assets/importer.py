@@ -431,6 +431,80 @@ def _block(key: str, size: int) -> int:
     return first
 
 
+class BulkWriter:
+    """Writes checked rows as draft items with their acquisition entries, 2,000 at a time
+    (used by the XLSX import and the demo). The caller holds the transaction."""
+
+    def __init__(self, *, actor: Actor, agency: Agency, batch: ImportBatch, note: str) -> None:
+        self.actor, self.agency, self.batch, self.note = actor, agency, batch, note
+        self.codes = dict(CodeNode.objects.values_list("code", "id"))
+        self.items: list[Item] = []
+        self.rows: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        self.items.append(
+            Item(
+                agency=self.agency,
+                code_id=self.codes[row["code"]],
+                kib=row["kib"],
+                name=row["name"],
+                acquisition_date=row["day"],
+                origin=row["origin"],
+                acquisition_value=row["value"],
+                value=row["value"],
+                condition=row["condition"],
+                certificate_number=row["certificate_number"],
+                quantity=max(row["quantity"], 1),
+                unit=row["unit"],
+                note=row["note"],
+                details=row["details"],
+                lat=row.get("lat"),
+                lon=row.get("lon"),
+                kelurahan_kode=row.get("kelurahan_kode", ""),
+                kelurahan=row.get("kelurahan", ""),
+                kecamatan=row.get("kecamatan", ""),
+                room_id=row.get("room_id"),
+                created_by=self.actor.user,
+                import_batch=self.batch,
+            )
+        )
+        self.rows.append(row)
+        if len(self.items) >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        Item.objects.bulk_create(self.items, batch_size=1000)
+        year = timezone.localdate().year
+        first = _block(f"entry-{year}", len(self.items))
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    number=f"BMD-{year}-{first + i:07d}",
+                    item=item,
+                    kind=EntryKind.ACQUISITION,
+                    entry_date=row["day"],
+                    amount=row["value"],
+                    agency=self.agency,
+                    data={
+                        "code": row["code"],
+                        "condition": row["condition"],
+                        "imported_nibar": row.get("nibar"),
+                    },
+                    note=self.note,
+                    drafted_by=self.actor.user,
+                    import_batch=self.batch,
+                )
+                for i, (item, row) in enumerate(zip(self.items, self.rows, strict=True))
+            ],
+            batch_size=1000,
+        )
+        self.batch.rows += len(self.items)
+        self.items.clear()
+        self.rows.clear()
+
+
 @transaction.atomic
 def import_commit(
     *, actor: Actor, path: Path, agency: Agency, mapping: dict[str, str] | None = None
@@ -449,70 +523,13 @@ def import_commit(
     if not check.ok:
         raise Invalid(_("Tidak ada baris baru untuk diimpor."))
     batch = ImportBatch.objects.create(agency=agency, filename=path.name, created_by=actor.user)
-    codes = dict(CodeNode.objects.values_list("code", "id"))
-    pending_items: list[Item] = []
-    pending_rows: list[dict] = []
-
-    def flush():
-        if not pending_items:
-            return
-        Item.objects.bulk_create(pending_items, batch_size=1000)
-        year = timezone.localdate().year
-        first = _block(f"entry-{year}", len(pending_items))
-        LedgerEntry.objects.bulk_create(
-            [
-                LedgerEntry(
-                    number=f"BMD-{year}-{first + i:07d}",
-                    item=item,
-                    kind=EntryKind.ACQUISITION,
-                    entry_date=row["day"],
-                    amount=row["value"],
-                    agency=agency,
-                    data={
-                        "code": row["code"],
-                        "condition": row["condition"],
-                        "imported_nibar": row["nibar"],
-                    },
-                    note=_("Impor %(f)s") % {"f": path.name},
-                    drafted_by=actor.user,
-                    import_batch=batch,
-                )
-                for i, (item, row) in enumerate(zip(pending_items, pending_rows, strict=True))
-            ],
-            batch_size=1000,
-        )
-        pending_items.clear()
-        pending_rows.clear()
-
-    def on_row(row: dict) -> None:
-        pending_items.append(
-            Item(
-                agency=agency,
-                code_id=codes[row["code"]],
-                kib=row["kib"],
-                name=row["name"],
-                acquisition_date=row["day"],
-                origin=row["origin"],
-                acquisition_value=row["value"],
-                value=row["value"],
-                condition=row["condition"],
-                certificate_number=row["certificate_number"],
-                quantity=max(row["quantity"], 1),
-                unit=row["unit"],
-                note=row["note"],
-                details=row["details"],
-                created_by=actor.user,
-                import_batch=batch,
-            )
-        )
-        pending_rows.append(row)
-        if len(pending_items) >= 2000:
-            flush()
-
+    writer = BulkWriter(
+        actor=actor, agency=agency, batch=batch, note=_("Impor %(f)s") % {"f": path.name}
+    )
+    on_row = writer.add
     report = Report()
     _check_rows(path, agency, mapping or {}, report, on_row=on_row)
-    flush()
-    batch.rows = report.ok
+    writer.flush()
     batch.save(update_fields=["rows"])
     audit_record(
         actor=actor,
