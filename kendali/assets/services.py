@@ -346,18 +346,21 @@ def _setting_cache() -> tuple[tuple[str, date, int | None, Decimal | None, bool]
 
 
 def rule_for(code: str, on: date) -> Rule:
-    """The setting in effect for a code on a date: the longest matching prefix wins, and for
-    that prefix the newest setting not after the date. No setting: not depreciated, intra."""
-    best = None
-    for prefix, since, life, threshold, depreciable in _setting_cache():
-        if since > on:
-            continue
-        if code == prefix or code.startswith(prefix + "."):
-            if best is None or len(prefix) > len(best[0]):
-                best = (prefix, life, threshold, depreciable)
-    if best is None:
+    """The setting for a code on a date: the longest matching prefix wins, and for that prefix
+    the newest setting not after the date. An item older than every setting of its prefix
+    takes the earliest one (a regulation's table applies to the assets already held).
+    No setting at all: not depreciated, intrakomptabel."""
+    matching = [row for row in _setting_cache() if code == row[0] or code.startswith(row[0] + ".")]
+    if not matching:
         return Rule(None, None, False)
-    return Rule(best[1], best[2], bool(best[3]) and bool(best[1]))
+    longest = max(len(row[0]) for row in matching)
+    rows = sorted((row for row in matching if len(row[0]) == longest), key=lambda r: r[1])
+    chosen = rows[0]
+    for row in rows:
+        if row[1] <= on:
+            chosen = row
+    _prefix, _since, life, threshold, depreciable = chosen
+    return Rule(life, threshold, bool(depreciable) and bool(life))
 
 
 def _extra_semesters(code: str, acquisition_value: Decimal, amount: Decimal) -> int:
@@ -693,7 +696,7 @@ def entry_draft(
 
 def _entry_for_update(actor: Actor, entry_id: int) -> LedgerEntry:
     entry = (
-        LedgerEntry.objects.select_for_update()
+        LedgerEntry.objects.select_for_update(of=("self",))
         .select_related("item", "reverses")
         .filter(pk=entry_id)
         .first()
@@ -893,6 +896,13 @@ def entry_approve(*, actor: Actor, entry_id: int, note: str = "") -> LedgerEntry
         changes={"item": item.pk, "nibar": item.nibar, "kind": entry.kind, "amount": entry.amount},
     )
     _events("assets.entry.approved", item, entry=entry.pk)
+    if entry.kind == EntryKind.CONDITION and item.condition == Condition.BROKEN:
+        maintenance_open(
+            actor=Actor.system("assets.kondisi_rusak"),
+            item=item,
+            reason="rusak",
+            title=_("Dilaporkan rusak berat (%(n)s)") % {"n": entry.number},
+        )
     if entry.to_agency_id:
         publish(
             "assets.entry.approved",
