@@ -102,6 +102,7 @@ class ItemIn(Schema):
     certificate_number: str = ""
     lat: float | None = None
     lon: float | None = None
+    shape: dict | None = None  # GeoJSON geometry (a road, a plot of land)
     room: str | None = None
     quantity: int = 1
     unit: str = "unit"

@@ -105,6 +105,11 @@ def stash(upload) -> str:
         raise Invalid(_("Berkas lebih dari 60 MB."))
     if not upload.name.lower().endswith(".xlsx"):
         raise Invalid(_("Hanya berkas .xlsx yang dapat diimpor."))
+    import time
+
+    for old in _stash_dir().glob("*.xlsx"):
+        if old.stat().st_mtime < time.time() - 86400:  # uploads left from earlier days
+            old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     with open(_stash_dir() / f"{token}.xlsx", "wb") as out:
         for chunk in upload.chunks():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -163,3 +164,44 @@ def test_export_reimports_to_the_same_register(bmd, bmd_actor, tmp_path):
     assert importer.batch_approve(actor=b, batch_id=batch.pk) == 3
     assert sorted(Item.objects.values_list(*fields)) == snapshot
     assert services.register_differences() == []
+
+
+def test_import_pages_dry_run_commit_and_batch_approval(bmd, bmd_client, tmp_path, settings):
+    settings.BASE_DIR = tmp_path
+    path = _xlsx(
+        tmp_path,
+        [
+            [
+                1,
+                "1.3.2.10.01.02.001",
+                "PC Unit HP",
+                None,
+                "HP ProDesk",
+                date(2024, 5, 2),
+                "Pembelian",
+                "B",
+                10250000,
+            ]
+        ],
+    )
+    client = bmd_client("pengurus_a")
+    agency = bmd["agencies"]["dpupr"].pk
+    with open(path, "rb") as fh:
+        r = client.post("/aset/impor/", {"agency": agency, "file": fh, "dry": "1"})
+    page = r.content.decode()
+    assert "1 siap diimpor" in page
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', page).group(1)
+    r = client.post("/aset/impor/", {"agency": agency, "token": token, "commit": "1"})
+    assert r.status_code == 302
+    item = Item.objects.get(name="PC Unit HP")
+    assert item.status == "draft"
+    # The importer cannot approve; the head of the OPD approves the whole batch.
+    assert client.post(f"/aset/impor/{item.import_batch_id}/setujui/").status_code == 403
+    r = bmd_client("pengguna_a").post(f"/aset/impor/{item.import_batch_id}/setujui/")
+    item.refresh_from_db()
+    assert item.status == "active" and item.nibar
+    # Another OPD's approver does not see the batch.
+    assert (
+        bmd_client("pengguna_b").post(f"/aset/impor/{item.import_batch_id}/setujui/").status_code
+        == 302
+    )
