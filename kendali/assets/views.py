@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import wraps
 
@@ -175,10 +176,17 @@ def item_detail(request, item_id: int):
         if item.details.get(key) not in (None, "")
     ]
     today = timezone.localdate()
+    geometry = item.shape or (
+        {"type": "Point", "coordinates": [item.lon, item.lat]} if item.lat is not None else None
+    )
+    geojson = (
+        json.dumps({"type": "Feature", "geometry": geometry, "properties": {}}) if geometry else ""
+    )
     return render(
         request,
         "assets/item.html",
         {
+            "geojson": geojson,
             "item": item,
             "entries": entries,
             "details": details,
