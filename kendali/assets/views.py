@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kendali.assets import importer, labels, reports, selectors, services
-from kendali.assets.choices import KIB_FIELDS, EntryKind, ItemStatus, Kib
+from kendali.assets.choices import KIB_FIELDS, Condition, EntryKind, ItemStatus, Kib
 from kendali.assets.forms import (
     DecideForm,
     EntryForm,
@@ -62,6 +62,10 @@ def _apply_errors(form, exc: KendaliError) -> None:
     form.add_error(None, exc.detail) if not placed else None
 
 
+def _rupiah(value) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -79,24 +83,43 @@ def items(request):
     status = status if status in ItemStatus.values else ""
     q = request.GET.get("q", "").strip()[:80]
     qs = selectors.item_list(actor=actor, agency_id=agency_id, kib=kib, status=status, q=q)
-    page = Paginator(
-        qs.only(
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Plain rows (labels translated once per page, money formatted here): a register page is
+    # read all day, and per-cell template lookups of lazy choice labels dominate its time.
+    conditions = {k: str(v) for k, v in Condition.choices}
+    statuses = {k: str(v) for k, v in ItemStatus.choices}
+    rows = [
+        {
+            "id": r["id"],
+            "nibar": r["nibar"],
+            "code": r["code__code"],
+            "name": r["name"],
+            "kib": r["kib"],
+            "opd": r["agency__short_name"],
+            "room": r["room__name"] or "—",
+            "date": r["acquisition_date"].strftime("%d-%m-%Y"),
+            "intra": r["intra"],
+            "value": _rupiah(r["value"]),
+            "book": _rupiah(r["value"] - r["accumulated"]),
+            "condition": conditions.get(r["condition"], ""),
+            "status": statuses.get(r["status"], ""),
+        }
+        for r in page.object_list.values(
             "id",
             "nibar",
+            "code__code",
             "name",
             "kib",
+            "agency__short_name",
+            "room__name",
+            "acquisition_date",
+            "intra",
             "value",
             "accumulated",
             "condition",
             "status",
-            "acquisition_date",
-            "intra",
-            "agency__short_name",
-            "code__code",
-            "room__name",
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
+        )
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -104,6 +127,7 @@ def items(request):
         "assets/items.html",
         {
             "page": page,
+            "rows": rows,
             "opds": selectors.opds(actor=actor),
             "kibs": Kib.choices,
             "statuses": ItemStatus.choices,
