@@ -330,6 +330,11 @@ def _xlsx(workdir: Path, url: str) -> None:
 
 
 def _peak_mb() -> float:
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives fork+exec, so a child started by a
+    # large parent would report the parent's size.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -416,11 +421,15 @@ def main() -> None:
     parser.add_argument("--export-naive")
     parser.add_argument("--import", dest="import_")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--xlsx-only", help="database URL of an earlier run: only the XLSX figures")
     args = parser.parse_args()
     if args.export or args.export_naive or args.import_:
         child_main(args)
         return
     VAR.mkdir(parents=True, exist_ok=True)
+    if args.xlsx_only:
+        _xlsx(Path(tempfile.mkdtemp(prefix="assets-xlsx-", dir=VAR)), args.xlsx_only)
+        return
     if args.backend:
         run_backend(args.backend, args.items, args.baseline_items, args.requests)
         return
