@@ -98,7 +98,16 @@ def _register_routers() -> None:
 
     api.add_router("/", core_router)
     api.add_router("/regions", regions_router)
-    for module in ("calls", "incidents", "dispatch", "control", "sensors", "alerts", "wifi", "assets"):
+    for module in (
+        "calls",
+        "incidents",
+        "dispatch",
+        "control",
+        "sensors",
+        "alerts",
+        "wifi",
+        "assets",
+    ):
         try:
             imported = __import__(f"kendali.{module}.api", fromlist=["router", "routers"])
         except ModuleNotFoundError as exc:
