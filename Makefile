@@ -25,13 +25,20 @@ test: $(STAMP) lint
 test-sqlite: $(STAMP)
 	KENDALI_DEBUG=1 $(BIN)/pytest
 
+# Tests that drive Chromium or run on a database of their own (a server or worker on its
+# own SQLite file, a race on a fresh database) are the same whatever database the suite
+# uses: the SQLite pass runs them, the PostgreSQL pass leaves them out (docs/performance.md,
+# "CI time").
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/check_services.py postgres; then \
-	  KENDALI_DEBUG=1 KENDALI_DATABASE_URL=$${KENDALI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/kendali} $(BIN)/pytest; \
+	  KENDALI_DEBUG=1 KENDALI_DATABASE_URL=$${KENDALI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/kendali} $(BIN)/pytest -m "not browser and not db_independent"; \
 	else echo "PostgreSQL not reachable: suite not run on PostgreSQL (required in CI)"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	KENDALI_DEBUG=1 $(BIN)/mypy
 	KENDALI_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	KENDALI_DEBUG=0 KENDALI_SECRET_KEY=deploy-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH KENDALI_ALLOWED_HOSTS=kendali.example.go.id \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,5 +1,11 @@
-"""`make bench`: run every bench/*.py (except helpers) and collect their JSON lines in
-bench/results/latest.jsonl. Each benchmark measures its own baseline in the same run."""
+"""`make bench`: run every bench/*.py (except helpers), collect their JSON lines in
+bench/results/latest.jsonl (each bench also keeps its latest run in
+bench/results/<bench>.jsonl, committed), then rebuild docs/performance.md from the recorded
+results (scripts/perf_doc.py). Each benchmark measures its own baseline in the same run.
+
+    python bench/run_all.py               # every bench
+    python bench/run_all.py dispatch      # the benches whose name contains "dispatch"
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SKIP = {"common.py", "run_all.py", "__init__.py"}
+SKIP = {"common.py", "run_all.py", "__init__.py", "sensors_common.py"}
 
 
 def main() -> int:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
+    (HERE / "var").mkdir(exist_ok=True)  # scratch databases and logs of the benches
     out = results / "latest.jsonl"
     out.unlink(missing_ok=True)
     only = sys.argv[1:]
@@ -30,6 +37,7 @@ def main() -> int:
         if code:
             failed.append(script.name)
     print(f"results: {out}")
+    subprocess.call([sys.executable, str(HERE.parent / "scripts" / "perf_doc.py")])
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -106,6 +106,7 @@ def _register_routers() -> None:
         "sensors",
         "alerts",
         "wifi",
+        "indicators",
         "assets",
     ):
         try:

@@ -7,6 +7,21 @@ import os
 import sys
 
 
+def _demo_home() -> bool:
+    """This directory holds a demo made by ``kendali demo`` (its generated development key,
+    ``var/secret_key``) and nothing configures a real installation (no ``KENDALI_DEBUG``, no
+    ``KENDALI_SECRET_KEY``): the demo's own tools (``manage totp_code``, ``simulate``) then
+    run against that demo as ``kendali demo`` does, without adding ``KENDALI_DEBUG=1``."""
+    from pathlib import Path
+
+    if any(
+        k in os.environ for k in ("KENDALI_DEBUG", "KENDALI_SECRET_KEY", "KENDALI_SECRET_KEY_FILE")
+    ):
+        return False
+    home = Path(os.environ.get("KENDALI_HOME", Path.cwd()))
+    return (home / "var" / "secret_key").is_file()
+
+
 def _django(debug_default: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kendali.settings")
     if debug_default:
@@ -37,7 +52,7 @@ def _serve(host: str, port: int, workers: int, background: bool) -> None:
         lifespan="on",
         proxy_headers=True,
         timeout_graceful_shutdown=3,
-        log_level=os.environ.get("KENDALI_LOG_LEVEL", "info").lower(),
+        log_level=settings.LOG_LEVEL.lower(),
     )
 
 
@@ -95,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         _django(debug_default=True)
         from django.core.management import call_command
 
-        call_command("kendali_demo_data")
+        call_command("kendali_demo_data", url=f"http://{args.host}:{args.port}/")
         if not args.no_serve:
             print(f"Kendali berjalan di http://{args.host}:{args.port}/  (Ctrl+C untuk berhenti)")
             from django.conf import settings
@@ -116,16 +131,16 @@ def main(argv: list[str] | None = None) -> None:
         _django()
         _manage(["kendali_setup"])
     elif args.command == "createuser":
-        _django()
+        _django(debug_default=_demo_home())
         _manage(["kendali_createuser", *args.rest])
     elif args.command == "token":
-        _django()
+        _django(debug_default=_demo_home())
         _manage(["kendali_token", *args.rest])
     elif args.command == "manage":
-        _django()
+        _django(debug_default=_demo_home())
         _manage(args.rest)
     elif args.command == "simulate":
-        _django()
+        _django(debug_default=_demo_home())
         _manage([f"simulate_{args.what}", *args.rest])
     elif args.command == "radius":
         _django()

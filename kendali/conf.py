@@ -58,6 +58,31 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a number, got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {number}")
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (_raw(name) or "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}: must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def home() -> Path:
+    """KENDALI_HOME: the installation's directory (``./var`` lives there); default the cwd."""
+    return Path(env_str("KENDALI_HOME") or Path.cwd()).resolve()
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:
@@ -160,3 +185,37 @@ def secret_key(name: str, debug: bool, base_dir: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+MAP_TILES_SUFFIXES = (".mbtiles", ".pmtiles")
+
+
+def map_tiles_file(name: str, base_dir: Path) -> Path | None:
+    """``KENDALI_MAP_TILES_FILE``: a local raster tile archive (MBTiles or PMTiles) that
+    Kendali serves itself, so the maps have streets on a closed network. A relative path is
+    taken from the installation directory. Empty: no archive.
+
+    Read directly, not through the ``<NAME>_FILE`` secret convention: the file is the archive
+    itself, never a value to read as text."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_absolute():
+        path = base_dir / path
+    if path.suffix.lower() not in MAP_TILES_SUFFIXES:
+        raise ImproperlyConfigured(f"{name}: expected a .mbtiles or .pmtiles file, got {value!r}")
+    if not path.is_file():
+        raise ImproperlyConfigured(f"{name}: no such file {str(path)!r}")
+    return path
+
+
+def map_tiles_url(name: str) -> str:
+    """``KENDALI_MAP_TILES``: a tile URL template of a tile server (``{z}/{x}/{y}``). Read
+    directly: ``KENDALI_MAP_TILES_FILE`` is the archive setting, not this one's secret file."""
+    value = (os.environ.get(name) or "").strip()
+    if value and not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured(
+            f"{name}: expected a URL template with {{z}}, {{x}} and {{y}}, got {value!r}"
+        )
+    return value

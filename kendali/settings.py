@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from kendali import conf
 
-BASE_DIR = Path(os.environ.get("KENDALI_HOME", Path.cwd())).resolve()
+BASE_DIR = conf.home()
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG = conf.env_bool("KENDALI_DEBUG", False)
@@ -55,7 +54,10 @@ USE_I18N = True
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 
 # Map tiles: empty means boundaries only, so maps work on a closed network.
-MAP_TILES = conf.env_str("KENDALI_MAP_TILES", "") or ""
+# KENDALI_MAP_TILES_FILE: a local MBTiles/PMTiles archive served at /peta/ubin/ (wins over
+# KENDALI_MAP_TILES, a tile server's URL template).
+MAP_TILES_FILE = conf.map_tiles_file("KENDALI_MAP_TILES_FILE", BASE_DIR)
+MAP_TILES = conf.map_tiles_url("KENDALI_MAP_TILES")
 MAP_TILES_ATTRIBUTION = conf.env_str("KENDALI_MAP_TILES_ATTRIBUTION", "") or ""
 
 EVENT_RETENTION_HOURS = conf.env_int("KENDALI_EVENT_RETENTION_HOURS", 24, minimum=1)
@@ -93,6 +95,7 @@ INSTALLED_APPS = [
     "kendali.sensors",
     "kendali.alerts",
     "kendali.wifi",
+    "kendali.indicators",
     "kendali.assets",
 ]
 

@@ -11,6 +11,7 @@ from django.views.i18n import JavaScriptCatalog
 from kendali.api import api
 from kendali.core.events.sse import stream
 from kendali.core.problems import problem_response
+from kendali.indicators.ckan import action as ckan_action
 
 # Page prefixes of the modules (Indonesian paths; names stay stable in code).
 MODULE_PREFIXES = {
@@ -21,6 +22,7 @@ MODULE_PREFIXES = {
     "sensors": "sensor/",
     "alerts": "peringatan/",
     "wifi": "wifi/",
+    "indicators": "indikator/",
     "assets": "aset/",
 }
 
@@ -38,12 +40,16 @@ def _api_not_found(request, rest=""):
 urlpatterns = [
     path("api/v1/events/stream", stream, name="events-stream"),
     path("api/v1/", api.urls),
+    # CKAN Action API (read part) for open-data harvesters; CKAN's envelope, not problem+json.
+    path("api/3/action/<slug:name>", ckan_action, name="ckan-action"),
+    path("api/action/<slug:name>", ckan_action, name="ckan-action-unversioned"),
     re_path(r"^api/(?P<rest>.*)$", _api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("", include("kendali.regions.urls")),
     path("alerts/", include("kendali.alerts.public_urls")),
+    path("opendata/", include("kendali.indicators.opendata_urls")),
 ]
 
 for module, prefix in MODULE_PREFIXES.items():

@@ -91,12 +91,20 @@ def area_description(area) -> str:
             f"Radius {area.radius_km:g} km dari {area.latitude:.5f},{area.longitude:.5f}"
         )
     region = area.region
-    parts = [f"{region.get_level_display()} {region.nama}"]
+    parts = [_region_name(region)]
     parent = region.parent
     while parent is not None:
-        parts.append(f"{parent.get_level_display()} {parent.nama}")
+        parts.append(_region_name(parent))
         parent = parent.parent
     return ", ".join(parts)
+
+
+def _region_name(region) -> str:
+    """ "Kelurahan Cipare", "Kecamatan Serang", "Kota Serang" (never "Kota Kota Serang": the
+    city's own name already says what it is)."""
+    level = str(region.get_level_display())
+    name = region.nama
+    return name if name.lower().startswith(level.lower() + " ") else f"{level} {name}"
 
 
 def references(alert) -> str:

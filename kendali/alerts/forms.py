@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kendali.alerts.choices import CapStatus, Category, Certainty, Severity, Urgency
 from kendali.alerts.validation import DraftInput
-
-_DT = {"type": "datetime-local"}
+from kendali.core.widgets import DateTimeLocalInput
 
 
 def _split(value: str) -> list[str]:
@@ -47,13 +46,13 @@ class AlertDraftForm(forms.Form):
         label=_("Status pesan"), choices=CapStatus.choices, initial=CapStatus.ACTUAL
     )
     effective = forms.DateTimeField(
-        label=_("Berlaku sejak (WIB)"), widget=forms.DateTimeInput(attrs=_DT), required=False
+        label=_("Berlaku sejak (WIB)"), widget=DateTimeLocalInput(), required=False
     )
     onset = forms.DateTimeField(
-        label=_("Perkiraan mulai (WIB)"), widget=forms.DateTimeInput(attrs=_DT), required=False
+        label=_("Perkiraan mulai (WIB)"), widget=DateTimeLocalInput(), required=False
     )
     expires = forms.DateTimeField(
-        label=_("Berakhir (WIB)"), widget=forms.DateTimeInput(attrs=_DT), required=False
+        label=_("Berakhir (WIB)"), widget=DateTimeLocalInput(), required=False
     )
     sender_name = forms.CharField(label=_("Nama pengirim"), max_length=200, required=False)
     contact = forms.CharField(label=_("Kontak"), max_length=200, required=False)

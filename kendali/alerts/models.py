@@ -130,6 +130,13 @@ class Alert(models.Model):
         info = self.info()
         return info.event if info else ""
 
+    @property
+    def category_labels(self) -> list[str]:
+        """The CAP categories in words ("Meteorologi (banjir, cuaca)", not "Met")."""
+        from kendali.alerts.choices import Category
+
+        return [str(Category(c).label) if c in Category.values else c for c in self.categories]
+
 
 class AlertInfo(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="infos")

@@ -193,7 +193,12 @@ def alerts_layer(*, actor: Actor) -> dict:
                 "severity": alert.severity,
             },
         )
-    return {"type": "FeatureCollection", "features": features}
+    # The wall counts warnings, not their area polygons: the same figure as the tile.
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "count": len({f["properties"].get("identifier") for f in features}),
+    }
 
 
 def alerts_tile(*, actor: Actor) -> dict:

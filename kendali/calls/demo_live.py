@@ -3,7 +3,7 @@
 Registered as a demo tick (:mod:`kendali.core.demo_live`). Calls come in batches of five
 minutes from :func:`kendali.calls.simulation.serang_stream` (mostly noise, one genuine
 emergency a batch); each due PBX event is offered to :func:`services.telephony_event` as
-the PBX bridge would send it (answered on a call-taker's extension), then a demo call-taker
+the PBX bridge would send it (answered on one of the simulator's own extensions, never a person's), then a demo call-taker
 classifies the call, and opens an incident for the genuine one as the console does.
 
 Stateless: the batch is rebuilt from its number and an event already recorded is not sent
@@ -110,15 +110,22 @@ def _intent(pbx_call_id: str) -> str | None:
     return None
 
 
+# The demo's own call-taker positions. Demo calls ring only here, never on an extension a
+# person's account has (the printed call-takers' 2101/2102): their consoles get no screen-pop
+# from the simulator and no call is counted as theirs.
+SIM_EXTENSIONS = ("2191", "2192", "2193")
+
+
 def _extensions() -> list[str]:
+    """The simulator's extensions that no active account uses."""
     from kendali.core.models import User
 
-    return list(
-        User.objects.filter(groups__name="call_taker_112", is_active=True)
-        .exclude(extension="")
-        .order_by("extension")
-        .values_list("extension", flat=True)
+    taken = set(
+        User.objects.filter(extension__in=SIM_EXTENSIONS, is_active=True).values_list(
+            "extension", flat=True
+        )
     )
+    return [e for e in SIM_EXTENSIONS if e not in taken]
 
 
 def _scenario(pbx_call_id: str) -> dict:
@@ -138,7 +145,7 @@ def _ring(now: datetime, pbx) -> None:
     from kendali.calls import services
     from kendali.calls.models import TelephonyEvent
 
-    extensions = _extensions() or [""]
+    extensions = _extensions() or [""]  # no free position: rings unanswered by a person
     k_now = int(now.timestamp() // BATCH_SECONDS)
     plans = {}
     for k in (k_now - 1, k_now):

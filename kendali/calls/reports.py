@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kendali.calls.choices import GENUINE_OUTCOMES, Outcome
 from kendali.calls.models import Call
+from kendali.core.formatting import Percent, xlsx_row
 
 # NENA call answering standard (NENA-STA-020): 90% within 15 s, 95% within 20 s.
 NENA_TARGETS = ((15, 90.0), (20, 95.0))
@@ -167,12 +168,17 @@ def ministry_report(period: Period) -> dict:
     }
 
 
-def _fmt(value) -> str:
+def _fmt(value):
+    """A figure as a number (one decimal), or empty when there is none."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
+        return round(value, 1)
+    return value
+
+
+def _pct(value):
+    return "" if value is None else Percent(round(float(value), 1))
 
 
 def report_rows(report: dict, *, ministry: bool = False) -> list[list]:
@@ -184,9 +190,9 @@ def report_rows(report: dict, *, ministry: bool = False) -> list[list]:
         [
             _("Panggilan asli (darurat + informasi)"),
             report["genuine"],
-            _fmt(report["genuine_share"]) + " %",
+            _pct(report["genuine_share"]),
         ],
-        [_("Terputus sebelum dijawab"), report["abandoned"], _fmt(report["abandoned_rate"]) + " %"],
+        [_("Terputus sebelum dijawab"), report["abandoned"], _pct(report["abandoned_rate"])],
         [
             _("Waktu jawab p50/p90/p95 (detik)"),
             _fmt(report["p50"]),
@@ -199,7 +205,7 @@ def report_rows(report: dict, *, ministry: bool = False) -> list[list]:
             [
                 _("NENA: %(t)d%% dijawab ≤ %(s)d detik")
                 % {"t": item["target"], "s": item["seconds"]},
-                _fmt(item["share"]) + " %",
+                _pct(item["share"]),
                 _("tercapai") if item["met"] else _("belum tercapai"),
             ]
         )
@@ -258,7 +264,7 @@ def as_xlsx(rows: list[list], title: str) -> bytes:
     ws = wb.active
     ws.title = title[:31]
     for row in rows:
-        ws.append(row)
+        xlsx_row(ws, row)
     ws.column_dimensions["A"].width = 44
     buffer = io.BytesIO()
     wb.save(buffer)

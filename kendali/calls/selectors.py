@@ -11,30 +11,22 @@ from django.utils.translation import gettext as _
 from kendali.calls.choices import GENUINE_OUTCOMES, CallState, Outcome
 from kendali.calls.models import BlockPolicy, Call, Caller
 from kendali.core.actors import Actor
-from kendali.core.choices import AGENCY_BOUND_ROLES
-
-
-def _agency_bound(actor: Actor) -> bool:
-    if actor.is_system:
-        return False
-    if actor.user is not None:
-        return actor.user.has_role(*AGENCY_BOUND_ROLES) and not actor.user.is_superuser
-    return actor.agency_id is not None
+from kendali.core.formatting import Percent
+from kendali.core.scope import scope_queryset
 
 
 def calls_visible(*, actor: Actor) -> QuerySet[Call]:
     """Calls the actor may see. Agency officers: only calls linked to an incident of
     their agency."""
     qs = Call.objects.select_related("call_taker", "caller")
-    if actor.is_system or actor.has_scope("telephony") or actor.has_scope("calls:read"):
-        return qs
-    if not actor.has_perm("calls.view_call"):
+    if not (
+        actor.has_scope("telephony")
+        or actor.has_scope("calls:read")
+        or actor.has_perm("calls.view_call")
+    ):
         return qs.none()
-    if _agency_bound(actor):
-        if actor.agency_id is None:
-            return qs.none()
-        return qs.filter(incident__agencies=actor.agency_id).distinct()
-    return qs
+    # A token bound to an agency sees that agency's calls like an officer (core.scope).
+    return scope_queryset(qs, actor, "incident__agencies")
 
 
 def may_see_number(*, actor: Actor, call: Call | None = None) -> bool:
@@ -163,7 +155,7 @@ def calls_today_tile(*, actor: Actor) -> dict:
     return {
         "value": row["total"],
         "unit": _("panggilan"),
-        "detail": _("%(g)d asli (%(s).1f%%)") % {"g": row["genuine"], "s": share},
+        "detail": _("%(g)d asli (%(s)s)") % {"g": row["genuine"], "s": Percent(share)},
         "level": "ok",
     }
 

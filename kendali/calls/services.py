@@ -52,6 +52,7 @@ def call_event_data(call: Call) -> dict:
         "number_masked": mask(call.number_e164 or call.number_raw),
         "number_flag": call.number_flag,
         "trunk": call.trunk,
+        "source": call.source,
         "offered_at": call.offered_at.isoformat(),
         "answered_at": call.answered_at.isoformat() if call.answered_at else None,
         "ended_at": call.ended_at.isoformat() if call.ended_at else None,
@@ -619,7 +620,8 @@ def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None =
     _publish_call(call, "classified")
     # Only a prank outcome can push a caller over a threshold; skip the count otherwise.
     if call.caller_id and outcome in BlockPolicy.current().prank_outcomes:
-        caller_block_apply(actor=Actor.system("kebijakan blokir"), caller=call.caller)
+        # The policy acts because of this person's classification: the audit names them.
+        caller_block_apply(actor=actor.acting_for("calls.block_policy"), caller=call.caller)
     return call
 
 

@@ -4,11 +4,9 @@ profile) and the 112 reports. No business rules here: services and selectors do 
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from kendali.calls.models import BlockPolicy, Caller, RetentionSetting
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import KendaliError
+from kendali.core.pages import page_permission
 
 # Console shortcuts: one key picks the outcome, Enter (or the same key again) confirms.
 NOISE_KEYS = [
@@ -31,21 +30,7 @@ NOISE_KEYS = [
 ]
 
 
-def perm_page(perm: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-@perm_page("calls.classify_call")
+@page_permission("calls.classify_call")
 def console(request):
     from kendali.incidents.models import IncidentType
 
@@ -64,7 +49,7 @@ def console(request):
     return render(request, "calls/console.html", {"config": config, "noise_keys": NOISE_KEYS})
 
 
-@perm_page("calls.manage_blocking")
+@page_permission("calls.manage_blocking")
 @require_http_methods(["GET", "POST"])
 def policy(request):
     actor = Actor.from_request(request)
@@ -97,7 +82,7 @@ def policy(request):
     return render(request, "calls/policy.html", {"policy": current, "retention": retention})
 
 
-@perm_page("calls.manage_blocking")
+@page_permission("calls.manage_blocking")
 def callers(request):
     actor = Actor.from_request(request)
     query = request.GET.get("q", "").strip()
@@ -120,14 +105,14 @@ def callers(request):
     return render(request, "calls/callers.html", {"callers": rows, "now": timezone.now()})
 
 
-@perm_page("calls.manage_blocking")
+@page_permission("calls.manage_blocking")
 def blocklist_csv(request):
     from kendali.calls.api import blocklist_csv as export
 
     return export(Actor.from_request(request))
 
 
-@perm_page("calls.manage_blocking")
+@page_permission("calls.manage_blocking")
 def caller_profile(request, pk: int):
     actor = Actor.from_request(request)
     caller = Caller.objects.filter(pk=pk).first()
@@ -158,7 +143,7 @@ def caller_profile(request, pk: int):
     )
 
 
-@perm_page("calls.manage_blocking")
+@page_permission("calls.manage_blocking")
 @require_POST
 def caller_unblock(request, pk: int):
     caller = Caller.objects.filter(pk=pk).first()
@@ -185,7 +170,7 @@ def _period(request) -> reports.Period:
     return reports.period_for(kind, day)
 
 
-@perm_page("calls.view_call_report")
+@page_permission("calls.view_call_report")
 def report(request):
     period = _period(request)
     data = reports.call_report(period)
@@ -201,7 +186,7 @@ def report(request):
     )
 
 
-@perm_page("calls.view_call_report")
+@page_permission("calls.view_call_report")
 def report_export(request):
     period = _period(request)
     ministry = request.GET.get("kind") == "kementerian"

@@ -101,6 +101,12 @@ class MessageIn(Schema):
     minutes: int = 60
 
 
+@router.get("/recent", response=list[dict], auth=access(perm=VIEW), summary="Peristiwa terakhir")
+def recent(request):
+    """The last events the person may see, oldest first, for the ticker to start with."""
+    return selectors.recent_events(user=request.user)
+
+
 @router.get("/messages", response=list[MessageOut], auth=access(perm=VIEW), summary="Pesan dinding")
 def message_list(request):
     keep_wall_session(request)

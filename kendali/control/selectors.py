@@ -179,3 +179,31 @@ def history(
         ),
         "priorities": sorted(priorities),
     }
+
+
+def recent_events(*, user, limit: int = 12) -> list[dict]:
+    """The last city events this person may see (the same rule as their live stream), oldest
+    first: the ticker starts with what just happened, not with "Menunggu peristiwa baru…"."""
+    import time as _time
+
+    from kendali.core.events.sse import _load_user_audience
+    from kendali.core.events.stores import DatabaseEventStore, ResumeExpired, get_store
+
+    store = get_store()
+    if isinstance(store, DatabaseEventStore):
+        start = str(max(0, int(store.latest_id() or 0) - 500))
+    else:  # a Redis stream: ids start with milliseconds
+        start = f"{int((_time.time() - 3 * 3600) * 1000)}-0"
+    try:
+        events = store.read_after(start, limit=1000)
+    except ResumeExpired:
+        events = store.read_after(None, limit=1000)
+    audience = _load_user_audience(user, (), True)
+    if audience is None:
+        return []
+    wanted = [
+        e for e in events if not e.topic.startswith(("core.", "kendali.")) and audience.wants(e)
+    ]
+    return [
+        {"id": e.id, "topic": e.topic, "at": e.created_at, "data": e.data} for e in wanted[-limit:]
+    ]

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ def _control_page(template: str):
     @login_required
     def view(request):
         if not request.user.has_perm(VIEW):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak melihat ruang kendali."))
+            raise PermissionDenied(_("Peran Anda tidak berhak melihat ruang kendali."))
         keep_wall_session(request)
         return render(
             request,

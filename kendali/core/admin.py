@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from kendali.core.models import Agency, AgencyChannel, AuditEntry, JobState, MachineToken, User
+
+# The data administration speaks of Kendali, in the user's language.
+admin.site.site_header = _("Administrasi data Kendali")
+admin.site.site_title = _("Administrasi data Kendali")
+admin.site.index_title = _("Data yang dapat dikelola")
 
 
 @admin.register(User)
 class KendaliUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
         ("Kendali", {"fields": ("full_name", "agency", "phone", "extension", "language")}),
     )
     list_display = ("username", "full_name", "agency", "is_active", "last_login")

@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from kendali.core import jobs
+        from kendali.core.notifiers.base import validate as validate_channel_settings
+
+        validate_channel_settings()
         from kendali.core.registry import NavItem, register_nav
 
         register_nav(NavItem("home", _("Beranda"), "core:home", order=0, icon="⌂"))

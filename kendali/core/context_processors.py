@@ -1,9 +1,9 @@
 import logging
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from kendali import __version__
+from kendali.core.maptiles import map_config
 from kendali.core.registry import nav_items
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,14 @@ def _linked_nav(user) -> list[dict]:
 def shell(request):
     user = getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
+    base_map = map_config()
     return {
         "kendali_version": __version__,
         "nav_items": _linked_nav(user) if authenticated else [],
-        "map_tiles": settings.MAP_TILES,
-        "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        # Every map's base layer: the local archive's URL (/peta/ubin/…) or a tile server's;
+        # empty: boundaries only. ``base_map`` adds its zoom range and bounds for Leaflet.
+        "map_tiles": base_map["url"] if base_map else "",
+        "map_tiles_attribution": base_map["attribution"] if base_map else "",
+        "base_map": base_map,
         "current_path": request.path,
     }

@@ -247,16 +247,18 @@ def seed_core(*, actor: Actor) -> list[tuple[str, str, str]]:
     for username, role, full_name, agency_code, extension in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            agency = Agency.objects.get(code=agency_code) if agency_code else None
+            user_agency = Agency.objects.get(code=agency_code) if agency_code else None
             user = services.user_create(
                 actor=actor,
                 username=username,
                 password=DEMO_PASSWORD,
                 roles=[role],
                 full_name=full_name,
-                agency=agency,
+                agency=user_agency,
                 extension=extension,
             )
+        if role == Role.ADMINISTRATOR and not user.is_staff:  # a demo made before it was so
+            User.objects.filter(pk=user.pk).update(is_staff=True)
         if username in TWO_FACTOR_DEMO_SECRETS and not user.totp_confirmed_at:
             User.objects.filter(pk=user.pk).update(
                 totp_secret=TWO_FACTOR_DEMO_SECRETS[username], totp_confirmed_at=timezone.now()

@@ -56,6 +56,20 @@ def is_simulator_label(label: str) -> bool:
     return label == SIMULATOR_LABEL or label.startswith(SIMULATOR_LABEL + ":")
 
 
+def human_agency_ids() -> set[int]:
+    """Agencies a person answers for: those with an active agency-officer account (in the
+    demo, the printed logins ``damkar``, ``bpbd``, ``dinkes``, ``pln``). The simulator never
+    accepts an assignment for them; their officers see "Terima" and decide."""
+    from kendali.core.choices import Role
+    from kendali.core.models import User
+
+    return set(
+        User.objects.filter(
+            is_active=True, groups__name=Role.AGENCY_OFFICER, agency__isnull=False
+        ).values_list("agency_id", flat=True)
+    )
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "DEMO_LIVE", False))
 

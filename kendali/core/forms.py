@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kendali.core.choices import AgencyKind, AuditKind, ChannelKind, Role, TokenScope
 from kendali.core.models import Agency
+from kendali.core.widgets import DateInput
 
 
 class LoginForm(forms.Form):
@@ -35,12 +36,8 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua"))] + list(AuditKind.choices)
     )
-    since = forms.DateField(
-        label=_("Sejak"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("Sejak"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Sampai"), required=False, widget=DateInput())
 
 
 class TokenForm(forms.Form):

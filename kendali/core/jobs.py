@@ -28,9 +28,17 @@ class Job:
     name: str
     interval_seconds: float
     function: str  # dotted path, called with no arguments
+    # How long a leader's claim lasts without renewal (default: three intervals, at least
+    # 30 s). A job that keeps a connection open (the MQTT consumers) runs every second with a
+    # lease of a few seconds, so another process takes over within seconds of a crash.
+    lease_seconds: float | None = None
+    # Dotted path called (no arguments) when this process finds it lost the lease it held:
+    # the job stops what it keeps running, so two leaders never hold one connection.
+    on_lost: str = ""
 
 
 _jobs: dict[str, Job] = {}
+_held: set[str] = set()  # the jobs whose lease this process held at its last attempt
 RUNNER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -46,7 +54,8 @@ def _take_lease(job: Job) -> bool:
     from kendali.core.models import JobState
 
     now = timezone.now()
-    lease = now + timedelta(seconds=max(job.interval_seconds * 3, 30))
+    seconds = job.lease_seconds or max(job.interval_seconds * 3, 30)
+    lease = now + timedelta(seconds=seconds)
     JobState.objects.get_or_create(name=job.name)
     # Conditional UPDATE: two runners racing for the same loop cannot both win.
     taken = JobState.objects.filter(
@@ -61,7 +70,13 @@ def run_once(job: Job) -> bool:
     from kendali.core.models import JobState
 
     if not _take_lease(job):
+        if job.name in _held:
+            _held.discard(job.name)
+            if job.on_lost:
+                logger.warning("job %s: lease lost to another process", job.name)
+                import_string(job.on_lost)()
         return False
+    _held.add(job.name)
     started = timezone.now()
     t0 = time.perf_counter()
     error = ""

@@ -91,6 +91,8 @@ class ApiProblemMiddleware(_DualMode):
     def _apply(self, request, response):
         if (
             request.path.startswith("/api/")
+            # The CKAN Action API answers in CKAN's own error envelope (harvesters parse it).
+            and not request.path.startswith(("/api/3/action/", "/api/action/"))
             and response.status_code >= 400
             and not response.get("Content-Type", "").startswith("application/problem+json")
         ):

@@ -64,6 +64,9 @@ _TITLES = {
 
 
 def _default_title(status: int) -> str:
-    return _TITLES.get(
-        status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return str(
+        _TITLES.get(
+            status,
+            HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
+        )
     )

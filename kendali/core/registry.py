@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
 class NavItem:
     key: str
-    label: str  # lazy translation
+    label: str | Promise  # lazy translation
     url_name: str
     perm: str | None = None  # None: any logged-in user
     icon: str = "•"
@@ -29,7 +30,7 @@ class MapLayer:
     ``topics`` are event-topic prefixes after which the layer refreshes."""
 
     key: str
-    label: str
+    label: str | Promise
     selector: str
     perm: str | None = None
     topics: tuple[str, ...] = ()
@@ -47,7 +48,7 @@ class KpiTile:
     ({"P1": 2, "P2": 1} → "P1 2 · P2 1"), so no raw Python value ever reaches a screen."""
 
     key: str
-    label: str
+    label: str | Promise
     selector: str
     perm: str | None = None
     topics: tuple[str, ...] = ()
@@ -62,7 +63,7 @@ class HistorySource:
     "priority": str}``; ``filters`` may hold "type" and "priority"."""
 
     key: str
-    label: str
+    label: str | Promise
     selector: str
     perm: str | None = None
     type_choices: str | None = None  # dotted path to a callable returning [(code, label)]
@@ -75,7 +76,7 @@ class IncidentAction:
     does not apply to that incident; it must not query personal data it does not show."""
 
     key: str
-    label: str  # lazy translation
+    label: str | Promise  # lazy translation
     url: str  # dotted path
     perm: str | None = None
     order: int = 100
@@ -110,7 +111,7 @@ class LiveFigure:
     WIB, ``end`` exclusive."""
 
     key: str  # "<module>.<figure>", e.g. "calls.genuine_share"
-    label: str  # lazy translation
+    label: str | Promise  # lazy translation
     unit: str  # "%", "menit", "orang", "jam", "unit", "indeks", …
     selector: str  # dotted path
     higher_is_better: bool = True
@@ -125,7 +126,7 @@ class EvidenceSource:
     "figures": {label: value}, "url": str}`` (plain, translated text; no personal data)."""
 
     key: str  # "<module>.<evidence>", e.g. "assets.ict_management"
-    label: str
+    label: str | Promise
     selector: str
     indicators: tuple[str, ...] = ()  # framework indicator codes it supports, e.g. ("I.26",)
     perm: str | None = None
@@ -139,8 +140,8 @@ class SystemComponent:
 
     key: str  # "calls.app", "wifi.public_service"
     kind: str  # "aplikasi" or "layanan"
-    name: str
-    description: str
+    name: str | Promise
+    description: str | Promise
     reference_code: str = ""  # RAA/RAL code when known
     depends_on: tuple[str, ...] = ()
 
@@ -156,7 +157,7 @@ class AssetSource:
     aware datetime | None, "open_alarms": int, "summary": str}}``."""
 
     key: str  # "wifi.access_point", "sensors.device"
-    label: str
+    label: str | Promise
     devices: str  # dotted path
     states: str  # dotted path
 
@@ -170,8 +171,8 @@ class OpenDataset:
     suppressed by ``indicators`` before publication where ``count_columns`` names them."""
 
     key: str  # "calls.daily_by_kecamatan"
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     producer: str  # OPD short name or code of the walidata
     frequency: str  # "harian", "jam-an", "bulanan", "tahunan"
     columns: tuple[str, ...]

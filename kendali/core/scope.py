@@ -29,7 +29,7 @@ class _Everything:
 
 
 EVERY_AGENCY: Final = _Everything()
-NO_AGENCY: Final = frozenset()
+NO_AGENCY: Final[frozenset[int]] = frozenset()
 
 
 def visible_agencies(actor: Actor) -> _Everything | frozenset[int]:
@@ -58,7 +58,7 @@ def may_see_agency(actor: Actor, agency_id: int | None) -> bool:
     """Whether an object owned by ``agency_id`` is inside the actor's scope. An object with no
     owner (``None``) is visible only to actors who see every agency."""
     agencies = visible_agencies(actor)
-    if agencies is EVERY_AGENCY:
+    if isinstance(agencies, _Everything):
         return True
     return agency_id is not None and agency_id in agencies
 
@@ -73,7 +73,7 @@ def scope_queryset(qs: QuerySet, actor: Actor, *fields: str) -> QuerySet:
     if not fields:
         raise ValueError("scope_queryset needs at least one agency lookup")
     agencies = visible_agencies(actor)
-    if agencies is EVERY_AGENCY:
+    if isinstance(agencies, _Everything):
         return qs
     if not agencies:
         return qs.none()

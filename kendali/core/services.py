@@ -63,7 +63,13 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise Invalid(_("Nama pengguna %(u)s sudah dipakai.") % {"u": username})
     user = User(
-        username=username, full_name=full_name, email=email, agency=agency, extension=extension
+        username=username,
+        full_name=full_name,
+        email=email,
+        agency=agency,
+        extension=extension,
+        # Administrators open the data administration (/admin/), as the guides tell them.
+        is_staff=Role.ADMINISTRATOR in roles,
     )
     try:
         password_validation.validate_password(password, user)

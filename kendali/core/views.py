@@ -7,9 +7,10 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -191,7 +192,7 @@ def _home_tiles(request) -> list[dict]:
 @login_required
 def audit_log(request):
     if not request.user.has_perm("core.view_audit"):
-        return HttpResponseForbidden(_("Log audit hanya untuk supervisor dan administrator."))
+        raise PermissionDenied(_("Log audit hanya untuk supervisor dan administrator."))
     form = AuditFilterForm(request.GET or None)
     filters = {}
     if form.is_valid():
@@ -224,7 +225,7 @@ def audit_log(request):
 @require_http_methods(["GET", "POST"])
 def token_list(request):
     if not request.user.has_perm("core.manage_tokens"):
-        return HttpResponseForbidden(_("Peran Anda tidak berhak mengelola token mesin."))
+        raise PermissionDenied(_("Peran Anda tidak berhak mengelola token mesin."))
     actor = Actor.from_request(request)
     form = TokenForm(request.POST or None)
     created = None
@@ -254,7 +255,7 @@ def token_list(request):
 def token_revoke(request, token_id: int):
     actor = Actor.from_request(request)
     if not request.user.has_perm("core.manage_tokens"):
-        return HttpResponseForbidden(_("Peran Anda tidak berhak mengelola token mesin."))
+        raise PermissionDenied(_("Peran Anda tidak berhak mengelola token mesin."))
     if not selectors.machine_tokens(actor=actor).filter(pk=token_id).exists():
         raise Http404(_("Token tidak ditemukan."))
     services.token_revoke(actor=actor, token_id=token_id)
@@ -265,7 +266,7 @@ def token_revoke(request, token_id: int):
 @login_required
 def agency_list(request):
     if not request.user.has_perm("core.view_agency"):
-        return HttpResponseForbidden(_("Peran Anda tidak berhak melihat daftar instansi."))
+        raise PermissionDenied(_("Peran Anda tidak berhak melihat daftar instansi."))
     from kendali.core.forms import AgencyForm
 
     actor = Actor.from_request(request)
@@ -273,9 +274,7 @@ def agency_list(request):
     form = AgencyForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit:
-            return HttpResponseForbidden(
-                _("Hanya administrator yang boleh mengubah data instansi.")
-            )
+            raise PermissionDenied(_("Hanya administrator yang boleh mengubah data instansi."))
         if form.is_valid():
             data = dict(form.cleaned_data)
             code = data.pop("code")
@@ -307,7 +306,7 @@ def agency_channel(request, code: str):
     from kendali.core.models import Agency, AgencyChannel
 
     if not request.user.has_perm("core.manage_agency"):
-        return HttpResponseForbidden(_("Hanya administrator yang boleh mengubah kanal instansi."))
+        raise PermissionDenied(_("Hanya administrator yang boleh mengubah kanal instansi."))
     actor = Actor.from_request(request)
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
@@ -333,7 +332,7 @@ def user_list(request):
     from kendali.core.forms import UserCreateForm
 
     if not request.user.has_perm("core.manage_users"):
-        return HttpResponseForbidden(_("Hanya administrator yang boleh mengelola pengguna."))
+        raise PermissionDenied(_("Hanya administrator yang boleh mengelola pengguna."))
     actor = Actor.from_request(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -361,7 +360,7 @@ def user_list(request):
 @require_POST
 def user_action(request, user_id: int):
     if not request.user.has_perm("core.manage_users"):
-        return HttpResponseForbidden(_("Hanya administrator yang boleh mengelola pengguna."))
+        raise PermissionDenied(_("Hanya administrator yang boleh mengelola pengguna."))
     actor = Actor.from_request(request)
     target = User.objects.filter(pk=user_id).first()
     if target is None:

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from kendali.core.choices import Role
+
+
+def _install_index_triggers(*, using: str = "default", **kwargs) -> None:
+    from django.db import connections
+
+    from kendali.dispatch.travel import install_index_triggers
+
+    connection = connections[using]
+    if "dispatch_unit" not in connection.introspection.table_names():
+        return  # after `migrate dispatch zero`
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, "dispatch_unit")
+    if any(c.name == "index_version" for c in columns):  # not when migrated back below 0003
+        install_index_triggers(connection)
+
 
 VIEW = ["dispatch.view_unit", "dispatch.view_assignment", "dispatch.view_runcard"]
 
@@ -100,7 +116,7 @@ class DispatchConfig(AppConfig):
                 "dispatch:crew",
                 perm="dispatch.operate_unit",
                 order=22,
-                icon="⛟",
+                icon="⚑",
             )
         )
         register_nav(
@@ -153,5 +169,7 @@ class DispatchConfig(AppConfig):
                 on_merge="kendali.dispatch.services.on_incident_merge",
             )
         )
+        # A later migration may rebuild the unit table (SQLite), dropping its triggers.
+        post_migrate.connect(_install_index_triggers, sender=self)
         demo.register(60, "kendali.dispatch.demo.seed")
         demo_live.register_tick("dispatch", "kendali.dispatch.demo_live.demo_tick", order=20)

@@ -90,6 +90,15 @@ class SlaKind(models.TextChoices):
     TOTAL = "total", _("Total (laporan → selesai)")
 
 
+# Short names for the board's countdowns and the SLA tile.
+SLA_SHORT = {
+    SlaKind.PROCESSING: _("Proses"),
+    SlaKind.REACTION: _("Reaksi"),
+    SlaKind.RESPONSE: _("Respons"),
+    SlaKind.TOTAL: _("Total"),
+}
+
+
 # Seconds. NFPA 1225: 90 % of calls processed (answer → first dispatch) within 60 s.
 # Kota Serang: at most 15 minutes from the report to the field team moving.
 DEFAULT_SLA_SECONDS = {

@@ -5,7 +5,11 @@ step goes through the dispatch services as a simulator actor:
 
 * a dispatcher sends the recommended units (``selectors.recommend`` → ``assignment_create``)
   to each incident the demo simulator (or a demo sensor) opened and nobody has handled yet;
-* the agency acknowledges, the crew drives there at a few times road speed (position
+* the agency acknowledges its own assignments, but only for agencies no person answers for
+  (:func:`kendali.core.demo_live.human_agency_ids`): an assignment a person made, or one for
+  an agency with an officer's account (the printed ``damkar``, ``bpbd``… logins), waits for
+  that officer's "Terima";
+* once acknowledged, the crew drives there at a few times road speed (position
   batches, like a crew phone), works on scene, files a field report and drives back;
 * the dispatcher closes the incident once its units are clear and a report is in;
 * bounded: at most ``MAX_OPEN`` demo incidents stay open, none longer than ``MAX_AGE``.
@@ -103,7 +107,13 @@ def _report(agency_actor, incident, unit) -> None:
         )
 
 
-def _move(actors, unit, demo_ids: set[int], now) -> None:
+def may_acknowledge(assignment, human_agencies: set[int]) -> bool:
+    """The simulator answers only for itself: an assignment its own dispatcher made
+    (``assigned_by`` empty: the simulator has no account) to an agency no person answers for."""
+    return assignment.assigned_by_id is None and assignment.agency_id not in human_agencies
+
+
+def _move(actors, unit, demo_ids: set[int], now, human_agencies: set[int]) -> None:
     from kendali.dispatch import services
 
     _dispatcher, agency_actor, crew = actors
@@ -111,6 +121,8 @@ def _move(actors, unit, demo_ids: set[int], now) -> None:
     incident = assignment.incident if assignment else None
     if unit.status == UnitStatus.DITUGASKAN:
         if assignment is not None and assignment.acknowledged_at is None:
+            if not may_acknowledge(assignment, human_agencies):
+                return  # the agency's officer accepts it (or not): the crew waits
             services.assignment_acknowledge(actor=agency_actor, assignment=assignment)
         services.unit_set_status(actor=crew, unit=unit, status=UnitStatus.MENUJU)
     elif unit.status == UnitStatus.MENUJU and incident is not None and incident.lat is not None:
@@ -165,6 +177,7 @@ def _close(dispatcher, incident) -> None:
 
 
 def demo_tick(*, now: datetime | None = None) -> None:
+    from kendali.core.demo_live import human_agency_ids
     from kendali.dispatch.models import FieldReport, Unit
     from kendali.incidents.choices import OPEN_STATUSES
     from kendali.incidents.models import Incident
@@ -182,6 +195,7 @@ def demo_tick(*, now: datetime | None = None) -> None:
             errors.append(f"{what}: {exc}")
 
     demo_ids = set(demo_incident_ids(now - timedelta(days=2)))
+    human_agencies = human_agency_ids()
     open_demo = list(
         Incident.objects.filter(pk__in=demo_ids, status__in=OPEN_STATUSES).order_by(
             "-created_at", "-pk"
@@ -209,7 +223,7 @@ def demo_tick(*, now: datetime | None = None) -> None:
         .select_related("agency", "current_assignment__incident")
     )
     for unit in busy:
-        attempt(unit.callsign, _move, actors, unit, demo_ids, now)
+        attempt(unit.callsign, _move, actors, unit, demo_ids, now, human_agencies)
     for incident in keep:
         incident.refresh_from_db()
         if (

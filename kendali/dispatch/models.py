@@ -43,6 +43,9 @@ class Unit(models.Model):
     )
     is_active = models.BooleanField(_("aktif"), default=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Set by database triggers on every insert/change (see dispatch.travel): lets the
+    # recommendation index fetch only the units that changed. Never written by code.
+    index_version = models.BigIntegerField(default=0, db_index=True, editable=False)
 
     class Meta:
         ordering = ["agency__short_name", "callsign"]
@@ -96,6 +99,9 @@ class UnitPosition(models.Model):
     lat = models.FloatField()
     lon = models.FloatField()
     accuracy_m = models.FloatField(null=True, blank=True)
+    # Who reported it (crew token, tracker or person): the position history is its own
+    # audit trail, one row per position rather than an audit entry per report.
+    reported_by = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at"]

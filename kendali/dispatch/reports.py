@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
-from kendali.dispatch import scope
+from kendali.core.formatting import Minutes, xlsx_row
+from kendali.core.scope import scope_queryset
 from kendali.dispatch.models import Assignment, SlaBreach
 
 
@@ -27,20 +28,14 @@ def percentile(values: list[float], p: float) -> float | None:
     return data[lo] + (data[hi] - data[lo]) * (k - lo)
 
 
-def _scoped(qs, actor: Actor, field: str = "agency_id"):
-    agency = scope.bound_agency(actor)
-    if agency is False:
-        return qs
-    return qs.filter(**{field: agency}) if agency else qs.none()
-
-
 def response_rows(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
     """One row per assignment that reached the scene: response seconds and its groupings."""
-    qs = _scoped(
+    qs = scope_queryset(
         Assignment.objects.filter(
             assigned_at__gte=since, assigned_at__lt=until, on_scene_at__isnull=False
         ),
         actor,
+        "agency",
     ).values_list(
         "assigned_at",
         "on_scene_at",
@@ -90,7 +85,9 @@ def percentiles_by(rows: list[dict], key: str) -> list[dict]:
 
 
 def unit_activity(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
-    qs = _scoped(Assignment.objects.filter(assigned_at__gte=since, assigned_at__lt=until), actor)
+    qs = scope_queryset(
+        Assignment.objects.filter(assigned_at__gte=since, assigned_at__lt=until), actor, "agency"
+    )
     per: dict[str, dict] = {}
     for callsign, agency, status, assigned, cleared in qs.values_list(
         "unit__callsign", "agency__short_name", "status", "assigned_at", "cleared_at"
@@ -120,9 +117,7 @@ def breaches(*, actor: Actor, since: datetime, until: datetime) -> list[dict]:
     qs = SlaBreach.objects.filter(detected_at__gte=since, detected_at__lt=until).select_related(
         "incident"
     )
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(incident__agencies=agency) if agency else qs.none()
+    qs = scope_queryset(qs, actor, "incident__agencies")
     return [
         {
             "at": timezone.localtime(b.detected_at).strftime("%Y-%m-%d %H:%M"),
@@ -148,10 +143,11 @@ def build(*, actor: Actor, since: datetime, until: datetime) -> dict:
     }
 
 
-def _fmt(seconds: float | None) -> str:
+def _fmt(seconds: float | None):
+    """A duration as ``m:ss`` in CSV and PDF, a real duration in XLSX."""
     if seconds is None:
         return "-"
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    return Minutes(seconds)
 
 
 def tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -230,7 +226,7 @@ def to_xlsx(report: dict) -> bytes:
         sheet.append([title])
         sheet.append(header)
         for row in rows:
-            sheet.append([_safe_cell(v) for v in row])
+            xlsx_row(sheet, [_safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.errors import NotFound
+from kendali.core.scope import scope_queryset
 from kendali.dispatch import scope
 from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, UnitKind, UnitStatus
 from kendali.dispatch.models import Assignment, Referral, RunCard, SlaBreach, Unit
@@ -30,10 +31,9 @@ def units_visible(*, actor: Actor):
     unit_id = scope.token_unit_id(actor)
     if actor.user is None and actor.token is not None:
         return qs.filter(pk=unit_id) if unit_id else qs.none()
-    agency = scope.bound_agency(actor)
-    if agency is False:
-        return qs
-    return qs.filter(agency_id=agency) if agency else qs.none()
+    if not actor.has_perm("dispatch.view_unit"):
+        return qs.none()
+    return scope_queryset(qs, actor, "agency")
 
 
 def unit_for(*, actor: Actor, pk) -> Unit:
@@ -48,10 +48,9 @@ def assignments_visible(*, actor: Actor):
     if actor.user is None and actor.token is not None:
         unit_id = scope.token_unit_id(actor)
         return qs.filter(unit_id=unit_id) if unit_id else qs.none()
-    agency = scope.bound_agency(actor)
-    if agency is False:
-        return qs
-    return qs.filter(agency_id=agency) if agency else qs.none()
+    if not actor.has_perm("dispatch.view_assignment"):
+        return qs.none()
+    return scope_queryset(qs, actor, "agency")
 
 
 def assignment_for(*, actor: Actor, pk) -> Assignment:
@@ -63,10 +62,7 @@ def assignment_for(*, actor: Actor, pk) -> Assignment:
 
 def referrals_visible(*, actor: Actor):
     qs = Referral.objects.select_related("agency", "incident", "incident__type")
-    agency = scope.bound_agency(actor)
-    if agency is False:
-        return qs
-    return qs.filter(agency_id=agency) if agency else qs.none()
+    return scope_queryset(qs, actor, "agency")
 
 
 def referral_for(*, actor: Actor, pk) -> Referral:
@@ -81,9 +77,9 @@ def incident_for(*, actor: Actor, pk):
     from kendali.incidents.models import Incident
 
     qs = Incident.objects.select_related("type")
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(agencies=agency) if agency else qs.none()
+    if not actor.has_perm("incidents.view_incident"):
+        qs = qs.none()
+    qs = scope_queryset(qs, actor, "agencies")
     try:
         return qs.get(pk=int(pk))
     except (Incident.DoesNotExist, ValueError, TypeError):
@@ -95,9 +91,7 @@ def field_report_photo_for(*, actor: Actor, pk):
     from kendali.dispatch.models import FieldReportPhoto
 
     qs = FieldReportPhoto.objects.select_related("report__incident")
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(report__incident__agencies=agency) if agency else qs.none()
+    qs = scope_queryset(qs, actor, "report__incident__agencies")
     try:
         return qs.distinct().get(pk=int(pk))
     except (FieldReportPhoto.DoesNotExist, ValueError, TypeError):
@@ -218,9 +212,7 @@ def active_incidents(*, actor: Actor, limit: int = 300):
         )
         .order_by("priority", "created_at")
     )
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(agencies=agency) if agency else qs.none()
+    qs = scope_queryset(qs, actor, "agencies")
     return list(qs[:limit])
 
 
@@ -281,6 +273,7 @@ def units_layer(*, actor: Actor) -> dict:
                     "label": callsign,
                     "color": STATUS_COLORS[status],
                     "status": status,
+                    "status_label": str(statuses.get(status, status)),
                     "popup": f"{callsign} — {agency} — {labels.get(kind, kind)} — {statuses.get(status, status)}",
                 },
             }
@@ -307,12 +300,14 @@ def units_available_tile(*, actor: Actor) -> dict:
 def breaches_today_tile(*, actor: Actor) -> dict:
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     qs = SlaBreach.objects.filter(detected_at__gte=start)
-    agency = scope.bound_agency(actor)
-    if agency is not False:
-        qs = qs.filter(incident__agencies=agency) if agency else qs.none()
+    qs = scope_queryset(qs, actor, "incident__agencies")
     counts = Counter(qs.values_list("kind", flat=True))
     total = sum(counts.values())
-    detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    from kendali.dispatch.choices import SLA_SHORT, SlaKind
+
+    detail = ", ".join(
+        f"{SLA_SHORT[SlaKind(k)]} {v}" for k, v in sorted(counts.items()) if k in SlaKind.values
+    )
     return {
         "value": total,
         "unit": _("pelanggaran"),

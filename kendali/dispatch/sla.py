@@ -21,7 +21,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kendali.core.events import publish
-from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SlaKind
+from kendali.core.formatting import duration_text
+from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SLA_SHORT, SlaKind
 
 CALL_KINDS = ("call", "call.answered")
 
@@ -34,6 +35,10 @@ class Timer:
     end: datetime | None
     target: int
     elapsed: float | None
+
+    @property
+    def short(self) -> str:
+        return str(SLA_SHORT[SlaKind(self.kind)])
 
     @property
     def state(self) -> str:
@@ -61,6 +66,7 @@ class Timer:
         return {
             "kind": self.kind,
             "label": self.label,
+            "short": self.short,
             "state": self.state,
             "level": self.level,
             "target": self.target,
@@ -166,7 +172,7 @@ def timers_for(
 
 
 def _reason(timer: Timer) -> str:
-    minutes = lambda s: f"{int(s // 60)} mnt {int(s % 60)} dtk" if s >= 60 else f"{int(s)} dtk"  # noqa: E731
+    minutes = duration_text
     waiting = {
         SlaKind.PROCESSING: _("belum ada unit ditugaskan"),
         SlaKind.REACTION: _("instansi belum menerima penugasan"),

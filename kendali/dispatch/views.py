@@ -4,22 +4,20 @@ phone page, run cards, shift handover and reports. Views hold no business rules.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from kendali.core.actors import Actor
 from kendali.core.errors import KendaliError, NotFound
 from kendali.core.models import Agency
 from kendali.core.notifiers import inbox as inbox_service
+from kendali.core.pages import page_permission
 from kendali.dispatch import reports, selectors, services, sla
 from kendali.dispatch.choices import (
     ACTIVE_ASSIGNMENT,
@@ -29,27 +27,6 @@ from kendali.dispatch.choices import (
     UnitStatus,
 )
 from kendali.dispatch.models import RunCard, ShiftLog
-
-
-def page(perm: str | tuple[str, ...], methods=("GET",)):
-    """Login, permission (any of), allowed methods; NotFound → 404."""
-    perms = (perm,) if isinstance(perm, str) else perm
-
-    def decorate(view):
-        @login_required
-        @require_http_methods(list(methods))
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not any(request.user.has_perm(p) for p in perms):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
-            try:
-                return view(request, Actor.from_request(request), *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.detail) from None
-
-        return wrapper
-
-    return decorate
 
 
 def _back(request, fallback: str, *args):
@@ -76,19 +53,19 @@ def _run(request, fn, ok: str):
 # ---------------------------------------------------------------- board
 
 
-@page("dispatch.assign_unit")
+@page_permission("dispatch.assign_unit", methods=("GET",), with_actor=True)
 def board(request, actor):
     context = selectors.board(actor=actor)
     context["status_colors"] = {k.value: v for k, v in selectors.STATUS_COLORS.items()}
     return render(request, "dispatch/board.html", context)
 
 
-@page("dispatch.assign_unit")
+@page_permission("dispatch.assign_unit", methods=("GET",), with_actor=True)
 def board_fragment(request, actor):
     return render(request, "dispatch/_board.html", selectors.board(actor=actor))
 
 
-@page("dispatch.view_assignment")
+@page_permission("dispatch.view_assignment", methods=("GET",), with_actor=True)
 def incident_panel(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
     can_assign = request.user.has_perm("dispatch.assign_unit")
@@ -114,7 +91,7 @@ def incident_panel(request, actor, pk: int):
     return render(request, template, context)
 
 
-@page("dispatch.assign_unit", methods=("POST",))
+@page_permission("dispatch.assign_unit", methods=("POST",), with_actor=True)
 def assign(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
     unit = selectors.unit_for(actor=actor, pk=request.POST.get("unit_id"))
@@ -126,7 +103,7 @@ def assign(request, actor, pk: int):
     return _back(request, "dispatch:incident", incident.pk)
 
 
-@page("dispatch.assign_unit", methods=("POST",))
+@page_permission("dispatch.assign_unit", methods=("POST",), with_actor=True)
 def release(request, actor, pk: int):
     a = selectors.assignment_for(actor=actor, pk=pk)
     _run(
@@ -139,7 +116,7 @@ def release(request, actor, pk: int):
     return _back(request, "dispatch:incident", a.incident_id)
 
 
-@page("dispatch.assign_unit", methods=("POST",))
+@page_permission("dispatch.assign_unit", methods=("POST",), with_actor=True)
 def close(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
     _run(
@@ -152,7 +129,7 @@ def close(request, actor, pk: int):
     return redirect("dispatch:incident", incident.pk)
 
 
-@page("dispatch.add_referral", methods=("POST",))
+@page_permission("dispatch.add_referral", methods=("POST",), with_actor=True)
 def refer(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
     agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
@@ -169,7 +146,7 @@ def refer(request, actor, pk: int):
     return redirect("dispatch:incident", incident.pk)
 
 
-@page("dispatch.add_fieldreport", methods=("POST",))
+@page_permission("dispatch.add_fieldreport", methods=("POST",), with_actor=True)
 def field_report(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
     agency = None
@@ -197,7 +174,7 @@ def field_report(request, actor, pk: int):
 PHOTO_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
-@page("dispatch.view_fieldreport")
+@page_permission("dispatch.view_fieldreport", methods=("GET",), with_actor=True)
 def field_report_photo(request, actor, pk: int):
     """A field-report photo, for people who may see its incident (MEDIA_ROOT is not served)."""
     photo = selectors.field_report_photo_for(actor=actor, pk=pk)
@@ -222,7 +199,7 @@ def field_report_photo(request, actor, pk: int):
 # ---------------------------------------------------------------- agency inbox
 
 
-@page("dispatch.acknowledge_assignment")
+@page_permission("dispatch.acknowledge_assignment", methods=("GET",), with_actor=True)
 def inbox(request, actor):
     notes = list(inbox_service.inbox_for(actor=actor)[:100])
     context = {
@@ -237,7 +214,7 @@ def inbox(request, actor):
     return render(request, "dispatch/inbox.html", context)
 
 
-@page("dispatch.acknowledge_assignment", methods=("POST",))
+@page_permission("dispatch.acknowledge_assignment", methods=("POST",), with_actor=True)
 def inbox_ack(request, actor, pk: int):
     _run(
         request,
@@ -247,7 +224,7 @@ def inbox_ack(request, actor, pk: int):
     return redirect("dispatch:inbox")
 
 
-@page("dispatch.acknowledge_assignment", methods=("POST",))
+@page_permission("dispatch.acknowledge_assignment", methods=("POST",), with_actor=True)
 def referral_resolve(request, actor, pk: int):
     referral = selectors.referral_for(actor=actor, pk=pk)
     _run(
@@ -263,7 +240,7 @@ def referral_resolve(request, actor, pk: int):
 # ---------------------------------------------------------------- crew phone page
 
 
-@page("dispatch.operate_unit")
+@page_permission("dispatch.operate_unit", methods=("GET",), with_actor=True)
 def crew(request, actor):
     units = list(selectors.units_visible(actor=actor).order_by("callsign"))
     unit = None
@@ -290,7 +267,7 @@ def crew(request, actor):
     )
 
 
-@page("dispatch.operate_unit", methods=("POST",))
+@page_permission("dispatch.operate_unit", methods=("POST",), with_actor=True)
 def crew_status(request, actor, pk: int):
     unit = selectors.unit_for(actor=actor, pk=pk)
     _run(
@@ -306,7 +283,7 @@ def crew_status(request, actor, pk: int):
 # ---------------------------------------------------------------- units and run cards
 
 
-@page("dispatch.view_unit")
+@page_permission("dispatch.view_unit", methods=("GET",), with_actor=True)
 def units(request, actor):
     return render(
         request,
@@ -321,7 +298,7 @@ def units(request, actor):
     )
 
 
-@page("dispatch.add_unit", methods=("POST",))
+@page_permission("dispatch.add_unit", methods=("POST",), with_actor=True)
 def unit_add(request, actor):
     agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
     if agency is None:
@@ -355,7 +332,7 @@ def _unit_fields(post) -> dict:
     }
 
 
-@page("dispatch.change_unit", methods=("GET", "POST"))
+@page_permission("dispatch.change_unit", methods=("GET", "POST"), with_actor=True)
 def unit_edit(request, actor, pk: int):
     """Change a unit's call sign, type, station, home point or capabilities; or take it out
     of service for good (retired when it has history, so reports keep it)."""
@@ -364,7 +341,7 @@ def unit_edit(request, actor, pk: int):
     if request.method == "POST":
         if request.POST.get("action") == "delete":
             if not request.user.has_perm("dispatch.delete_unit"):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak menghapus unit."))
+                raise PermissionDenied(_("Peran Anda tidak berhak menghapus unit."))
             done = _run(
                 request,
                 lambda: services.unit_delete(actor=actor, unit=unit) or True,
@@ -421,16 +398,14 @@ def _runcard_lines(post) -> list[dict]:
     return lines
 
 
-@page("dispatch.view_runcard", methods=("GET", "POST"))
+@page_permission("dispatch.view_runcard", methods=("GET", "POST"), with_actor=True)
 def runcards(request, actor):
     from kendali.incidents.choices import Priority
     from kendali.incidents.models import IncidentType
 
     if request.method == "POST":
         if not request.user.has_perm("dispatch.change_runcard"):
-            return HttpResponseForbidden(
-                _("Hanya supervisor yang dapat mengubah kartu pengerahan.")
-            )
+            raise PermissionDenied(_("Hanya supervisor yang dapat mengubah kartu pengerahan."))
         type_code = request.POST.get("type_code", "")
         priority = request.POST.get("priority", "")
         saved = _run(
@@ -499,7 +474,7 @@ def runcards(request, actor):
     )
 
 
-@page("dispatch.change_runcard", methods=("POST",))
+@page_permission("dispatch.change_runcard", methods=("POST",), with_actor=True)
 def sla_target(request, actor):
     _run(
         request,
@@ -518,11 +493,11 @@ def sla_target(request, actor):
 # ---------------------------------------------------------------- shift handover
 
 
-@page("dispatch.view_shiftlog", methods=("GET", "POST"))
+@page_permission("dispatch.view_shiftlog", methods=("GET", "POST"), with_actor=True)
 def handover(request, actor):
     if request.method == "POST":
         if not request.user.has_perm("dispatch.add_shiftlog"):
-            return HttpResponseForbidden(_("Hanya supervisor yang dapat melakukan serah terima."))
+            raise PermissionDenied(_("Hanya supervisor yang dapat melakukan serah terima."))
         _run(
             request,
             lambda: services.shift_handover(actor=actor, notes=request.POST.get("notes", "")),
@@ -541,7 +516,7 @@ def handover(request, actor):
     )
 
 
-@page("dispatch.add_shiftlog", methods=("POST",))
+@page_permission("dispatch.add_shiftlog", methods=("POST",), with_actor=True)
 def handover_receive(request, actor, pk: int):
     log = ShiftLog.objects.filter(pk=pk).first()
     if log is None:
@@ -575,7 +550,7 @@ def _period(request):
     )
 
 
-@page("dispatch.view_slabreach")
+@page_permission("dispatch.view_slabreach", methods=("GET",), with_actor=True)
 def report(request, actor):
     since, until = _period(request)
     data = reports.build(actor=actor, since=since, until=until)
@@ -592,7 +567,7 @@ def report(request, actor):
     )
 
 
-@page("dispatch.view_slabreach")
+@page_permission("dispatch.view_slabreach", methods=("GET",), with_actor=True)
 def report_export(request, actor, fmt: str):
     since, until = _period(request)
     data = reports.build(actor=actor, since=since, until=until)

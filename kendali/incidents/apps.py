@@ -34,6 +34,9 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from kendali.core import demo, jobs
+        from kendali.incidents.services import personal_data_days
+
+        personal_data_days()  # a malformed KENDALI_PERSONAL_DATA_DAYS stops start-up
         from kendali.core.registry import (
             HistorySource,
             KpiTile,

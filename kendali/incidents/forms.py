@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core.widgets import DateInput
 from kendali.incidents.choices import IncidentStatus, Priority
 
 STATUS_FILTER = [
@@ -33,12 +34,8 @@ class IncidentFilterForm(forms.Form):
     )
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
     kelurahan = forms.ChoiceField(label=_("Kelurahan"), required=False)
-    since = forms.DateField(
-        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

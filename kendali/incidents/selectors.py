@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import NotFound
+from kendali.core.geo import distance_m
+from kendali.core.scope import scope_queryset, sees_every_agency, visible_agencies
 from kendali.incidents.choices import (
     OPEN_STATUSES,
     PRIORITY_COLORS,
@@ -20,7 +22,6 @@ from kendali.incidents.choices import (
     Priority,
 )
 from kendali.incidents.models import Incident, IncidentTimeline, IncidentType
-from kendali.incidents.scope import UNSCOPED, agency_scope
 
 VIEW_PERM = "incidents.view_incident"
 CONTACT_PERM = "incidents.view_reporter_contact"
@@ -36,20 +37,20 @@ COMPATIBLE_TYPES = [
 ]
 
 
+def may_see_incident(actor: Actor, incident: Incident) -> bool:
+    """Whether the incident lists one of the agencies the actor may see (core.scope)."""
+    if sees_every_agency(actor):
+        return True
+    agencies = visible_agencies(actor)
+    return bool(agencies) and incident.agencies.filter(pk__in=agencies).exists()
+
+
 def incidents_visible(*, actor: Actor) -> QuerySet[Incident]:
     """Every incident the actor may see; agency officers only those listing their agency."""
     if not actor.has_perm(VIEW_PERM):
         return Incident.objects.none()
-    scope = agency_scope(actor)
-    qs = Incident.objects.all()
-    if scope is UNSCOPED:
-        return qs
-    if scope is None:
-        return Incident.objects.none()
-    # A subquery, not a join, so the rows are not repeated and .count() stays right.
-    return qs.filter(
-        pk__in=Incident.agencies.through.objects.filter(agency_id=scope).values("incident_id")
-    )
+    # The incidents listing one of the actor's agencies (core.scope: the one rule).
+    return scope_queryset(Incident.objects.all(), actor, "agencies")
 
 
 def incidents_open(*, actor: Actor) -> QuerySet[Incident]:
@@ -124,10 +125,7 @@ def incident_for(*, actor: Actor, number_or_id) -> Incident:
 def can_see_reporter_contact(*, actor: Actor, incident: Incident) -> bool:
     if not actor.has_perm(CONTACT_PERM):
         return False
-    scope = agency_scope(actor)
-    if scope is UNSCOPED:
-        return True
-    return scope is not None and incident.agencies.filter(pk=scope).exists()
+    return may_see_incident(actor, incident)
 
 
 def reporter_contact(*, actor: Actor, incident: Incident, note: str = "") -> dict | None:
@@ -167,14 +165,6 @@ def type_choices() -> list[tuple[str, str]]:
     return list(IncidentType.objects.filter(is_active=True).values_list("code", "name"))
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
 def compatible_types(type_code: str) -> set[str]:
     result = {type_code}
     for group in COMPATIBLE_TYPES:
@@ -212,7 +202,7 @@ def incidents_nearby(
         qs = qs.filter(type__code__in=compatible_types(type_code))
     result = []
     for incident in qs.select_related("type", "kelurahan", "kecamatan"):
-        distance = _distance_m(lat, lon, incident.lat, incident.lon)
+        distance = distance_m(lat, lon, incident.lat, incident.lon)
         if distance <= within_m:
             result.append(
                 {
@@ -269,7 +259,15 @@ def incidents_layer(*, actor: Actor) -> dict:
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    # The same count as the "Kejadian terbuka" tile (same selector): open incidents without a
+    # point yet are counted too, and said so.
+    unplaced = incidents_open(actor=actor).filter(Q(lat__isnull=True) | Q(lon__isnull=True)).count()
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "count": len(features) + unplaced,
+        "unplaced": unplaced,
+    }
 
 
 def incidents_open_tile(*, actor: Actor) -> dict:

@@ -16,6 +16,7 @@ from kendali.core.audit import audit_record, diff, snapshot
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency
+from kendali.core.scope import sees_every_agency
 from kendali.incidents.choices import (
     OPEN_STATUSES,
     IncidentSource,
@@ -31,7 +32,7 @@ from kendali.incidents.models import (
     IncidentTimeline,
     IncidentType,
 )
-from kendali.incidents.scope import UNSCOPED, agency_scope
+from kendali.incidents.selectors import may_see_incident
 
 AUDIT_FIELDS = [
     "number",
@@ -66,6 +67,16 @@ UPDATABLE_FIELDS = {
 }
 DEFAULT_PERSONAL_DATA_DAYS = 365
 
+# What other modules may ask of incidents on a person's behalf (``actor.acting_for(...)``).
+# The person keeps their scope; each service below names the capabilities it accepts besides
+# its own permission, applies its own rule and writes its own audit entry.
+ASSIGN_UNIT = "dispatch.assign_unit"  # a unit is sent: in progress, its agency responds
+MOVE_UNITS = "dispatch.move_units"  # a merge moves units still working to the target
+REFER = "dispatch.refer"  # another agency is asked to help
+CLOSE_ON_FIELD_REPORT = "dispatch.close_on_field_report"  # dispatch verified a field report
+CLOSE_OVERRIDE = "dispatch.close_override"  # a supervisor closes without one, with a reason
+OPEN_FOR_ALARM = "sensors.open_incident"  # an alarm whose rule opens an incident
+
 
 # ---------------------------------------------------------------- helpers
 
@@ -78,17 +89,16 @@ def _masked(changes: dict) -> dict:
     return changes
 
 
-def _require(actor: Actor, perm: str, message: str) -> None:
-    if not actor.has_perm(perm):
-        raise NotAllowed(message)
+def _require(actor: Actor, perm: str, message: str, *capabilities: str) -> None:
+    """The permission ``perm``, or one of ``capabilities`` granted by a calling module."""
+    if actor.has_perm(perm) or any(actor.may(c) for c in capabilities):
+        return
+    raise NotAllowed(message)
 
 
 def _require_visible(actor: Actor, incident: Incident) -> None:
     """Agency officers may act only on incidents that list their agency; others get 404."""
-    scope = agency_scope(actor)
-    if scope is UNSCOPED:
-        return
-    if scope is None or not incident.agencies.filter(pk=scope).exists():
+    if not may_see_incident(actor, incident):
         raise NotFound(_("Kejadian tidak ditemukan."))
 
 
@@ -267,7 +277,12 @@ def incident_create(
     source: str = IncidentSource.MANUAL,
     agency_codes: Iterable[str] = (),
 ) -> Incident:
-    _require(actor, "incidents.add_incident", _("Peran Anda tidak berhak membuat kejadian."))
+    _require(
+        actor,
+        "incidents.add_incident",
+        _("Peran Anda tidak berhak membuat kejadian."),
+        OPEN_FOR_ALARM,
+    )
     incident_type = _incident_type(type_code)
     priority = _priority(priority or incident_type.default_priority)
     if source not in IncidentSource.values:
@@ -363,8 +378,10 @@ def incident_timeline_add(
     may_write = actor.has_perm("incidents.change_incident") or actor.has_perm(
         "incidents.add_incident"
     )
-    officer = agency_scope(actor) is not UNSCOPED and actor.has_perm("incidents.view_incident")
-    if not (may_write or officer):
+    officer = not sees_every_agency(actor) and actor.has_perm("incidents.view_incident")
+    # A module acting for a person writes lines of its own kind ("dispatch" for dispatch).
+    own_kind = bool(actor.on_behalf) and actor.on_behalf.split(".", 1)[0] == kind
+    if not (may_write or officer or own_kind):
         raise NotAllowed(_("Peran Anda tidak berhak menambah riwayat kejadian."))
     _require_visible(actor, incident)
     if not (summary or "").strip():
@@ -417,25 +434,44 @@ def _guard(incident: Incident, status: str) -> None:
 
 # How an incident may be closed ("selesai"): the loop is closed by the responding agency's
 # field report or by a supervisor's override with a reason. Both are checked by the dispatch
-# services (kendali.dispatch.services.incident_close), which pass the closure they verified.
-CLOSURES = ("field_report", "override")
+# services (kendali.dispatch.services.incident_close), which grant the capability of the
+# closure they verified; no other caller may claim one (jobs with no person excepted).
+CLOSURES = {"field_report": CLOSE_ON_FIELD_REPORT, "override": CLOSE_OVERRIDE}
+
+
+def _check_status_change(actor: Actor, status: str, closure: str) -> None:
+    if not (actor.has_perm("incidents.change_incident") or actor.on_behalf):
+        raise NotAllowed(_("Peran Anda tidak berhak mengubah kejadian."))
+    if status == IncidentStatus.SELESAI:
+        if closure not in CLOSURES:
+            raise Invalid(
+                _(
+                    "Kejadian hanya dapat diselesaikan dengan laporan lapangan dari instansi "
+                    "yang menangani, atau ditutup supervisor dengan alasan (papan dispatch)."
+                )
+            )
+        if not (actor.is_system or actor.may(CLOSURES[closure])):
+            raise NotAllowed(
+                _("Penyelesaian kejadian hanya lewat papan dispatch (laporan lapangan).")
+            )
+        return
+    capabilities = (ASSIGN_UNIT, MOVE_UNITS) if status == IncidentStatus.DIPROSES else ()
+    _require(
+        actor,
+        "incidents.change_incident",
+        _("Peran Anda tidak berhak mengubah kejadian."),
+        *capabilities,
+    )
 
 
 @transaction.atomic
 def incident_set_status(
     *, actor: Actor, incident: Incident, status: str, note: str = "", closure: str = ""
 ) -> Incident:
-    _require(actor, "incidents.change_incident", _("Peran Anda tidak berhak mengubah kejadian."))
-    _require_visible(actor, incident)
     if status not in IncidentStatus.values:
         raise Invalid(_("Status kejadian tidak dikenal."))
-    if status == IncidentStatus.SELESAI and closure not in CLOSURES:
-        raise Invalid(
-            _(
-                "Kejadian hanya dapat diselesaikan dengan laporan lapangan dari instansi yang "
-                "menangani, atau ditutup supervisor dengan alasan (papan dispatch)."
-            )
-        )
+    _check_status_change(actor, status, closure)
+    _require_visible(actor, incident)
     if status == IncidentStatus.DIGABUNG:
         raise Invalid(_("Gunakan penggabungan untuk menandai kejadian ganda."))
     # Race closed here: two people changing the status at once (a dispatcher closing while a
@@ -482,6 +518,71 @@ def incident_set_status(
     )
     _publish("incidents.incident.updated", locked)
     return locked
+
+
+@transaction.atomic
+def incident_mark_in_progress(*, actor: Actor, incident: Incident) -> Incident:
+    """For a unit being sent (``ASSIGN_UNIT``, ``MOVE_UNITS``): the incident, locked until the
+    caller's transaction ends, moved from new to in progress (status audit and timeline).
+
+    Race closed here: a call-taker cancelling (or a supervisor closing or merging) the
+    incident while a unit is sent. Both take this row lock (dispatch always after the unit's);
+    whoever comes second sees the other: the close guard then finds the assignment, or this
+    check finds the incident closed."""
+    _require(
+        actor,
+        "incidents.change_incident",
+        _("Peran Anda tidak berhak mengubah kejadian."),
+        ASSIGN_UNIT,
+        MOVE_UNITS,
+    )
+    _require_visible(actor, incident)
+    locked = _locked(incident)
+    if locked.status not in OPEN_STATUSES:
+        raise Conflict(_("Kejadian %(n)s sudah ditutup.") % {"n": locked.number})
+    if locked.status == IncidentStatus.BARU:
+        return incident_set_status(actor=actor, incident=locked, status=IncidentStatus.DIPROSES)
+    return locked
+
+
+@transaction.atomic
+def incident_add_responding_agency(
+    *, actor: Actor, incident: Incident, agency: Agency, note: str = ""
+) -> bool:
+    """``agency`` joins the incident's responders (a unit of it sent, a referral, units moved
+    by a merge). That list decides who may see the incident and its reporter's contact, so
+    every addition is audited. Returns whether the agency was added (False: already there)."""
+    _require(
+        actor,
+        "incidents.change_incident",
+        _("Peran Anda tidak berhak mengubah instansi kejadian."),
+        ASSIGN_UNIT,
+        MOVE_UNITS,
+        REFER,
+    )
+    _require_visible(actor, incident)
+    if incident.agencies.filter(pk=agency.pk).exists():
+        return False
+    incident.agencies.add(agency)
+    audit_record(
+        actor=actor,
+        action="incident.agency_add",
+        obj=incident,
+        changes={"agencies": [None, agency.code]},
+        note=note[:500],
+    )
+    _publish("incidents.incident.updated", incident)
+    return True
+
+
+def incident_close_verified(
+    *, actor: Actor, incident: Incident, closure: str, note: str = ""
+) -> Incident:
+    """Close an incident whose closure dispatch verified: ``"field_report"`` with
+    ``CLOSE_ON_FIELD_REPORT``, ``"override"`` with ``CLOSE_OVERRIDE`` (see ``CLOSURES``)."""
+    return incident_set_status(
+        actor=actor, incident=incident, status=IncidentStatus.SELESAI, note=note, closure=closure
+    )
 
 
 FIELD_LABELS = {

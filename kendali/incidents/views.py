@@ -5,8 +5,9 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kendali.core import registry
 from kendali.core.actors import Actor
 from kendali.core.errors import KendaliError, NotFound
+from kendali.core.scope import sees_every_agency
 from kendali.incidents import selectors, services
 from kendali.incidents.forms import (
     IncidentCreateForm,
@@ -24,7 +26,6 @@ from kendali.incidents.forms import (
     NoteForm,
     StatusForm,
 )
-from kendali.incidents.scope import UNSCOPED, agency_scope
 from kendali.incidents.services import ALLOWED_TRANSITIONS
 
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 def _forbidden_unless(request, perm: str):
     if not request.user.has_perm(perm):
-        return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
+        raise PermissionDenied(_("Peran Anda tidak berhak membuka halaman ini."))
     return None
 
 
@@ -134,7 +135,7 @@ def incident_detail(request, ref: str):
         "merged_from": list(incident.merged_from.all()),
         "can_contact": selectors.can_see_reporter_contact(actor=actor, incident=incident),
         "can_change": can_change and incident.status != "digabung",
-        "can_note": can_change or agency_scope(actor) is not UNSCOPED,
+        "can_note": can_change or not sees_every_agency(actor),
         "can_merge": user.has_perm("incidents.merge_incident") and incident.is_open,
         "status_form": StatusForm(),
         "transitions": [(s.value, s.label) for s in ALLOWED_TRANSITIONS.get(incident.status, ())],
@@ -242,7 +243,7 @@ def incident_note(request, ref: str):
             messages.success(request, _("Catatan ditambahkan."))
         except KendaliError as exc:
             if exc.status == 403:
-                return HttpResponseForbidden(exc.detail)
+                raise PermissionDenied(exc.detail)
             messages.error(request, exc.detail)
     else:
         messages.error(request, _("Catatan wajib diisi."))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kendali.core.formatting import number_text
 from kendali.sensors.selectors import LEVEL_COLORS, Point
 
 W, H = 860, 280
@@ -73,7 +74,7 @@ def render(
     for i in range(5):
         v = lo + (hi - lo) * i / 4
         out.append(
-            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">{v:.2f}</text>'
+            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">{number_text(v, 2)}</text>'
         )
     for i in range(6):
         at = datetime.fromtimestamp(t0 + (t1 - t0) * i / 5, tz=start.tzinfo)

@@ -143,7 +143,9 @@ class VariableForm(forms.Form):
         label=_("Nama variabel (FIWARE)"),
         max_length=60,
         regex=r"^[A-Za-z][A-Za-z0-9_]*$",
-        help_text=_("Mis. currentLevel, precipitation, pm25."),
+        help_text=_(
+            "Nama atribut FIWARE (kode untuk perangkat), mis. tinggi muka air = currentLevel."
+        ),
         error_messages={"invalid": _("Huruf, angka dan garis bawah; diawali huruf.")},
     )
     unit = forms.CharField(label=_("Satuan"), max_length=20, required=False)

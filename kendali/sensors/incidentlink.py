@@ -7,17 +7,20 @@ import logging
 from django.db import transaction
 
 from kendali.core.actors import Actor
+from kendali.incidents.services import incident_create
 
 logger = logging.getLogger(__name__)
 
+# What sensors may ask of incidents: an incident for an alarm whose rule says so.
+OPEN_INCIDENT = "sensors.open_incident"
 
-def open_incident(*, alarm, rule) -> tuple[int | None, str, str]:
+
+def open_incident(*, actor: Actor, alarm, rule) -> tuple[int | None, str, str]:
     """Return (incident id, number, error). Never raises: an alarm must not be lost because
-    the incident could not be opened; the error is kept on the alarm and shown."""
-    try:
-        from kendali.incidents.services import incident_create
-    except ImportError as exc:
-        return None, "", f"modul kejadian belum tersedia: {exc}"[:300]
+    the incident could not be opened; the error is kept on the alarm and shown.
+
+    ``actor`` is who brought the reading (a device's token, the MQTT consumer) or the job
+    that found the condition; the incident is created on their behalf and the audit says so."""
     device = alarm.device
     description = (
         f"{alarm.message}. Perangkat {device.name} ({device.code}), "
@@ -28,7 +31,7 @@ def open_incident(*, alarm, rule) -> tuple[int | None, str, str]:
         # transaction that raised the alarm.
         with transaction.atomic():
             incident = incident_create(
-                actor=Actor.system("sensors"),
+                actor=actor.acting_for(OPEN_INCIDENT),
                 type_code=rule.incident_type or "banjir",
                 priority=rule.incident_priority or None,
                 lat=device.latitude,
@@ -41,4 +44,4 @@ def open_incident(*, alarm, rule) -> tuple[int | None, str, str]:
     except Exception as exc:  # noqa: BLE001 - recorded on the alarm, shown to operators
         logger.exception("auto-incident for alarm %s failed", alarm.pk)
         return None, "", f"{type(exc).__name__}: {exc}"[:300]
-    return incident.pk, getattr(incident, "number", ""), ""
+    return incident.pk, incident.number, ""

@@ -69,6 +69,42 @@ class Variable(models.Model):
     def __str__(self) -> str:
         return f"{self.device.code}.{self.name}"
 
+    @property
+    def label(self) -> str:
+        """How a person names it: "Tinggi muka air", not the FIWARE ``currentLevel``."""
+        from kendali.sensors.choices import VARIABLE_LABELS
+
+        text = str(VARIABLE_LABELS.get(self.name, self.name))
+        return text[:1].upper() + text[1:]
+
+    @property
+    def label_with_unit(self) -> str:
+        """ "Tinggi muka air (m)"; a switch has no unit to show."""
+        unit = "" if self.is_switch else self.unit
+        return f"{self.label} ({unit})" if unit else self.label
+
+    @property
+    def is_switch(self) -> bool:
+        return self.unit.lower() in ("on/off", "onoff", "boolean")
+
+    def value_text(self, value: float | None = None) -> str:
+        """A value as read aloud: "nyala"/"padam" for a switch, else a decimal comma."""
+        from django.utils.translation import gettext
+
+        from kendali.core.formatting import number_text
+
+        value = self.last_value if value is None else value
+        if value is None:
+            return "—"
+        if self.is_switch:
+            return gettext("nyala") if value >= 0.5 else gettext("padam")
+        text = number_text(value, 2)
+        return f"{text} {self.unit}" if self.unit else text
+
+    @property
+    def last_value_text(self) -> str:
+        return self.value_text()
+
 
 class Reading(models.Model):
     """A raw reading. Unique per (variable, time): re-sent readings are ignored."""
@@ -160,6 +196,13 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def variable_label(self) -> str:
+        from kendali.sensors.choices import VARIABLE_LABELS
+
+        text = str(VARIABLE_LABELS.get(self.variable, self.variable))
+        return text[:1].upper() + text[1:]
 
 
 class RuleState(models.Model):

@@ -259,3 +259,13 @@ def job_ensure_consumer() -> None:
         if _running is None:
             _running = Consumer(url).start()
             logger.info("mqtt consumer started for %s", url)
+
+
+def job_stop_consumer() -> None:
+    """The lease went to another process: stop here (what is not acknowledged stays with
+    the broker and goes to the new leader)."""
+    global _running
+    with _lock:
+        if _running is not None:
+            _running.stop()
+            _running = None

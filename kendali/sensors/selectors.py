@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from kendali.core.actors import Actor
-from kendali.core.choices import AGENCY_BOUND_ROLES
 from kendali.core.errors import NotAllowed, NotFound
+from kendali.core.scope import scope_queryset
 from kendali.sensors import conf
 from kendali.sensors.choices import AlarmStatus, DeviceStatus, Level
 from kendali.sensors.models import (
@@ -38,20 +38,11 @@ LEVEL_COLORS = {
 }
 
 
-def _scope(actor: Actor, qs: QuerySet, field: str) -> QuerySet:
-    user = actor.user
-    if user is not None and user.roles & AGENCY_BOUND_ROLES:
-        return qs.filter(**{field: user.agency_id})
-    return qs
-
-
 def devices_visible(*, actor: Actor) -> QuerySet:
     if not actor.has_perm("sensors.view_device"):
         raise NotAllowed("")
-    return _scope(
-        actor,
-        Device.objects.select_related("agency", "kelurahan", "kecamatan"),
-        "agency_id",
+    return scope_queryset(
+        Device.objects.select_related("agency", "kelurahan", "kecamatan"), actor, "agency"
     )
 
 
@@ -65,10 +56,10 @@ def device_for(*, actor: Actor, code: str) -> Device:
 def alarms_visible(*, actor: Actor) -> QuerySet:
     if not actor.has_perm("sensors.view_alarm"):
         raise NotAllowed("")
-    return _scope(
-        actor,
+    return scope_queryset(
         Alarm.objects.select_related("device", "device__kelurahan", "rule", "assigned_to"),
-        "device__agency_id",
+        actor,
+        "device__agency",
     )
 
 
@@ -82,7 +73,7 @@ def alarm_for(*, actor: Actor, alarm_id: int) -> Alarm:
 def rules_visible(*, actor: Actor) -> QuerySet:
     if not actor.has_perm("sensors.view_rule"):
         raise NotAllowed("")
-    return _scope(actor, Rule.objects.select_related("device"), "device__agency_id")
+    return scope_queryset(Rule.objects.select_related("device"), actor, "device__agency")
 
 
 @dataclass(frozen=True)

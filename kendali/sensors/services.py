@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
-from kendali.core.choices import AGENCY_BOUND_ROLES, TokenScope
+from kendali.core.choices import TokenScope
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency, MachineToken, User
-from kendali.sensors import conf, ingest
+from kendali.core.scope import may_see_agency
+from kendali.sensors import conf, incidentlink, ingest
 from kendali.sensors.choices import (
     DEFAULT_VARIABLES,
     LEVEL_ORDER,
@@ -51,6 +52,9 @@ from kendali.sensors.models import (
     Variable,
 )
 
+# The jobs that raise alarms with no reading (and no person) behind them, by name.
+RULES_JOB = Actor.system("sensors.rules")
+OFFLINE_JOB = Actor.system("sensors.offline")
 DEVICE_SUBJECT = "sensors.device"
 DEVICE_AUDIT_FIELDS = [
     "code",
@@ -83,17 +87,8 @@ RULE_FIELDS = [
 ]
 
 
-def _agency_bound(actor: Actor) -> bool:
-    user = actor.user
-    return bool(user is not None and user.roles & AGENCY_BOUND_ROLES)
-
-
 def can_see_device(actor: Actor, device: Device) -> bool:
-    if actor.is_system:
-        return True
-    if _agency_bound(actor):
-        return actor.user.agency_id == device.agency_id
-    return True
+    return may_see_agency(actor, device.agency_id)
 
 
 # --- devices -------------------------------------------------------------------------------
@@ -134,7 +129,7 @@ def device_create(
     plain token or "")."""
     if not actor.has_perm("sensors.add_device"):
         raise NotAllowed(_("Peran Anda tidak berhak mendaftarkan perangkat sensor."))
-    if _agency_bound(actor) and actor.user.agency_id != agency.pk:
+    if not may_see_agency(actor, agency.pk):
         raise NotAllowed(_("Anda hanya boleh mendaftarkan perangkat instansi Anda."))
     if kind not in DeviceKind.values:
         raise Invalid(_("Jenis perangkat tidak dikenal."), errors={"kind": [kind]})
@@ -368,7 +363,7 @@ def readings_ingest(
         ingest.update_rollups(new_rows)
         ingest.update_latest(new_rows)
         _devices_seen(new_rows, by_id, now)
-        result.alarms = _evaluate_rules(ingest.group_by_variable(new_rows), by_id, now)
+        result.alarms = _evaluate_rules(ingest.group_by_variable(new_rows), by_id, now, actor)
     result.stored = len(new_rows)
     result.duplicates = prepared.duplicates_in_batch + len(prepared.rows) - len(new_rows)
     return result
@@ -716,6 +711,7 @@ def _evaluate_rules(
     new_by_variable: dict[int, list[tuple[float, float]]],
     variables: dict[int, Variable],
     now: datetime,
+    actor: Actor,
 ) -> list[int]:
     if not new_by_variable:
         return []
@@ -758,7 +754,7 @@ def _evaluate_rules(
                 level = rule.level if rise >= rule.threshold else Level.NORMAL
             else:
                 level = level_of(rule, value)
-            alarm = _step(rule, state, at, value, level, now)
+            alarm = _step(rule, state, at, value, level, now, actor)
             if alarm is not None:
                 touched.append(alarm.pk)
         state.save()
@@ -766,7 +762,13 @@ def _evaluate_rules(
 
 
 def _step(
-    rule: Rule, state: RuleState, at: datetime, value: float, level: str, now: datetime
+    rule: Rule,
+    state: RuleState,
+    at: datetime,
+    value: float,
+    level: str,
+    now: datetime,
+    actor: Actor,
 ) -> Alarm | None:
     state.last_time, state.last_value = at, value
     if level == Level.NORMAL:
@@ -778,7 +780,7 @@ def _step(
         state.condition_since = at
     state.condition_level = level
     if (at - state.condition_since).total_seconds() >= rule.duration_seconds:
-        return _episode_on(rule, state, level, value, now)
+        return _episode_on(rule, state, level, value, now, actor)
     return None
 
 
@@ -864,8 +866,11 @@ def _episode_on(
     level: str,
     value: float | None,
     now: datetime,
+    actor: Actor,
     started_at: datetime | None = None,
 ) -> Alarm | None:
+    """``actor`` is who brought the reading (a device token, the MQTT consumer) or the job
+    that found the condition; an incident opened for the alarm is asked for on their behalf."""
     if not state.in_episode:
         state.in_episode = True
         alarm = Alarm.objects.filter(rule=rule).exclude(status=AlarmStatus.CLEARED).first()
@@ -889,7 +894,7 @@ def _episode_on(
                 return alarm
             _publish_alarm(alarm, "raised")
             _notify(alarm)
-        _maybe_open_incident(rule, alarm)
+        _maybe_open_incident(rule, alarm, actor)
         return alarm
     alarm = (
         Alarm.objects.select_for_update()
@@ -911,7 +916,7 @@ def _episode_on(
         _publish_alarm(alarm, "updated")
         if escalated:
             _notify(alarm)
-    _maybe_open_incident(rule, alarm)
+    _maybe_open_incident(rule, alarm, actor)
     return alarm
 
 
@@ -936,9 +941,7 @@ def _episode_off(rule: Rule, state: RuleState, now: datetime) -> Alarm | None:
     return alarm
 
 
-def _maybe_open_incident(rule: Rule, alarm: Alarm) -> None:
-    from kendali.sensors.incidentlink import open_incident
-
+def _maybe_open_incident(rule: Rule, alarm: Alarm, actor: Actor) -> None:
     if not rule.open_incident or not rule.incident_level:
         return
     if LEVEL_ORDER[alarm.peak_level] < LEVEL_ORDER[rule.incident_level]:
@@ -950,7 +953,7 @@ def _maybe_open_incident(rule: Rule, alarm: Alarm) -> None:
     )
     if not claimed:
         return
-    incident_id, number, error = open_incident(alarm=alarm, rule=rule)
+    incident_id, number, error = incidentlink.open_incident(actor=actor, alarm=alarm, rule=rule)
     alarm.incident_id, alarm.incident_number, alarm.incident_error = incident_id, number, error
     Alarm.objects.filter(pk=alarm.pk).update(
         incident_id=incident_id, incident_number=number, incident_error=error
@@ -984,7 +987,7 @@ def rules_tick(*, now: datetime | None = None) -> int:
             state = _locked_state(rule)
             if state.in_episode or state.condition_since is None:
                 continue
-            if _episode_on(rule, state, state.condition_level, state.last_value, now):
+            if _episode_on(rule, state, state.condition_level, state.last_value, now, RULES_JOB):
                 raised += 1
             state.save()
     return raised
@@ -1026,7 +1029,7 @@ def offline_check(*, now: datetime | None = None) -> int:
             )
             for rule in device.rules.filter(kind=RuleKind.OFFLINE, is_active=True):
                 state = _locked_state(rule)
-                _episode_on(rule, state, rule.level, None, now, started_at=last)
+                _episode_on(rule, state, rule.level, None, now, OFFLINE_JOB, started_at=last)
                 state.save()
     return count
 
@@ -1213,8 +1216,9 @@ def _notify(alarm: Alarm) -> None:
             continue
         if sub.kinds and device.kind not in sub.kinds:
             continue
-        bound = bool(user.roles & AGENCY_BOUND_ROLES)
-        if (sub.only_my_agency or bound) and user.agency_id != device.agency_id:
+        if not may_see_agency(Actor(user=user), device.agency_id):
+            continue
+        if sub.only_my_agency and user.agency_id != device.agency_id:
             continue
         if sub.in_app:
             notify(kind="inbox", target=f"user:{user.pk}", message=message)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from kendali.core.actors import Actor
 from kendali.core.audit import snapshot
 from kendali.core.errors import KendaliError, NotFound
 from kendali.core.models import User
+from kendali.core.pages import page_permission
 from kendali.sensors import chart, conf, selectors, services
 from kendali.sensors.choices import AlarmStatus, RuleKind
 from kendali.sensors.forms import (
@@ -35,30 +34,11 @@ from kendali.sensors.services import RULE_FIELDS
 RANGES = {"6j": timedelta(hours=6), "24j": timedelta(hours=24), "7h": timedelta(days=7)}
 
 
-def perm_required(perm: str):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                from django.http import Http404
-
-                raise Http404(exc.detail)
-
-        return wrapped
-
-    return decorator
-
-
 def _actor(request) -> Actor:
     return Actor.from_request(request)
 
 
-@perm_required("sensors.view_device")
+@page_permission("sensors.view_device")
 def index(request):
     actor = _actor(request)
     devices = selectors.devices_visible(actor=actor).prefetch_related("variables")
@@ -136,13 +116,13 @@ def _device_page(request, device, *, rule_form=None, variable_form=None, status=
     )
 
 
-@perm_required("sensors.view_device")
+@page_permission("sensors.view_device")
 def device_detail(request, code: str):
     device = selectors.device_for(actor=_actor(request), code=code)
     return _device_page(request, device)
 
 
-@perm_required("sensors.change_rule")
+@page_permission("sensors.change_rule")
 @require_POST
 def rule_save(request, code: str):
     """The rule form of the device page: a new rule, or a change to ``rule_id``."""
@@ -173,7 +153,7 @@ def rule_save(request, code: str):
     return _device_page(request, device, rule_form=form, status=422)
 
 
-@perm_required("sensors.change_rule")
+@page_permission("sensors.change_rule")
 @require_POST
 def rule_delete(request, rule_id: int):
     actor = _actor(request)
@@ -187,7 +167,7 @@ def rule_delete(request, rule_id: int):
     return redirect("sensors:device", code=rule.device.code)
 
 
-@perm_required("sensors.change_device")
+@page_permission("sensors.change_device")
 @require_POST
 def variable_add(request, code: str):
     actor = _actor(request)
@@ -206,7 +186,7 @@ def variable_add(request, code: str):
     return _device_page(request, device, variable_form=form, status=422)
 
 
-@perm_required("sensors.add_device")
+@page_permission("sensors.add_device")
 @require_http_methods(["GET", "POST"])
 def device_new(request):
     form = DeviceForm(request.POST or None)
@@ -221,7 +201,7 @@ def device_new(request):
     return render(request, "sensors/device_new.html", {"form": form, "created": created})
 
 
-@perm_required("sensors.add_device")
+@page_permission("sensors.add_device")
 @require_POST
 def device_token(request, code: str):
     actor = _actor(request)
@@ -236,7 +216,7 @@ def device_token(request, code: str):
     )
 
 
-@perm_required("sensors.view_alarm")
+@page_permission("sensors.view_alarm")
 def alarm_list(request):
     qs = selectors.alarms_visible(actor=_actor(request))
     show = request.GET.get("status", "open")
@@ -245,7 +225,7 @@ def alarm_list(request):
     return render(request, "sensors/alarms.html", {"alarms": qs[:200], "show": show})
 
 
-@perm_required("sensors.view_alarm")
+@page_permission("sensors.view_alarm")
 def alarm_detail(request, alarm_id: int):
     alarm = selectors.alarm_for(actor=_actor(request), alarm_id=alarm_id)
     handlers = User.objects.filter(is_active=True).order_by("username")
@@ -263,7 +243,7 @@ def alarm_detail(request, alarm_id: int):
     )
 
 
-@perm_required("sensors.change_alarm")
+@page_permission("sensors.change_alarm")
 @require_POST
 def alarm_action(request, alarm_id: int):
     form = AlarmActionForm(request.POST)
@@ -293,13 +273,13 @@ def alarm_action(request, alarm_id: int):
     return redirect("sensors:alarm", alarm_id=alarm_id)
 
 
-@perm_required("sensors.view_rule")
+@page_permission("sensors.view_rule")
 def rule_list(request):
     rules = selectors.rules_visible(actor=_actor(request))
     return render(request, "sensors/rules.html", {"rules": rules, "form": RulesImportForm()})
 
 
-@perm_required("sensors.view_rule")
+@page_permission("sensors.view_rule")
 def rules_export(request):
     actor = _actor(request)
     data = services.rules_export(actor=actor, rules=selectors.rules_visible(actor=actor))
@@ -310,7 +290,7 @@ def rules_export(request):
     return response
 
 
-@perm_required("sensors.change_rule")
+@page_permission("sensors.change_rule")
 @require_POST
 def rules_import(request):
     form = RulesImportForm(request.POST, request.FILES)
@@ -330,7 +310,7 @@ def rules_import(request):
     return redirect("sensors:rules")
 
 
-@perm_required("sensors.ingest_reading")
+@page_permission("sensors.ingest_reading")
 @require_http_methods(["GET", "POST"])
 def csv_import(request):
     form = CsvImportForm(request.POST or None, request.FILES or None)
@@ -352,7 +332,7 @@ def csv_import(request):
     )
 
 
-@perm_required("sensors.view_alarm")
+@page_permission("sensors.view_alarm")
 @require_http_methods(["GET", "POST"])
 def subscription(request):
     current = AlarmSubscription.objects.filter(user=request.user).first()

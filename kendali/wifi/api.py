@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError
 from kendali.core import tokens
 from kendali.core.apiauth import SessionAuth, TokenAuth, access, actor_of
 from kendali.core.errors import NotAllowed, NotFound
+from kendali.core.geo import normalize_mac
 from kendali.wifi import radius_cache, selectors, services
 from kendali.wifi.choices import RadiusProblem
 
@@ -173,9 +174,7 @@ class HeartbeatIn(Schema):
 def heartbeat(request, payload: HeartbeatIn):
     from kendali.wifi.models import AccessPoint
 
-    mac = "".join(ch for ch in payload.mac.upper() if ch.isalnum())
-    mac = ":".join(mac[i : i + 2] for i in range(0, len(mac), 2))
-    ap = AccessPoint.objects.filter(mac=mac).first()
+    ap = AccessPoint.objects.filter(mac=normalize_mac(payload.mac) or "").first()
     if ap is None:
         raise NotFound(_("Titik akses dengan MAC ini tidak terdaftar."))
     services.access_point_heartbeat(actor=actor_of(request), ap=ap)

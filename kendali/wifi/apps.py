@@ -34,7 +34,10 @@ class WifiConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
+        from kendali.core import demo, demo_live, jobs
+        from kendali.wifi import conf
+
+        conf.validate()  # a malformed KENDALI_WIFI_* stops start-up, naming the variable
         from kendali.core.registry import (
             KpiTile,
             MapLayer,
@@ -68,9 +71,19 @@ class WifiConfig(AppConfig):
             )
         )
         jobs.register(jobs.Job("wifi.ap_offline", 30, "kendali.wifi.services.access_points_sweep"))
-        jobs.register(jobs.Job("wifi.mqtt", 10, "kendali.wifi.mqtt.job_ensure_consumer"))
-        jobs.register(jobs.Job("wifi.usage_rollup", 600, "kendali.wifi.services.usage_rollup"))
+        jobs.register(
+            jobs.Job(
+                "wifi.mqtt",
+                1,
+                "kendali.wifi.mqtt.job_ensure_consumer",
+                lease_seconds=3,
+                on_lost="kendali.wifi.mqtt.job_stop_consumer",
+            )
+        )
+        # Every minute: the usage pages never lag the live park page by more than that.
+        jobs.register(jobs.Job("wifi.usage_rollup", 60, "kendali.wifi.services.usage_rollup"))
         jobs.register(
             jobs.Job("wifi.accounting_purge", 3600, "kendali.wifi.services.accounting_purge")
         )
         demo.register(70, "kendali.wifi.demo.seed")
+        demo_live.register_tick("wifi", "kendali.wifi.demo_live.demo_tick", order=40)

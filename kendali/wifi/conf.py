@@ -1,63 +1,50 @@
-"""Wi-Fi settings, read from the environment (typed, failing loudly like kendali.conf)."""
+"""Wi-Fi settings: readers over :mod:`kendali.conf` (typed, failing loudly, ``*_FILE`` for
+secrets), read when used so a test can change them; :func:`validate` reads each once at
+start-up so a malformed value stops the server with the variable's name."""
 
 from __future__ import annotations
 
-import os
-
-from django.core.exceptions import ImproperlyConfigured
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}: expected an integer, got {raw!r}") from None
-
-
-def _str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+from kendali import conf
 
 
 # Reply attributes for the NAS: "mikrotik" (default) or "coovachilli".
 def nas_vendor() -> str:
-    vendor = _str("KENDALI_WIFI_NAS_VENDOR", "mikrotik").lower()
-    if vendor not in ("mikrotik", "coovachilli"):
-        raise ImproperlyConfigured(
-            f"KENDALI_WIFI_NAS_VENDOR: must be mikrotik or coovachilli, got {vendor!r}"
-        )
-    return vendor
-
-
-def sms_backend() -> str:
-    return _str("KENDALI_WIFI_SMS_BACKEND", "kendali.wifi.sms.log.LogBackend")
-
-
-def sms_gateway_url() -> str:
-    return _str("KENDALI_WIFI_SMS_URL", "")
-
-
-def sms_gateway_token() -> str:
-    return _str("KENDALI_WIFI_SMS_TOKEN", "")
+    return conf.env_choice("KENDALI_WIFI_NAS_VENDOR", "mikrotik", ("mikrotik", "coovachilli"))
 
 
 def accounting_retention_days() -> int:
-    return _int("KENDALI_WIFI_ACCOUNTING_RETENTION_DAYS", 90)
+    return conf.env_int("KENDALI_WIFI_ACCOUNTING_RETENTION_DAYS", 90, minimum=1)
 
 
 def login_hosts() -> set[str]:
     """Host names of the hotspot routers' login pages the portal may post credentials to."""
-    raw = _str("KENDALI_WIFI_LOGIN_HOSTS", "hotspot.local")
-    return {h.strip().lower() for h in raw.split(",") if h.strip()}
+    return {h.lower() for h in conf.env_list("KENDALI_WIFI_LOGIN_HOSTS", ["hotspot.local"])}
 
 
 def portal_url() -> str:
     """Public base URL of the portal as phones see it (RFC 8908 wants https)."""
-    return _str("KENDALI_WIFI_PORTAL_URL", "")
+    return conf.env_url("KENDALI_WIFI_PORTAL_URL", ("https", "http")) or ""
 
 
+def freeradius_templates() -> str:
+    """Where FreeRADIUS keeps its stock configuration (radius_config renders from it)."""
+    return conf.env_str("KENDALI_FREERADIUS_TEMPLATES", "/nonexistent") or "/nonexistent"
+
+
+def radius_token() -> str:
+    """The API token FreeRADIUS presents (``KENDALI_RADIUS_TOKEN`` or ``_FILE``)."""
+    return conf.env_str("KENDALI_RADIUS_TOKEN", "") or ""
+
+
+def validate() -> None:
+    nas_vendor()
+    accounting_retention_days()
+    login_hosts()
+    portal_url()
+    radius_token()
+
+
+OTP_SMS_REF = "wifi.otp:"  # outbox rows of one-time codes: ref "wifi.otp:<challenge id>"
 OTP_TTL_SECONDS = 300
 OTP_MAX_ATTEMPTS = 5  # wrong codes per challenge
 OTP_LOCK_FAILURES = 10  # wrong codes per number within OTP_LOCK_WINDOW locks the number

@@ -160,11 +160,15 @@ def seed(*, actor: Actor) -> None:
 
 
 def _seed_usage(aps, group) -> None:
-    """One day of sessions (today, WIB) from 120 pseudonymous phone subscribers."""
+    """Sixteen hours of sessions up to now from 120 pseudonymous phone subscribers (today
+    from 06:00 WIB; before that hour, the last sixteen hours, so an early-morning demo has
+    usage today too)."""
     rnd = random.Random(8)
     today = timezone.localdate()
-    start_of_day = timezone.make_aware(datetime.combine(today, time(6)))
     now = timezone.now()
+    start_of_day = min(
+        timezone.make_aware(datetime.combine(today, time(6))), now - timedelta(hours=4)
+    )
     subscribers = []
     for n in range(120):
         sub, _ = Subscriber.objects.get_or_create(

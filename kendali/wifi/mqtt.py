@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from kendali.core.actors import Actor
+from kendali.core.geo import normalize_mac
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,7 @@ def mac_of(topic: str) -> str | None:
     match = re.fullmatch(r"kendali/wifi/([0-9A-Fa-f:\-]{12,17})/heartbeat", topic)
     if not match:
         return None
-    raw = re.sub(r"[^0-9A-Fa-f]", "", match.group(1)).upper()
-    return ":".join(raw[i : i + 2] for i in range(0, 12, 2)) if len(raw) == 12 else None
+    return normalize_mac(match.group(1))
 
 
 def handle(topic: str) -> bool:
@@ -94,3 +94,13 @@ def job_ensure_consumer() -> None:
     with _lock:
         if _running is None:
             _running = HeartbeatConsumer(url).start()
+
+
+def job_stop_consumer() -> None:
+    """The lease went to another process: stop here (what is not acknowledged stays with
+    the broker and goes to the new leader)."""
+    global _running
+    with _lock:
+        if _running is not None:
+            _running.stop()
+            _running = None

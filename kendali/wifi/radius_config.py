@@ -3,11 +3,10 @@ the FreeRADIUS tests and the benchmark)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kendali.wifi import crypto
+from kendali.wifi import conf, crypto
 
 POST_AUTH_ACCEPT = """\t\tupdate control {
 \t\t\t&REST-HTTP-Header := "Authorization: Bearer @@TOKEN@@"
@@ -31,7 +30,7 @@ class RadiusConfig:
 
 def templates_dir(package_dir: Path) -> Path:
     for candidate in (
-        Path(os.environ.get("KENDALI_FREERADIUS_TEMPLATES", "/nonexistent")),
+        Path(conf.freeradius_templates()),
         package_dir.parent / "deploy" / "freeradius",
         Path("/usr/share/kendali/freeradius"),
     ):
@@ -92,7 +91,7 @@ def render(config: RadiusConfig, target: Path, package_dir: Path) -> list[Path]:
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        os.chmod(path, mode)
+        path.chmod(mode)
         written.append(path)
 
     site = _fill((source / "sites-available" / "kendali").read_text(), values)

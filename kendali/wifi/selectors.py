@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed
-from kendali.wifi import counters
+from kendali.core.models import NotificationDelivery
+from kendali.core.notifiers.sms import masked
+from kendali.wifi import conf, counters
 from kendali.wifi.choices import ApStatus
 from kendali.wifi.models import AccessPoint, Announcement, DailyUsage, Park, QuotaGroup
 
@@ -30,6 +32,29 @@ def parks_with_aps(*, actor: Actor):
         ap_total=Count("access_points"),
         ap_online=Count("access_points", filter=Q(access_points__status=ApStatus.ONLINE)),
     )
+
+
+def otp_delivery(challenge) -> NotificationDelivery:
+    """The outbox row of a challenge's SMS, as it stands now."""
+    return NotificationDelivery.objects.get(pk=challenge.delivery.pk)
+
+
+def undelivered_otp_sms(*, actor: Actor, hours: int = 24) -> list[dict]:
+    """One-time-code SMS of the last ``hours`` that failed or wait for a retry after an error:
+    what the operator must know when people say no code arrives. Numbers masked, text never
+    shown (it holds the code)."""
+    _require(actor, "wifi.view_park")
+    since = timezone.now() - timedelta(hours=hours)
+    rows = (
+        NotificationDelivery.objects.filter(
+            kind="sms", ref__startswith=conf.OTP_SMS_REF, created_at__gte=since
+        )
+        .filter(Q(status="failed") | Q(status="pending", attempts__gt=0))
+        .exclude(last_error="")
+        .order_by("-created_at")
+        .values("created_at", "target", "status", "attempts", "last_error", "next_attempt_at")[:50]
+    )
+    return [{**row, "target": masked(row["target"])} for row in rows]
 
 
 def parks_overview(*, actor: Actor) -> list[dict]:

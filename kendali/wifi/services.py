@@ -13,13 +13,14 @@ import phonenumbers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
 from kendali.core.errors import Conflict, Invalid, NotAllowed
 from kendali.core.events import publish
+from kendali.core.geo import normalize_mac
+from kendali.core.notifiers import Message, notify
 from kendali.wifi import conf, counters, crypto
 from kendali.wifi.choices import ApStatus, AuthResult, SubscriberKind
 from kendali.wifi.models import (
@@ -38,7 +39,6 @@ from kendali.wifi.models import (
 
 logger = logging.getLogger(__name__)
 
-MAC_RE = re.compile(r"^[0-9A-F]{2}(:[0-9A-F]{2}){5}$")
 PARK_FIELDS = ("name", "address", "lat", "lon", "kelurahan_kode", "opens_at", "closes_at")
 AP_FIELDS = ("park_id", "name", "mac", "model", "nas_ip", "ssid", "uplink", "heartbeat_interval")
 GROUP_FIELDS = (
@@ -112,9 +112,8 @@ def park_save(
 
 
 def _clean_mac(mac: str) -> str:
-    cleaned = re.sub(r"[^0-9A-Fa-f]", "", mac or "").upper()
-    formatted = ":".join(cleaned[i : i + 2] for i in range(0, len(cleaned), 2))
-    if not MAC_RE.match(formatted):
+    formatted = normalize_mac(mac)
+    if formatted is None:
         raise Invalid(
             _("Alamat MAC tidak valid."), errors={"mac": [_("Format AA:BB:CC:DD:EE:FF.")]}
         )
@@ -377,9 +376,9 @@ def _phone_locked(phone_digest: str, now: datetime) -> bool:
 def otp_request(*, phone: str, ip: str | None, accept_terms: bool) -> OtpChallenge:
     """Send a one-time code to ``phone``. Limits per number and per IP per hour.
 
-    The SMS leaves after commit; when the gateway fails, ``delivery_failed`` on the returned
-    challenge turns True (the portal then tells the person; the challenge still counts
-    against the limits, so a failing gateway cannot be hammered through the portal)."""
+    The SMS goes through the core outbox (``challenge.delivery``): it leaves after commit and
+    a failing gateway is retried from there. The challenge counts against the limits whatever
+    became of the SMS, so a failing gateway cannot be hammered through the portal."""
     if not accept_terms:
         raise Invalid(
             _("Anda perlu menyetujui ketentuan penggunaan."), errors={"terms": [_("Wajib.")]}
@@ -412,26 +411,20 @@ def otp_request(*, phone: str, ip: str | None, accept_terms: bool) -> OtpChallen
         message = _("Kode Wi-Fi Taman Kota Serang: %(code)s. Berlaku 5 menit. Jangan bagikan.") % {
             "code": code
         }
-        challenge.delivery_failed = False
-
-        def deliver() -> None:
-            challenge.delivery_failed = not _send_sms(e164, message)
-
-        # The SMS goes out after commit so a rolled-back request never texts anyone.
-        transaction.on_commit(deliver)
+        # The SMS is a row in the core outbox, written in this transaction (a rolled-back
+        # request texts no one) and sent after commit, outside the request; a gateway failure
+        # is retried from there and shown to the operators on the Wi-Fi pages.
+        challenge.delivery = notify(
+            kind="sms",
+            target=e164,
+            message=Message(
+                title="",
+                body=message,
+                ref=f"{conf.OTP_SMS_REF}{challenge.pk}",
+                data={"secret": True},
+            ),
+        )
     return challenge
-
-
-def _send_sms(to: str, message: str) -> bool:
-    """True when the backend took the message. Never raises: a misconfigured backend or a
-    failing gateway must not crash the portal (it is logged, and the person told)."""
-    try:
-        backend = import_string(conf.sms_backend())()
-        backend.send(to=to, message=message)
-    except Exception:  # noqa: BLE001 - a gateway failure must not crash the portal
-        logger.exception("wifi: SMS backend failed")
-        return False
-    return True
 
 
 def _issue(subscriber: Subscriber, now: datetime) -> Login:

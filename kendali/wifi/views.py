@@ -5,13 +5,12 @@ from __future__ import annotations
 import ipaddress
 import json
 from datetime import timedelta
-from functools import wraps
 from urllib.parse import urlsplit
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import KendaliError
+from kendali.core.geo import normalize_mac
+from kendali.core.pages import page_permission
 from kendali.wifi import conf, crypto, selectors, services, usage
 from kendali.wifi.forms import (
     AccessPointEditForm,
@@ -35,20 +36,6 @@ from kendali.wifi.forms import (
     VoucherForm,
 )
 from kendali.wifi.models import AccessPoint, Announcement, Park, Subscriber, VoucherBatch
-
-
-def perm_required(perm: str):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _apply_errors(form, exc: KendaliError) -> None:
@@ -66,14 +53,14 @@ def _apply_errors(form, exc: KendaliError) -> None:
 # --------------------------------------------------------------------------- operator pages
 
 
-@perm_required("wifi.view_accesspoint")
+@page_permission("wifi.view_accesspoint")
 @require_http_methods(["GET", "POST"])
 def parks(request):
     actor = Actor.from_request(request)
     form = ParkForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_park"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah taman."))
+            raise PermissionDenied(_("Peran Anda tidak berhak menambah taman."))
         if form.is_valid():
             try:
                 park = services.park_save(actor=actor, **form.cleaned_data)
@@ -89,11 +76,12 @@ def parks(request):
             "parks": selectors.parks_with_aps(actor=actor),
             "form": form,
             "tile": selectors.hotspots_online_tile(actor=actor),
+            "undelivered_sms": selectors.undelivered_otp_sms(actor=actor),
         },
     )
 
 
-@perm_required("wifi.view_accesspoint")
+@page_permission("wifi.view_accesspoint")
 @require_http_methods(["GET", "POST"])
 def park_detail(request, park_id: int):
     actor = Actor.from_request(request)
@@ -101,7 +89,7 @@ def park_detail(request, park_id: int):
     form = AccessPointForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_accesspoint"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah titik akses."))
+            raise PermissionDenied(_("Peran Anda tidak berhak menambah titik akses."))
         if form.is_valid():
             try:
                 services.access_point_save(actor=actor, park=park, **form.cleaned_data)
@@ -126,7 +114,7 @@ def park_detail(request, park_id: int):
     )
 
 
-@perm_required("wifi.change_park")
+@page_permission("wifi.change_park")
 @require_http_methods(["GET", "POST"])
 def park_edit(request, park_id: int):
     actor = Actor.from_request(request)
@@ -144,7 +132,7 @@ def park_edit(request, park_id: int):
     return render(request, "wifi/park_edit.html", {"park": park, "form": form})
 
 
-@perm_required("wifi.add_announcement")
+@page_permission("wifi.add_announcement")
 @require_http_methods(["GET", "POST"])
 def announcements(request):
     actor = Actor.from_request(request)
@@ -169,7 +157,7 @@ def announcements(request):
     return render(request, "wifi/announcements.html", {"items": items, "form": form})
 
 
-@perm_required("wifi.change_accesspoint")
+@page_permission("wifi.change_accesspoint")
 @require_http_methods(["GET", "POST"])
 def access_point_edit(request, ap_id: int):
     actor = Actor.from_request(request)
@@ -189,14 +177,14 @@ def access_point_edit(request, ap_id: int):
     return render(request, "wifi/ap_edit.html", {"ap": ap, "form": form})
 
 
-@perm_required("wifi.view_quotagroup")
+@page_permission("wifi.view_quotagroup")
 @require_http_methods(["GET", "POST"])
 def groups(request):
     actor = Actor.from_request(request)
     form = QuotaGroupForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_quotagroup"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak menambah grup kuota."))
+            raise PermissionDenied(_("Peran Anda tidak berhak menambah grup kuota."))
         if form.is_valid():
             try:
                 services.quota_group_save(actor=actor, **form.to_fields())
@@ -210,14 +198,14 @@ def groups(request):
     )
 
 
-@perm_required("wifi.view_voucherbatch")
+@page_permission("wifi.view_voucherbatch")
 @require_http_methods(["GET", "POST"])
 def vouchers(request):
     actor = Actor.from_request(request)
     form = VoucherBatchForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_voucherbatch"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak membuat voucher."))
+            raise PermissionDenied(_("Peran Anda tidak berhak membuat voucher."))
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -238,7 +226,7 @@ def vouchers(request):
     return render(request, "wifi/vouchers.html", {"batches": batches, "form": form})
 
 
-@perm_required("wifi.view_voucherbatch")
+@page_permission("wifi.view_voucherbatch")
 @require_GET
 def voucher_sheet(request, batch_id: int):
     actor = Actor.from_request(request)
@@ -274,7 +262,7 @@ def _usage_park(request) -> Park | None:
     return Park.objects.filter(pk=int(taman)).first() if taman.isdigit() else None
 
 
-@perm_required("wifi.view_wifi_usage")
+@page_permission("wifi.view_wifi_usage")
 @require_GET
 def usage_page(request):
     actor = Actor.from_request(request)
@@ -304,7 +292,7 @@ def usage_page(request):
     )
 
 
-@perm_required("wifi.export_wifi_usage")
+@page_permission("wifi.export_wifi_usage")
 @require_GET
 def usage_csv(request):
     actor = Actor.from_request(request)
@@ -347,8 +335,7 @@ def _safe_login_url(url: str) -> str:
 def _park_of(request, state: dict) -> Park | None:
     ap_key = request.GET.get("ap") or request.GET.get("nas")
     if ap_key:
-        mac = "".join(ch for ch in ap_key.upper() if ch.isalnum())
-        mac = ":".join(mac[i : i + 2] for i in range(0, len(mac), 2))
+        mac = normalize_mac(ap_key) or ""
         ap = AccessPoint.objects.select_related("park").filter(mac=mac).first()
         if ap is None and ap_key.replace(".", "").isdigit():
             ap = AccessPoint.objects.select_related("park").filter(nas_ip=ap_key).first()
@@ -441,7 +428,10 @@ def portal_send_code(request):
         except KendaliError as exc:
             _apply_errors(form, exc)
         else:
-            if challenge.delivery_failed:
+            # Usually the SMS is still on its way when this renders (it leaves outside the
+            # request); when it has already failed for good, say so and offer the voucher.
+            delivery = selectors.otp_delivery(challenge)
+            if delivery.status == "failed":
                 form.add_error(
                     None,
                     _(
@@ -457,7 +447,14 @@ def portal_send_code(request):
                 )
             code_form = CodeForm(initial={"phone": form.cleaned_data["phone"]})
             return render(
-                request, "wifi/portal/code.html", _portal_context(request, park, form=code_form)
+                request,
+                "wifi/portal/code.html",
+                _portal_context(
+                    request,
+                    park,
+                    form=code_form,
+                    sms_delayed=delivery.status == "pending" and bool(delivery.last_error),
+                ),
             )
     return render(
         request,

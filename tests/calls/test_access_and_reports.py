@@ -285,7 +285,12 @@ def test_daily_report_and_exports(clients, users, pbx, actor_of):
     assert next(row for row in table if row[0] == "09:00")[:9] == ["09:00", 5, 0, 1, 2, 1, 0, 1, 0]
     takers = next(row for row in table if row[0] == "Penerima panggilan")
     assert takers[5:8] == ["p50 (s)", "p90 (s)", "p95 (s)"]
-    assert next(row for row in table if row[0] == "Calltaker")[5:8] == ["12.0", "25.2", "27.6"]
+    # Real numbers in the spreadsheet, not text ("14.5 %"): sums and charts work on them.
+    assert next(row for row in table if row[0] == "Calltaker")[5:8] == [12.0, 25.2, 27.6]
+    abandoned = next(row for row in table if row[0] == "Terputus sebelum dijawab")
+    assert abandoned[1] == 1 and abandoned[2] == pytest.approx(0.2)
+    cell = next(r for r in sheet.iter_rows() if r[0].value == "Terputus sebelum dijawab")[2]
+    assert cell.number_format == "0.0%"
     csv_text = csv_resp.content.decode("utf-8-sig")
     assert "Total panggilan,5" in csv_text
     assert "09:00,5,0,1,2,1,0,1,0" in csv_text

@@ -107,7 +107,10 @@ def test_console_keyboard_flow(tmp_path):
             page.keyboard.press("Enter")
             page.wait_for_selector("#pop-number:has-text('+6281298765003')", timeout=10000)
             manual = int(page.get_attribute("#pop", "data-call"))
-            page.locator("body").click(position={"x": 5, "y": 5})
+            # Enter left the number field: the very next key acts on the call (no Esc).
+            assert page.evaluate("document.activeElement.id") != "manual-number"
+            meta = page.inner_text("#pop-meta")
+            assert "· ·" not in meta and "manual" in meta, meta
             page.keyboard.press("e")
             page.wait_for_selector("#classify-state.ok >> text=diakhiri", timeout=10000)
             # The manual call's own screen-pop comes over the stream too, maybe only now: it
@@ -123,4 +126,14 @@ def test_console_keyboard_flow(tmp_path):
             page.keyboard.press("g")  # still tagged afterwards; it then leaves the queue
             page.wait_for_selector("#classify-state.ok >> text=Ghost", timeout=10000)
             page.wait_for_selector(f"#queue tr[data-id='{manual}']", state="detached")
+            # A noise call by hand: Alt+M, the number, Enter, I — five keys, no more.
+            page.keyboard.press("Alt+m")
+            page.keyboard.type("081298765004")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#pop-number:has-text('+6281298765004')", timeout=10000)
+            noise = int(page.get_attribute("#pop", "data-call"))
+            page.keyboard.press("i")
+            page.wait_for_selector("#classify-state.ok >> text=Iseng", timeout=10000)
+            stored = page.evaluate(f"Kendali.fetchJSON('/api/v1/calls/{noise}')")
+            assert stored["outcome"] == "iseng"
             assert errors == [], errors

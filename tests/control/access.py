@@ -13,5 +13,6 @@ ROUTES = [
     Route("GET", "/api/v1/control/tiles/jobs", VIEWERS),
     Route("GET", "/api/v1/control/history", VIEWERS),
     Route("GET", "/api/v1/control/messages", VIEWERS),
+    Route("GET", "/api/v1/control/recent", VIEWERS),
     Route("POST", "/api/v1/control/messages", POSTERS, body={"text": "Uji akses dinding"}),
 ]

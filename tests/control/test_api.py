@@ -200,3 +200,20 @@ def test_pages_render_for_viewer(clients):
         assert b"control/" in response.content
     assert "message-form" not in clients["viewer"].get("/ruang-kendali/").content.decode()
     assert "message-form" in clients["dispatcher"].get("/ruang-kendali/").content.decode()
+
+
+def test_recent_events_start_the_ticker_with_what_the_person_may_see(clients):
+    from kendali.core.events import publish_now
+
+    publish_now(
+        "incidents.incident.created", {"number": "112-UJI-1"}, perm="incidents.view_incident"
+    )
+    publish_now("calls.screenpop", {"number": "+62812"}, perm="calls.view_call", user_ids=[0])
+    publish_now("core.notification.new", {"text": "pribadi"}, perm="")
+    recent = clients["viewer"].get("/api/v1/control/recent").json()
+    topics = [e["topic"] for e in recent]
+    assert "incidents.incident.created" in topics
+    assert any(e["data"].get("number") == "112-UJI-1" for e in recent)
+    assert "calls.screenpop" not in topics  # addressed to someone else
+    assert not [t for t in topics if t.startswith("core.")]
+    assert clients["outsider"].get("/api/v1/control/recent").status_code in (403, 404)

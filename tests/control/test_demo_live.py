@@ -71,6 +71,77 @@ def test_demo_city_moves_through_the_services(time_machine):
     }
     assert {"menuju", "di_lokasi", "kembali", "tersedia"} <= reached
 
+    # Park Wi-Fi is alive: every hotspot but the one the demo keeps down sends heartbeats,
+    # and people come and go through the same accounting as FreeRADIUS sends.
+    from kendali.wifi.models import AccessPoint, RadiusSession
+
+    aps = AccessPoint.objects.all()
+    assert aps.filter(status="online").count() == aps.count() - 1
+    live = RadiusSession.objects.filter(session_id__startswith="DL")
+    assert live.filter(stopped_at__isnull=False).exists()
+    assert live.filter(stopped_at__isnull=True).exists()
+    assert live.filter(output_octets__gt=0, session_time__gt=0).count() >= 10
+
+    # The simulator acts only as its own people: its calls ring on its own extensions (no
+    # screen-pop, nothing counted for the printed call-takers) ...
+    from kendali.calls.demo_live import SIM_EXTENSIONS
+
+    assert set(calls.exclude(extension="").values_list("extension", flat=True)) <= set(
+        SIM_EXTENSIONS
+    )
+    assert not calls.filter(call_taker__isnull=False).exists()
+    # ... and it accepts no assignment for an agency whose officer has a login.
+    human = demo_live.human_agency_ids()
+    assert human  # damkar, bpbd, dinkes, pln
+    acknowledged = Assignment.objects.filter(
+        pk__in=[
+            int(i)
+            for i in AuditEntry.objects.filter(
+                action="assignment.acknowledge", actor_label__startswith="simulasi-demo"
+            ).values_list("object_id", flat=True)
+        ]
+    )
+    assert acknowledged.exists()
+    assert not acknowledged.filter(agency_id__in=human).exists()
+
+
+def test_assignments_people_make_wait_for_people(time_machine):
+    """A dispatcher's own assignment, even to an agency without an officer login, is left
+    for the agency to accept: the simulator neither accepts it nor drives the unit."""
+    from kendali.core.actors import Actor
+    from kendali.core.models import User
+    from kendali.dispatch import services as dispatch_services
+    from kendali.dispatch.models import Unit
+    from kendali.incidents import services as incident_services
+
+    call_command("kendali_demo_data")
+    dispatcher = Actor(user=User.objects.get(username="dispatcher"))
+    incident = incident_services.incident_create(
+        actor=dispatcher,
+        type_code="kebakaran",
+        address="Jl. Uji",
+        description="Uji penugasan manusia",
+        lat=-6.12,
+        lon=106.15,
+    )
+    human = demo_live.human_agency_ids()
+    units = list(Unit.objects.filter(is_active=True, status="tersedia").order_by("pk"))
+    mine = [u for u in units if u.agency_id in human][0]
+    other = [u for u in units if u.agency_id not in human][0]
+    made = [
+        dispatch_services.assignment_create(actor=dispatcher, incident=incident, unit=u)
+        for u in (mine, other)
+    ]
+    start = timezone.now()
+    for i in range(1, 6):
+        time_machine.move_to(start + timedelta(seconds=15 * i))
+        demo_live.run_ticks()
+    for assignment in made:
+        assignment.refresh_from_db()
+        assert assignment.acknowledged_at is None
+        assignment.unit.refresh_from_db()
+        assert assignment.unit.status == "ditugaskan"
+
 
 def test_demo_city_stays_bounded(time_machine, monkeypatch):
     from kendali.dispatch import demo_live as dispatch_demo

@@ -21,6 +21,7 @@ def _ready(sse: SSE) -> str:
     return item[2]["cursor"]
 
 
+@pytest.mark.db_independent
 @pytest.mark.services
 def test_two_processes_share_redis(tmp_path, unique_prefix):
     require_service("Redis", "127.0.0.1", 6379)
@@ -59,6 +60,7 @@ def test_two_processes_share_redis(tmp_path, unique_prefix):
         two.stop()
 
 
+@pytest.mark.db_independent
 def test_database_store_resumes_across_restart(tmp_path):
     env = base_env(tmp_path)
     account = prepare(env)
@@ -87,6 +89,7 @@ def test_database_store_resumes_across_restart(tmp_path):
         server.stop()
 
 
+@pytest.mark.db_independent
 def test_database_store_two_processes(tmp_path):
     """Without Redis, a second process sees the first one's events through the table."""
     env = base_env(tmp_path)

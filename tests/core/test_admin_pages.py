@@ -127,3 +127,32 @@ def secret_tile(*, actor):
 
 def broken_tile(*, actor):
     raise RuntimeError("sumber data mati")
+
+
+def test_an_administrator_opens_the_data_administration_in_indonesian(users, actor_of):
+    from kendali.core import services
+    from kendali.core.choices import Role
+    from tests.conftest import PASSWORD, login_client
+
+    created = services.user_create(
+        actor=actor_of("admin"),
+        username="admin2",
+        password=PASSWORD,
+        roles=[Role.ADMINISTRATOR],
+        full_name="Admin Kedua",
+    )
+    assert created.is_staff
+    other = services.user_create(
+        actor=actor_of("admin"),
+        username="penerima9",
+        password=PASSWORD,
+        roles=[Role.CALL_TAKER],
+        full_name="Penerima",
+    )
+    assert not other.is_staff
+    created.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    created.save()
+    page = login_client(created).get("/admin/", HTTP_ACCEPT_LANGUAGE="id")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Administrasi data Kendali" in text and "Django" not in text.split("<body")[1]

@@ -19,6 +19,11 @@ def test_demo_data_loads_twice_and_a_day_later_still_shows_a_current_warning(tim
 
     start = timezone.now()
     call_command("kendali_demo_data")
+    from kendali.core.models import User
+
+    # The printed administrator opens /admin/ (the guides send administrators there).
+    assert User.objects.get(username="admin").is_staff
+    assert not User.objects.filter(is_staff=True).exclude(username="admin").exists()
     first = list(alert_selectors.active_alerts().values_list("pk", flat=True))
     counts = (QuotaGroup.objects.count(), AccessPoint.objects.count(), Alert.objects.count())
 

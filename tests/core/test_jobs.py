@@ -59,3 +59,54 @@ def test_every_registered_job_points_to_a_function():
 
     for job in jobs.registered():
         assert callable(import_string(job.function)), job.name
+
+
+LOST = []
+
+
+def record_lost():
+    LOST.append(jobs.RUNNER_ID)
+
+
+def test_a_connection_job_is_taken_over_within_seconds_and_the_old_leader_stops(db, monkeypatch):
+    """The MQTT consumers' jobs: renewed every second, a 3 s lease. When the leader crashes,
+    another process holds the consumer after at most lease + one tick (4 s); when a stalled
+    leader comes back and finds the lease gone, it stops its consumer (on_lost)."""
+    job = jobs.Job(
+        "uji.mqtt",
+        1,
+        "tests.core.test_jobs.record_call",
+        lease_seconds=3,
+        on_lost="tests.core.test_jobs.record_lost",
+    )
+    LOST.clear()
+    held_by = {"host-a:1": set(), "host-b:2": set()}  # each process keeps its own
+
+    def process(runner: str) -> None:
+        monkeypatch.setattr(jobs, "RUNNER_ID", runner)
+        monkeypatch.setattr(jobs, "_held", held_by[runner])
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        process("host-a:1")
+        assert jobs.run_once(job) is True
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        process("host-b:2")
+        assert jobs.run_once(job) is False  # A renewed 2 s ago: still the leader
+    # A crashed right after its last renewal; B's next tick after the lease wins.
+    with time_machine.travel(start + timedelta(seconds=3.5), tick=False):
+        assert jobs.run_once(job) is True
+    assert JobState.objects.get(name="uji.mqtt").leader == "host-b:2"
+    # A was only stalled: its next attempt finds B's lease and it lets go.
+    with time_machine.travel(start + timedelta(seconds=4), tick=False):
+        process("host-a:1")
+        assert jobs.run_once(job) is False
+    assert LOST == ["host-a:1"]
+
+
+def test_the_mqtt_consumers_are_connection_jobs():
+    by_name = {job.name: job for job in jobs.registered()}
+    for name in ("sensors.mqtt", "wifi.mqtt"):
+        job = by_name[name]
+        assert job.interval_seconds <= 1 and job.lease_seconds and job.lease_seconds <= 3
+        assert job.on_lost

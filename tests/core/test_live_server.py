@@ -10,6 +10,7 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from tests.livesite import live_site
 
@@ -70,6 +71,7 @@ def _login(site) -> httpx.Client:
     return client
 
 
+@pytest.mark.db_independent
 def test_stream_through_a_real_server(tmp_path):
     with live_site(tmp_path) as site:
         site.cli("createuser", "dispatcher1", "--role", "dispatcher", "--password", PASSWORD)
@@ -108,6 +110,7 @@ def test_stream_through_a_real_server(tmp_path):
         assert ran.stdout.strip().splitlines()[-1] == "1"
 
 
+@pytest.mark.db_independent
 def test_revoked_token_is_refused_and_a_valid_one_streams(tmp_path):
     with live_site(tmp_path) as site:
         plain = (

@@ -41,6 +41,23 @@ def run_cli(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
             {"KENDALI_DEBUG": "1", "KENDALI_EVENT_RETENTION_HOURS": "soon"},
             "KENDALI_EVENT_RETENTION_HOURS",
         ),
+        # Settings of the channels and of modules are validated at start-up too.
+        ({"KENDALI_DEBUG": "1", "KENDALI_SMS_BACKEND": "pigeon"}, "KENDALI_SMS_BACKEND"),
+        ({"KENDALI_DEBUG": "1", "KENDALI_NOTIFY_TIMEOUT": "lama"}, "KENDALI_NOTIFY_TIMEOUT"),
+        ({"KENDALI_DEBUG": "1", "KENDALI_SMS_URL": "gateway.local"}, "KENDALI_SMS_URL"),
+        (
+            {"KENDALI_DEBUG": "1", "KENDALI_TELEGRAM_BOT_TOKEN_FILE": "/nonexistent/token"},
+            "KENDALI_TELEGRAM_BOT_TOKEN_FILE",
+        ),
+        ({"KENDALI_DEBUG": "1", "KENDALI_WIFI_NAS_VENDOR": "cisco"}, "KENDALI_WIFI_NAS_VENDOR"),
+        (
+            {"KENDALI_DEBUG": "1", "KENDALI_PERSONAL_DATA_DAYS": "0"},
+            "KENDALI_PERSONAL_DATA_DAYS",
+        ),
+        (
+            {"KENDALI_DEBUG": "1", "KENDALI_SENSORS_RAW_RETENTION_DAYS": "x"},
+            "KENDALI_SENSORS_RAW_RETENTION_DAYS",
+        ),
     ],
 )
 def test_malformed_setting_stops_startup_naming_the_variable(env, variable):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kendali.core.errors import Conflict
+from kendali.core.errors import Conflict, NotAllowed
 from kendali.core.models import Notification
 from kendali.dispatch import selectors, services
 from kendali.dispatch.models import Assignment, Unit
@@ -62,15 +62,23 @@ def test_worked_incident_is_closed_with_a_field_report_not_cancelled(
 
 
 def test_closing_past_dispatch_is_refused_while_a_unit_is_on_it(fleet, make_incident, actor_of):
-    """Even a caller that claims a verified closure cannot leave a unit on a closed incident."""
+    """A caller cannot claim a verified closure without the capability dispatch grants, and
+    even with it cannot leave a unit on a closed incident."""
     incident = make_incident()
     services.assignment_create(actor=actor_of("dispatcher"), incident=incident, unit=fleet["AMB-1"])
     services.field_report_create(
         actor=actor_of("officer"), incident=incident, outcome="tertangani", actions="x"
     )
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(NotAllowed):
         incident_services.incident_set_status(
             actor=actor_of("supervisor"), incident=incident, status="selesai", closure="override"
+        )
+    with pytest.raises(Conflict) as refused:
+        incident_services.incident_set_status(
+            actor=actor_of("supervisor").acting_for(incident_services.CLOSE_OVERRIDE),
+            incident=incident,
+            status="selesai",
+            closure="override",
         )
     assert "AMB-1" in refused.value.detail
     with pytest.raises(Conflict):

@@ -168,6 +168,19 @@ def test_reports_export_all_formats(clients, fleet, make_incident, actor_of):
     )
     xlsx = clients["supervisor"].get("/dispatch/laporan/unduh.xlsx")
     assert xlsx.content[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    durations = [
+        c
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.number_format == "[m]:ss"
+    ]
+    assert durations and not [c for c in durations if isinstance(c.value, str)]
     pdf = clients["supervisor"].get("/dispatch/laporan/unduh.pdf")
     assert pdf.content.startswith(b"%PDF-1.4") and pdf.content.rstrip().endswith(b"%%EOF")
     assert b"Damkar" in pdf.content

@@ -57,12 +57,14 @@ def assert_one_winner(result: dict) -> None:
     assert result["rows"] == 1 and result["linked"] and result["status"] == "ditugaskan"
 
 
+@pytest.mark.db_independent
 def test_race_on_sqlite_file(tmp_path):
     result = run_worker(f"sqlite:///{tmp_path / 'race.sqlite3'}")
     assert result["vendor"] == "sqlite"
     assert_one_winner(result)
 
 
+@pytest.mark.db_independent
 def test_race_on_postgresql():
     require_service("PostgreSQL", "127.0.0.1", 5432)
     import psycopg

@@ -392,4 +392,4 @@ def test_supervisor_sets_sla_target_on_run_card_page(clients, make_incident, tim
     assert sla.check_running() == 1
     assert "30 dtk" in SlaBreach.objects.get(incident=incident).reason
     page = clients["supervisor"].get("/dispatch/kartu/").content.decode()
-    assert "Target SLA" in page and ">30<" in page
+    assert "Target SLA" in page and ">30 dtk<" in page  # in words, never "14400 dtk"

@@ -63,6 +63,7 @@ def _expected(numbers: list[str], total: int) -> list[str]:
     return [f"112-{year}-{n:06d}" for n in range(1, total + 1)]
 
 
+@pytest.mark.db_independent
 @pytest.mark.django_db(transaction=False)
 def test_concurrent_creates_on_sqlite_file(tmp_path: Path):
     """The embedded default (SQLite file, WAL, BEGIN IMMEDIATE) in its own process."""

@@ -130,8 +130,16 @@ def test_status_changes_are_on_the_timeline(make_incident, users):
     services.incident_set_status(actor=actor, incident=incident, status="diproses")
     with pytest.raises(Invalid, match="laporan lapangan"):
         services.incident_set_status(actor=actor, incident=incident, status="selesai")
+    with pytest.raises(NotAllowed):  # only dispatch, having verified the report, may claim it
+        services.incident_set_status(
+            actor=actor, incident=incident, status="selesai", closure="field_report"
+        )
     closed = services.incident_set_status(
-        actor=actor, incident=incident, status="selesai", note="api padam", closure="field_report"
+        actor=actor.acting_for(services.CLOSE_ON_FIELD_REPORT),
+        incident=incident,
+        status="selesai",
+        note="api padam",
+        closure="field_report",
     )
     assert closed.closed_at is not None
     kinds = list(incident.timeline.values_list("kind", flat=True))

@@ -47,7 +47,7 @@ def incidents_opened(monkeypatch):
     """Counts auto-incidents without depending on the incidents app being migrated."""
     opened = []
 
-    def fake_open(*, alarm, rule):
+    def fake_open(*, actor, alarm, rule):
         opened.append(alarm.pk)
         return 1000 + len(opened), f"112-2026-{len(opened):06d}", ""
 
@@ -134,11 +134,9 @@ def test_flood_wave_opens_one_incident_per_episode(device, system, bands_rule, i
 
 
 def test_auto_incident_through_the_incidents_service(device, system, bands_rule, regions_loaded):
-    services = pytest.importorskip("kendali.incidents.services")
+    from kendali.core.models import AuditEntry
     from kendali.incidents.models import Incident, IncidentType
 
-    if not hasattr(services, "incident_create"):
-        pytest.skip("incidents services not there yet")
     if not IncidentType.objects.filter(code="banjir").exists():
         IncidentType.objects.create(code="banjir", name="Banjir", default_priority="P2")
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
@@ -147,6 +145,10 @@ def test_auto_incident_through_the_incidents_service(device, system, bands_rule,
     assert incident.priority == "P1" and incident.source == "sensor"
     assert list(incident.agencies.values_list("code", flat=True)) == ["bpbd"]
     assert Alarm.objects.get().incident_id == incident.pk
+    # Asked for on behalf of whoever brought the reading, and the audit says so.
+    created = AuditEntry.objects.get(object_type="incidents.incident", action="incident.create")
+    assert created.on_behalf == "sensors.open_incident"
+    assert created.actor_label == system.label
 
 
 def test_out_of_order_burst_does_not_flap_the_alarm(device, system, bands_rule, incidents_opened):

@@ -17,6 +17,13 @@ SECRET = "rahasia-radius-uji-123"
 
 
 @pytest.fixture(autouse=True)
+def _sms_in_the_commit_callback(settings):
+    # The OTP SMS leaves through the core outbox; deliver it in the commit callback so a
+    # test sees the result without waiting on the background pool.
+    settings.KENDALI_NOTIFIERS_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     radius_cache.clear()
     RadiusTokenAuth._verified.clear()

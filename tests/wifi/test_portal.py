@@ -10,9 +10,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from kendali.core.notifiers import sms as sms_log
 from kendali.wifi import crypto, services
 from kendali.wifi.models import RadiusSession, Subscriber
-from kendali.wifi.sms import log as sms_log
 
 pytestmark = pytest.mark.django_db
 PHONE = "0812-3456-7890"
@@ -20,11 +20,11 @@ PHONE = "0812-3456-7890"
 
 @pytest.fixture(autouse=True)
 def _clear_outbox():
-    sms_log.outbox.clear()
+    sms_log.recent.clear()
 
 
 def _code() -> str:
-    return re.search(r"\b(\d{6})\b", sms_log.outbox[-1][1]).group(1)
+    return re.search(r"\b(\d{6})\b", sms_log.recent[-1][1]).group(1)
 
 
 def _open_portal(client, ap):
@@ -41,7 +41,7 @@ def test_phone_sign_up_end_to_end(django_capture_on_commit_callbacks, ap, group,
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/wifi/portal/kode/", {"phone": PHONE, "terms": "on"})
     assert response.status_code == 200 and "Masukkan kode" in response.content.decode()
-    assert sms_log.outbox[-1][0] == "+6281234567890"
+    assert sms_log.recent[-1][0] == "+6281234567890"
     response = client.post("/wifi/portal/verifikasi/", {"phone": PHONE, "code": _code()})
     html = response.content.decode()
     assert 'action="http://10.5.50.1/login"' in html
@@ -125,7 +125,7 @@ def test_reply_message_from_the_router_is_shown_as_an_alert_and_escaped(ap):
 def test_signing_up_requires_terms(ap, group):
     response = Client().post("/wifi/portal/kode/", {"phone": PHONE})
     assert response.status_code == 422
-    assert not sms_log.outbox
+    assert not sms_log.recent
 
 
 def test_invalid_number_is_refused(ap, group):

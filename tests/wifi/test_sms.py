@@ -1,116 +1,100 @@
-"""The SMS channels for one-time codes: the HTTP gateway against a real loopback server,
-the console backend, and what the person on the portal sees when the gateway fails."""
+"""The one-time code leaves through the core SMS channel on the outbox: sent after commit,
+retried from the outbox when the gateway refuses, and shown to the operator while it fails."""
 
 from __future__ import annotations
 
 import json
 import re
-import socket
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
-from kendali.wifi.sms.console import ConsoleBackend
-from kendali.wifi.sms.http import HttpBackend, SmsGatewayError
+from kendali.core import notifiers
+from kendali.core.models import NotificationDelivery
 from tests.fakes import FakeHTTPServer
 
 PHONE = "0812-3456-7890"
 
 
-class FakeGateway(FakeHTTPServer):
-    """A tiny SMS gateway on a free loopback port: records each POST, answers as told."""
-
-    def __init__(self):
-        super().__init__(answer=b'{"id": "sms-1"}')
-
-    @property
-    def url(self) -> str:
-        return super().url + "/kirim"
-
-
 @pytest.fixture
-def gateway():
-    server = FakeGateway()
+def gateway(settings):
+    server = FakeHTTPServer(answer=b'{"id": "sms-1"}')
+    settings.KENDALI_SMS_BACKEND = "http"
+    settings.KENDALI_SMS_URL = server.url + "/kirim"
+    settings.KENDALI_SMS_TOKEN = "tok"
     yield server
     server.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_http_backend_posts_json_with_the_bearer_token(gateway):
-    HttpBackend(url=gateway.url, token="tok-rahasia").send(to="+6281234567890", message="Kode 123")
-    [request] = gateway.requests
-    assert request["path"] == "/kirim"
-    assert request["headers"]["Authorization"] == "Bearer tok-rahasia"
-    assert request["headers"]["Content-Type"] == "application/json"
-    assert json.loads(request["body"]) == {"to": "+6281234567890", "message": "Kode 123"}
-
-
-def test_http_backend_reads_its_settings_from_the_environment(gateway, monkeypatch):
-    monkeypatch.setenv("KENDALI_WIFI_SMS_URL", gateway.url)
-    monkeypatch.setenv("KENDALI_WIFI_SMS_TOKEN", "dari-env")
-    HttpBackend().send(to="+6281234567890", message="halo")
-    assert gateway.requests[0]["headers"]["Authorization"] == "Bearer dari-env"
-    monkeypatch.setenv("KENDALI_WIFI_SMS_TOKEN", "")
-    HttpBackend().send(to="+6281234567890", message="halo")
-    assert "Authorization" not in gateway.requests[1]["headers"]
-
-
-def test_http_backend_raises_a_clear_error_on_a_non_2xx_answer(gateway):
-    gateway.status, gateway.answer = 402, b'{"error": "saldo habis"}'
-    with pytest.raises(SmsGatewayError, match=r"answered 402: .*saldo habis"):
-        HttpBackend(url=gateway.url, token="t").send(to="+6281234567890", message="Kode 1")
-
-
-def test_http_backend_unreachable_or_unconfigured_is_a_gateway_error(monkeypatch):
-    with pytest.raises(SmsGatewayError, match="unreachable"):
-        HttpBackend(url=f"http://127.0.0.1:{_free_port()}/", timeout=2).send(
-            to="+6281234567890", message="x"
-        )
-    monkeypatch.delenv("KENDALI_WIFI_SMS_URL", raising=False)
-    with pytest.raises(SmsGatewayError, match="KENDALI_WIFI_SMS_URL"):
-        HttpBackend()
-
-
-def test_console_backend_prints_the_message(capsys):
-    ConsoleBackend().send(to="+6281234567890", message="Kode Wi-Fi: 123456")
-    assert capsys.readouterr().out == "[SMS +6281234567890] Kode Wi-Fi: 123456\n"
+def _code(request) -> str:
+    return re.search(r"\b(\d{6})\b", json.loads(request["body"])["message"]).group(1)
 
 
 # The SMS leaves after commit: these tests commit for real, as a request does.
 
 
 @pytest.mark.django_db(transaction=True)
-def test_portal_sends_the_code_through_the_gateway(gateway, monkeypatch, ap, group):
-    monkeypatch.setenv("KENDALI_WIFI_SMS_BACKEND", "kendali.wifi.sms.http.HttpBackend")
-    monkeypatch.setenv("KENDALI_WIFI_SMS_URL", gateway.url)
-    monkeypatch.setenv("KENDALI_WIFI_SMS_TOKEN", "tok")
+def test_portal_sends_the_code_through_the_gateway(gateway, ap, group):
     client = Client()
     client.get("/wifi/portal/", {"ap": ap.mac})
     response = client.post("/wifi/portal/kode/", {"phone": PHONE, "terms": "on"})
     assert response.status_code == 200 and "Masukkan kode" in response.content.decode()
-    sent = json.loads(gateway.requests[0]["body"])
-    code = re.search(r"\b(\d{6})\b", sent["message"]).group(1)
-    assert sent["to"] == "+6281234567890"
-    verified = client.post("/wifi/portal/verifikasi/", {"phone": PHONE, "code": code})
+    assert "data-sms-delayed" not in response.content.decode()
+    [request] = gateway.requests
+    assert request["json"]["to"] == "+6281234567890"
+    assert request["headers"]["Authorization"] == "Bearer tok"
+    delivery = NotificationDelivery.objects.get(kind="sms")
+    assert delivery.status == "sent" and delivery.ref.startswith("wifi.otp:")
+    assert delivery.body == ""  # the code is not kept once it left
+    verified = client.post("/wifi/portal/verifikasi/", {"phone": PHONE, "code": _code(request)})
     assert verified.status_code == 200 and "data-credential" in verified.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("failure", ["gateway_error", "not_configured"])
-def test_a_gateway_failure_leaves_the_person_a_clear_message(
-    gateway, monkeypatch, ap, group, failure, caplog
+def test_a_refused_sms_is_retried_from_the_outbox_and_shown_to_the_operator(
+    gateway, ap, group, clients
 ):
-    monkeypatch.setenv("KENDALI_WIFI_SMS_BACKEND", "kendali.wifi.sms.http.HttpBackend")
-    if failure == "gateway_error":
-        gateway.status, gateway.answer = 503, b"maintenance"
-        monkeypatch.setenv("KENDALI_WIFI_SMS_URL", gateway.url)
-    else:
-        monkeypatch.delenv("KENDALI_WIFI_SMS_URL", raising=False)
+    gateway.status, gateway.answer = 503, b"maintenance"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        portal = Client()
+        portal.get("/wifi/portal/", {"ap": ap.mac})
+        response = portal.post("/wifi/portal/kode/", {"phone": PHONE, "terms": "on"})
+        html = response.content.decode()
+        # The person may still get the code: they are told it is on its way again.
+        assert response.status_code == 200 and "Masukkan kode" in html
+        assert "data-sms-delayed" in html
+        delivery = NotificationDelivery.objects.get(kind="sms")
+        assert delivery.status == "pending" and delivery.attempts == 1
+        assert "503" in delivery.last_error and delivery.body  # kept for the retry
+
+        page = clients["operator"].get("/wifi/").content.decode()
+        assert "data-undelivered-sms" in page
+        assert "+628123456****" in page and "SMS gateway answered 503" in page
+        assert "6281234567890" not in page
+
+    gateway.status, gateway.answer = 200, b'{"id": "sms-2"}'
+    with time_machine.travel(start + timedelta(seconds=20), tick=False):
+        assert notifiers.retry_pending() == 1
+    assert len(gateway.requests) == 2
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 2 and delivery.body == ""
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        assert "data-undelivered-sms" not in clients["operator"].get("/wifi/").content.decode()
+        verified = portal.post(
+            "/wifi/portal/verifikasi/", {"phone": PHONE, "code": _code(gateway.requests[-1])}
+        )
+    assert "data-credential" in verified.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_number_the_gateway_rejects_fails_for_good_and_the_person_is_told(
+    gateway, ap, group, clients
+):
+    gateway.status, gateway.answer = 422, b'{"error": "nomor tidak dikenal"}'
     client = Client()
     client.get("/wifi/portal/", {"ap": ap.mac})
     response = client.post("/wifi/portal/kode/", {"phone": PHONE, "terms": "on"})
@@ -118,4 +102,19 @@ def test_a_gateway_failure_leaves_the_person_a_clear_message(
     assert response.status_code == 503
     assert re.search(r'role="alert">[^<]*layanan SMS sedang terganggu', html)
     assert "voucher" in html and "Masukkan kode" not in html
-    assert "wifi: SMS backend failed" in caplog.text
+    delivery = NotificationDelivery.objects.get(kind="sms")
+    assert delivery.status == "failed" and delivery.body == ""
+    page = clients["operator"].get("/wifi/").content.decode()
+    assert "data-undelivered-sms" in page and "nomor tidak dikenal" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_request_texts_no_one(gateway, ap, group):
+    from django.db import transaction
+
+    from kendali.wifi import services
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.otp_request(phone=PHONE, ip="10.0.0.9", accept_terms=True)
+        raise RuntimeError("rollback")
+    assert not gateway.requests and not NotificationDelivery.objects.exists()

@@ -37,7 +37,7 @@ class Hub:
             if self.task is not None and not self.task.done():
                 return
             self.cursor = await sync_to_async(self.store.latest_id, thread_sensitive=False)()
-            self.floor_key = self.store.sort_key(self.cursor)
+            self.floor_key = self.store.sort_key(self.cursor or "")
             self.task = asyncio.create_task(self._run(), name="kendali-event-hub")
 
     async def _run(self) -> None:

@@ -12,17 +12,19 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from kendali.core import tokens
-from kendali.core.actors import client_ip
-from kendali.core.choices import AGENCY_BOUND_ROLES, TokenScope
+from kendali.core.actors import Actor, client_ip
+from kendali.core.choices import TokenScope
 from kendali.core.events import ALL_AGENCIES
 from kendali.core.events.hub import get_hub
 from kendali.core.events.stores import ResumeExpired, StoredEvent
 from kendali.core.problems import problem_response
+from kendali.core.scope import sees_every_agency
 
 
 @dataclass(frozen=True)
 class Audience:
-    """What one connection may receive, fixed when it connects."""
+    """What one connection may receive, fixed when it connects. ``agency_scoped`` and
+    ``agency_id`` come from the one scope rule (kendali.core.scope)."""
 
     perms: frozenset[str]
     superuser: bool
@@ -52,12 +54,11 @@ class Audience:
 def _load_user_audience(user, topics, two_factor_ok: bool) -> Audience | None:
     if user.needs_two_factor and not two_factor_ok:
         return None
-    roles = set(user.groups.values_list("name", flat=True))
     return Audience(
         perms=frozenset(user.get_all_permissions()),
         superuser=user.is_superuser,
         agency_id=user.agency_id,
-        agency_scoped=bool(roles & AGENCY_BOUND_ROLES) and not user.is_superuser,
+        agency_scoped=not sees_every_agency(Actor(user=user)),
         topics=topics,
         user_id=user.pk,
     )
@@ -76,6 +77,8 @@ def _still_allowed(audience: Audience) -> bool:
 
     if audience.user_id is not None:
         return User.objects.filter(pk=audience.user_id, is_active=True).exists()
+    if audience.token_id is None:
+        return False
     return MachineToken.objects.filter(pk=audience.token_id, revoked_at__isnull=True).exists()
 
 
@@ -101,7 +104,7 @@ async def stream(request):
             perms=frozenset(),
             superuser=False,
             agency_id=token.agency_id,
-            agency_scoped=token.agency_id is not None,
+            agency_scoped=not sees_every_agency(Actor(token=token)),
             topics=topics,
             token_id=token.pk,
         )

@@ -1,4 +1,4 @@
-"""Pluggable notifiers: in-app inbox, e-mail, webhook, Telegram.
+"""Pluggable notifiers: in-app inbox, e-mail, webhook, Telegram, SMS.
 
 Every channel module has the same surface: ``send(*, target, message) -> DeliveryResult``.
 
@@ -49,6 +49,7 @@ CHANNELS: dict[str, str] = {
     "email": "kendali.core.notifiers.email.send",
     "webhook": "kendali.core.notifiers.webhook.send",
     "telegram": "kendali.core.notifiers.telegram.send",
+    "sms": "kendali.core.notifiers.sms.send",
 }
 MAX_ATTEMPTS = 5
 CLAIM_SECONDS = 60
@@ -76,7 +77,10 @@ def acknowledged_hooks() -> list[Callable]:
 
 
 def notify(*, kind: str, target: str, message: Message):
-    """Queue one message for one target; it is sent after the current transaction commits."""
+    """Queue one message for one target; it is sent after the current transaction commits.
+
+    A message whose ``data`` has ``"secret": True`` (a one-time code) keeps its body only
+    while it may still be sent: it is blanked once the row is sent or has failed for good."""
     from kendali.core.models import NotificationDelivery
 
     if kind not in CHANNELS:
@@ -181,6 +185,8 @@ def deliver(delivery_id: int) -> bool:
         else:
             backoff = 15 * 2 ** (delivery.attempts - 1)
             fields["next_attempt_at"] = timezone.now() + timedelta(seconds=backoff)
+    if fields.get("status") in ("sent", "failed") and delivery.data.get("secret"):
+        fields["body"] = ""
     NotificationDelivery.objects.filter(pk=delivery_id).update(**fields)
     return result.ok
 

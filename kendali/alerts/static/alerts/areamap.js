@@ -4,8 +4,7 @@
   var el = document.getElementById("alert-area-map");
   if (!el || !window.L) { return; }
   var map = L.map(el, { scrollWheelZoom: false }).setView([-6.12, 106.16], 12);
-  var tiles = el.getAttribute("data-tiles");
-  if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" }).addTo(map); }
+  if (window.Kendali && window.Kendali.baseLayer) { window.Kendali.baseLayer(map, el); }
   var data = JSON.parse(el.getAttribute("data-geojson") || "{}");
   var layer = L.geoJSON(data, {
     style: function (f) { return { color: f.properties.color || "#d7301f", weight: 2, fillOpacity: 0.3 }; }

@@ -14,6 +14,8 @@
   var kelurahan = {};        // name -> LatLng
   var $ = function (id) { return document.getElementById(id); };
   var wib = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  // Date and time, for anything that may lie on another day (a block's end).
+  var wibDay = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
 
   function text(el, value) { el.textContent = value == null ? "" : String(value); return el; }
   function el(tag, attrs, children) {
@@ -24,7 +26,9 @@
   }
   function since(iso) {
     var s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
-    return s < 60 ? s + " dtk" : Math.floor(s / 60) + " mnt " + (s % 60) + " dtk";
+    // m:ss keeps the column narrow; past an hour, hours and minutes.
+    if (s >= 3600) { return Math.floor(s / 3600) + " j " + Math.floor((s % 3600) / 60) + " mnt"; }
+    return s < 60 ? s + " dtk" : Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
   function stateLabel(c) {
     if (c.outcome_label) { return c.outcome_label; }
@@ -41,7 +45,7 @@
     rows.forEach(function (c, i) {
       var tr = el("tr", { "data-id": c.id, "class": [c.state, c.extension === cfg.extension ? "mine" : "", c.caller_blocked ? "blocked" : "", i === selectedRow ? "sel" : ""].join(" ") }, [
         el("td", {}, [String(c.id)]), el("td", {}, [c.number || c.number_masked || "—"]),
-        el("td", {}, [stateLabel(c)]), el("td", {}, [c.call_taker || ""]),
+        el("td", {}, [stateLabel(c)]), el("td", {}, [c.call_taker || (c.extension ? "ekst. " + c.extension : "—")]),
         el("td", { "data-since": c.offered_at }, [since(c.offered_at)])
       ]);
       tr.addEventListener("click", function () { openCall(c.id); });
@@ -86,12 +90,14 @@
     $("pop").hidden = false;
     $("pop").setAttribute("data-call", c.id);
     text($("pop-number"), c.number || c.number_masked || "(disembunyikan)");
-    text($("pop-meta"), "#" + c.id + " · " + (c.trunk || "") + " · masuk " + wib.format(new Date(c.offered_at)));
+    // Only the parts this call has: a manual call has no trunk.
+    text($("pop-meta"), ["#" + c.id, c.trunk, c.source === "manual" ? "manual" : "",
+      c.offered_at ? "masuk " + wib.format(new Date(c.offered_at)) : ""].filter(Boolean).join(" · "));
     var banner = $("pop-blocked");
     var caller = c.caller;
     if ((caller && caller.blocked) || c.caller_blocked) {
       banner.hidden = false;
-      text(banner, "⛔ NOMOR DIBLOKIR" + (caller && caller.permanent_block_requested ? " (blokir permanen diajukan)" : caller && caller.blocked_until ? " sampai " + wib.format(new Date(caller.blocked_until)) : "") +
+      text(banner, "⛔ NOMOR DIBLOKIR" + (caller && caller.permanent_block_requested ? " (blokir permanen diajukan)" : caller && caller.blocked_until ? " sampai " + wibDay.format(new Date(caller.blocked_until)) + " WIB" : "") +
         " — tetap jawab; bila darurat, tangani seperti biasa. " + (caller ? caller.block_reason : ""));
     } else { banner.hidden = true; }
     var hist = $("pop-history"); hist.textContent = "";
@@ -277,7 +283,15 @@
   $("manual-form").addEventListener("submit", function (e) {
     e.preventDefault();
     api("/api/v1/calls/", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ number: $("manual-number").value }) })
-      .then(function (c) { $("manual-number").value = ""; queue[c.id] = c; renderQueue(); showPop(c); })
+      .then(function (c) {
+        // The number is in: the keyboard goes back to the console, so the next key
+        // (I, G, S, U, N, D, E) classifies this call instead of typing into the field.
+        var input = $("manual-number");
+        input.value = ""; input.blur();
+        document.querySelector(".manual").open = false;
+        queue[c.id] = c; renderQueue(); showPop(c);
+        $("pop").focus();
+      })
       .catch(function (err) { alert(err.message); });
   });
 

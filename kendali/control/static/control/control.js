@@ -87,15 +87,41 @@
     }
     return html + "</div>";
   }
+  /* One shape per layer, so incidents, units, sensors and hotspots are told apart at a
+     glance (and without colour); the legend draws the very same shape and colours. */
+  var SHAPES = ["diamond", "square", "triangle", "circle", "hexagon", "star"];
+  var KNOWN_SHAPES = { incidents: "diamond", units: "square", sensor_devices: "triangle", sensors: "triangle", sensor_alarms: "star", alarms: "star", hotspots: "circle", wifi_hotspots: "circle" };
+  var shapeByLayer = {};
+  function shapeOf(meta) {
+    if (meta.style && meta.style.shape) { return meta.style.shape; }
+    if (!shapeByLayer[meta.key]) {
+      var used = Object.keys(shapeByLayer).map(function (k) { return shapeByLayer[k]; });
+      shapeByLayer[meta.key] = KNOWN_SHAPES[meta.key] || SHAPES.filter(function (x) { return used.indexOf(x) < 0; })[0] || "circle";
+    }
+    return shapeByLayer[meta.key];
+  }
+  function shapeSvg(shape, fill) {
+    var paths = {
+      diamond: "<path d='M12 1 23 12 12 23 1 12Z'/>",
+      square: "<rect x='3' y='3' width='18' height='18' rx='2'/>",
+      triangle: "<path d='M12 2 23 21H1Z'/>",
+      circle: "<circle cx='12' cy='12' r='10'/>",
+      hexagon: "<path d='M6 2h12l6 10-6 10H6L0 12Z'/>",
+      star: "<path d='M12 1l3.2 7 7.6.8-5.7 5.1 1.6 7.5L12 17.6 5.3 21.4l1.6-7.5L1.2 8.8l7.6-.8Z'/>"
+    };
+    return "<svg viewBox='0 0 24 24' aria-hidden='true'><g fill='" + esc(fill) + "' stroke='#ffffff' stroke-width='2.2' stroke-linejoin='round'>" + (paths[shape] || paths.circle) + "</g></svg>";
+  }
   function makeGroup(meta) {
+    var size = meta.style.radius ? meta.style.radius * 2 : (isWall ? 30 : 20);
     return L.geoJSON(null, {
       pane: "control-layers",
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { pane: "control-layers", radius: meta.style.radius || (isWall ? 13 : 8), color: "#ffffff", weight: 2, fillColor: color(f, meta), fillOpacity: 0.95 });
+        return L.marker(latlng, {
+          pane: "control-layers",
+          icon: L.divIcon({ className: "marker-shape", html: shapeSvg(shapeOf(meta), color(f, meta)), iconSize: [size, size], iconAnchor: [size / 2, size / 2] })
+        });
       },
       style: function (f) {
-        // Leaflet applies this to point markers too: keep them solid.
-        if (f.geometry && f.geometry.type === "Point") { return { color: "#ffffff", weight: 2, fillColor: color(f, meta), fillOpacity: 0.95 }; }
         return { pane: "control-layers", color: color(f, meta), weight: meta.style.weight || 2, fillOpacity: meta.style.fillOpacity != null ? meta.style.fillOpacity : 0.25 };
       },
       onEachFeature: function (f, l) {
@@ -105,11 +131,35 @@
       }
     });
   }
+  /* The legend row of a layer: its shape in each colour its features use, with what the
+     colour means (priority, level, status), and the layer's own count. */
+  function legendRow(entry, features) {
+    var meta = entry.meta;
+    var points = features.some(function (f) { return f.geometry && f.geometry.type === "Point"; });
+    var shape = points ? shapeOf(meta) : "square";
+    var shades = {};
+    features.forEach(function (f) {
+      var p = f.properties || {};
+      if (p.color) { shades[p.color] = p.color_label || p.priority || p.level_label || p.status_label || p.severity_label || shades[p.color] || ""; }
+    });
+    var colors = Object.keys(shades);
+    // Several colours: the layer's swatch is the shape's outline, its colours follow below.
+    var main = colors.length === 1 ? colors[0] : (colors.length ? "none" : (meta.style.color || "#1e88e5"));
+    entry.swatch.innerHTML = shapeSvg(shape, main);
+    entry.shades.innerHTML = colors.length > 1 ? colors.sort(function (a, b) { return String(shades[a]).localeCompare(String(shades[b])); }).map(function (c) {
+      return "<span><span class='swatch'>" + shapeSvg(shape, c) + "</span>" + esc(shades[c]) + "</span>";
+    }).join("") : "";
+  }
   function renderLayer(entry) {
     entry.group.clearLayers();
     var features = (entry.data.features || []).filter(matches);
     entry.group.addData({ type: "FeatureCollection", features: features });
-    entry.count.textContent = features.length;
+    // Unfiltered, the count is the module's own figure (the same selector as its tile: open
+    // incidents without a point are counted, warnings not their polygons); filtered, what shows.
+    var filtered = !!(filters.kecamatan || filters.type);
+    entry.count.textContent = !filtered && entry.data.count != null ? entry.data.count : features.length;
+    entry.unplaced.textContent = !filtered && entry.data.unplaced ? "(" + entry.data.unplaced + " tanpa lokasi)" : "";
+    legendRow(entry, features);
     root.setAttribute("data-layer-" + entry.meta.key, features.length);
     if (follow && follow.layer === entry.meta.key) { centerOnFollowed(entry); }
   }
@@ -129,13 +179,17 @@
       list.forEach(function (meta) {
         var entry = { meta: meta, group: makeGroup(meta), data: { features: [] }, timer: null };
         var li = document.createElement("li");
-        var swatch = "<span class='swatch' style='background:" + esc(meta.style.color || "#1e88e5") + "'></span>";
+        var swatch = "<span class='swatch'></span>";
+        var tail = " <b class='count'>0</b> <span class='unplaced'></span><span class='shades'></span>";
         if (isWall) {
-          li.innerHTML = swatch + esc(meta.label) + " <b class='count'>0</b>";
+          li.innerHTML = swatch + esc(meta.label) + tail;
         } else {
-          li.innerHTML = "<label><input type='checkbox' data-layer='" + esc(meta.key) + "'" + (meta.default_on ? " checked" : "") + "> " + swatch + esc(meta.label) + " <b class='count'>0</b></label>";
+          li.innerHTML = "<label><input type='checkbox' data-layer='" + esc(meta.key) + "'" + (meta.default_on ? " checked" : "") + "> " + swatch + esc(meta.label) + "</label>" + tail;
         }
         entry.count = li.querySelector(".count");
+        entry.swatch = li.querySelector(".swatch");
+        entry.shades = li.querySelector(".shades");
+        entry.unplaced = li.querySelector(".unplaced");
         legend.appendChild(li);
         if (meta.default_on || isWall) { entry.group.addTo(cm.map); }
         layers[meta.key] = entry;
@@ -266,7 +320,10 @@
   }
 
   /* ---- ticker: recent events as readable lines ---- */
-  var APPS = { incidents: "Kejadian", calls: "Panggilan 112", dispatch: "Dispatch", sensors: "Sensor", alerts: "Peringatan", wifi: "Wi-Fi", control: "Ruang kendali", kendali: "Sistem" };
+  var APPS = { incidents: "Kejadian", calls: "Panggilan 112", dispatch: "Pengerahan", sensors: "Sensor", alerts: "Peringatan", wifi: "Wi-Fi", control: "Ruang kendali", kendali: "Sistem" };
+  // What an event is about, in words (never the code: "assignment" → "penugasan"); an
+  // unknown one is left out rather than shown raw.
+  var THINGS = { assignment: "penugasan", unit: "unit", incident: "kejadian", call: "panggilan", alarm: "alarm", reading: "pembacaan", device: "perangkat", hotspot: "hotspot", ap: "titik akses", park: "taman", alert: "peringatan", sla: "SLA", breach: "pelanggaran SLA", message: "pesan", session: "sesi", report: "laporan", fieldreport: "laporan lapangan", referral: "rujukan", position: "posisi", rule: "aturan" };
   var VERBS = { created: "baru", updated: "diperbarui", merged: "digabung", closed: "ditutup", offered: "masuk", answered: "dijawab", classified: "diklasifikasi", ended: "berakhir", assigned: "ditugaskan", dispatched: "diberangkatkan", arrived: "tiba di lokasi", status: "berubah status", moved: "bergerak", raised: "muncul", cleared: "pulih", acknowledged: "diterima", published: "diterbitkan", posted: "dipasang", cancelled: "dibatalkan" };
   /* Names, never codes, for people: a kelurahan/kecamatan code in an event is shown with
      the name the map already loaded ("36.73.06.1001" → "Kasemen"). */
@@ -299,22 +356,41 @@
     var verb = VERBS[parts[parts.length - 1]] || parts[parts.length - 1];
     var label = d.device_name || d.label || d.name || d.number || d.callsign || d.number_masked || d.code || "";
     var state = d.level_label || d.outcome_label || d.status_label || "";
-    return subject + (parts.length > 2 ? " · " + parts[1] : "") + (label ? " " + label : "") + " " + verb +
+    var thing = parts.length > 2 ? THINGS[parts[1]] : "";
+    return subject + (thing ? " · " + thing : "") + (label ? " " + label : "") + " " + verb +
       (state ? " (" + state + ")" : "") + place(d);
   }
+  // One change, one line: the same line again within a minute (a unit's position batch, an
+  // update echoed by two modules) is not repeated.
+  var recentLines = {};
   function addTicker(msg) {
     var list = document.getElementById("control-ticker");
+    var line = describe(msg);
+    var nowMs = Date.now();
+    if (recentLines[line] && nowMs - recentLines[line] < 60000) { return; }
+    recentLines[line] = nowMs;
+    if (/ bergerak/.test(line)) { return; }  // positions move the map, not the ticker
     var li = document.createElement("li");
     var prio = (msg.data || {}).priority;
     if (prio) { li.className = "prio-" + String(prio).replace(/[^A-Za-z0-9]/g, ""); }
     li.setAttribute("data-topic", msg.topic);
-    li.innerHTML = "<time>" + esc(hhmm(msg.at)) + "</time> " + esc(describe(msg));
+    li.innerHTML = "<time>" + esc(hhmm(msg.at)) + "</time> " + esc(line);
     list.insertBefore(li, list.firstChild);
     while (list.children.length > (isWall ? 12 : 30)) { list.removeChild(list.lastChild); }
   }
 
+  /* ---- the ticker starts with what just happened ---- */
+  function loadRecent() {
+    var list = document.getElementById("control-ticker");
+    if (!list || list.children.length) { return Promise.resolve(); }
+    return K.fetchJSON(API + "recent").then(function (events) {
+      if (list.children.length) { return; }
+      events.forEach(addTicker);
+    }).catch(function () {});
+  }
+
   /* ---- live ---- */
-  function loadAll() { loadLayers(); loadTiles(); loadMessages(); }
+  function loadAll() { loadLayers(); loadTiles(); loadMessages(); loadRecent(); }
   K.live.on("", function (msg) {
     if (msg.topic === "kendali.reset") { loadAll(); return; }
     // core.* are personal notifications and housekeeping, not city events.

@@ -65,8 +65,12 @@ document.addEventListener("DOMContentLoaded", function () {
     panel.querySelectorAll(".candidate").forEach(function (c) {
       var lat = parseFloat(c.getAttribute("data-lat")), lon = parseFloat(c.getAttribute("data-lon"));
       if (isNaN(lat)) { return; }
-      L.circleMarker([lat, lon], { radius: 10, color: "#0b5cad", weight: 3, fill: false })
-        .bindTooltip(c.getAttribute("data-key") + " · " + c.getAttribute("data-callsign"), { permanent: true, direction: "right" })
+      // The number key only, as a round label on the unit: short labels do not overlap,
+      // the callsign is in the hover tooltip and the table.
+      L.marker([lat, lon], {
+        icon: L.divIcon({ className: "pick-key", html: c.getAttribute("data-key"), iconSize: [22, 22] }),
+        title: c.getAttribute("data-callsign"), zIndexOffset: 1000
+      }).bindTooltip(c.getAttribute("data-key") + " · " + c.getAttribute("data-callsign"), { direction: "top", offset: [0, -10] })
         .addTo(pickLayer);
     });
   }

@@ -3,10 +3,13 @@
 (function () {
   "use strict";
   window.KendaliDispatch = window.KendaliDispatch || {};
+  // The same words as the server's durations: "45 dtk", "2 mnt 10 dtk", "1 jam 5 mnt".
   function fmt(s) {
     s = Math.max(0, Math.floor(s));
-    var m = Math.floor(s / 60), r = s % 60;
-    return (m ? m + "m " : "") + r + "s";
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    if (h) { return h + " jam" + (m ? " " + m + " mnt" : ""); }
+    if (m) { return m + " mnt" + (r ? " " + r + " dtk" : ""); }
+    return r + " dtk";
   }
   function tick() {
     var now = Date.now();

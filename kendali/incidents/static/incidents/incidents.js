@@ -24,8 +24,12 @@
       var lat = parseFloat(detail.getAttribute("data-lat"));
       var lon = parseFloat(detail.getAttribute("data-lon"));
       var city = window.Kendali.cityMap(detail);
-      var marker = L.circleMarker([lat, lon], { radius: 9, color: "#c62828", weight: 3, fillOpacity: 0.6 })
-        .bindTooltip(detail.getAttribute("data-label") || "").addTo(city.map);
+      // The incident stands out over streets and boundaries: a large red pin with a white
+      // ring and its number beside it, always shown.
+      var halo = L.circleMarker([lat, lon], { radius: 22, color: "#b71c1c", weight: 2, opacity: 0.9, fillColor: "#e53935", fillOpacity: 0.18, interactive: false }).addTo(city.map);
+      var marker = L.circleMarker([lat, lon], { radius: 11, color: "#ffffff", weight: 4, fillColor: "#c62828", fillOpacity: 1 })
+        .bindTooltip(detail.getAttribute("data-label") || "", { permanent: true, direction: "right", offset: [14, 0], className: "incident-pin-label" }).addTo(city.map);
+      halo.bringToBack();
       city.ready.then(function () {
         city.map.setView(marker.getLatLng(), 15);
         detail.setAttribute("data-marker", "shown");

@@ -1,13 +1,40 @@
 /* Kendali.cityMap(el): a Leaflet map of Kota Serang with kecamatan and kelurahan
-   boundaries and names, from /api/v1/regions/. Tiles only when configured. */
+   boundaries and names, from /api/v1/regions/, over the base map when one is configured.
+   Kendali.baseLayer(map, el): the base map alone (streets from the local tile archive served
+   at /peta/ubin/, or a tile server), or a visible note that there is none. */
 (function () {
   "use strict";
   window.Kendali = window.Kendali || {};
+  function baseConfig() {
+    var node = document.getElementById("kendali-base-map");
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+  window.Kendali.baseLayer = function (map, el) {
+    var cfg = baseConfig();
+    var url = (el && el.getAttribute("data-tiles")) || (cfg && cfg.url) || "";
+    if (url) {
+      var opts = { maxZoom: 19, attribution: (el && el.getAttribute("data-attribution")) || (cfg && cfg.attribution) || "" };
+      if (cfg && cfg.maxNativeZoom) { opts.maxNativeZoom = cfg.maxNativeZoom; }
+      if (cfg && cfg.minZoom) { opts.minNativeZoom = cfg.minZoom; }
+      if (cfg && cfg.bounds) { opts.bounds = cfg.bounds; }
+      L.tileLayer(url, opts).addTo(map);
+      return true;
+    }
+    var note = L.control({ position: "topright" });
+    note.onAdd = function () {
+      var div = L.DomUtil.create("div", "basemap-note");
+      div.textContent = "Peta dasar belum dipasang: hanya batas wilayah (KENDALI_MAP_TILES_FILE)";
+      return div;
+    };
+    note.addTo(map);
+    return false;
+  };
   window.Kendali.cityMap = function (el, options) {
     options = options || {};
     var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: true, zoomSnap: 0.25 }).setView([-6.12, 106.16], 12);
-    var tiles = el.getAttribute("data-tiles");
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" }).addTo(map); }
+    var tiles = window.Kendali.baseLayer(map, el);
+    // The map follows its box (a pop opening beside it, a wrapped header): never cropped.
+    if (window.ResizeObserver) { new ResizeObserver(function () { map.invalidateSize(); }).observe(el); }
     map.attributionControl.addAttribution("Batas wilayah: Cahya DSN (MIT)");
     var kelurahanLayer = L.geoJSON(null, {
       style: { color: "#4a6785", weight: 1, fillColor: "#ffffff", fillOpacity: tiles ? 0.05 : 0.55 },

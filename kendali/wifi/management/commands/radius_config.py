@@ -8,13 +8,14 @@ installation into a target directory (a raddb directory, or a drop-in for /etc/f
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 import kendali
 from kendali.core.actors import Actor
+from kendali.core.links import public_base_url
+from kendali.wifi import conf
 from kendali.wifi.radius_config import RadiusConfig, render
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--target", required=True, help="directory to write into")
         parser.add_argument(
             "--url",
-            default=os.environ.get("KENDALI_PUBLIC_URL", "http://127.0.0.1:8000"),
+            default=public_base_url(),
             help="Kendali base URL as FreeRADIUS reaches it",
         )
         parser.add_argument("--token", default="", help="machine token of scope radius")
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-tls-check", action="store_true")
 
     def handle(self, *args, **opts):
-        token = opts["token"] or os.environ.get("KENDALI_RADIUS_TOKEN", "")
+        token = opts["token"] or conf.radius_token()
         if opts["create_token"]:
             from kendali.core.services import token_create
 

@@ -1,0 +1,130 @@
+"""Demo of the smart-city programme, made through the services: a second Dinkes officer (so
+one enters and a colleague approves), approved health and disaster figures for past years, one
+health figure still waiting for approval, the grand design's targets linked to SPBE peta
+rencana initiatives, and a first computation of the live figures."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from kendali.core import services as core_services
+from kendali.core.actors import Actor
+from kendali.core.choices import Role
+from kendali.core.demo import DEMO_PASSWORD
+from kendali.core.models import Agency, User
+from kendali.indicators import services
+from kendali.indicators.catalogue import catalogue
+from kendali.indicators.choices import FigureStatus
+from kendali.indicators.models import EnteredFigure, Target
+
+COLLEAGUE = ("dinkes2", "Lina Kepala Seksi Data Dinkes")
+
+# (indicator, years ago → value), entered by the OPD's officer, approved by a colleague.
+APPROVED = {
+    "HLT-04": {4: 96.0, 3: 101.5, 2: 108.2, 1: 112.7},
+    "HLT-05": {4: 70.61, 3: 70.86, 2: 71.10, 1: 71.38},
+    "HLT-07": {3: 420, 2: 1260, 1: 2480},
+    "LIV-07": {4: 0.42, 3: 0.0, 2: 0.14, 1: 0.0},
+}
+# Waiting for the colleague in the demo: the done-when flow approves it.
+WAITING = ("HLT-06", 1, 38.5)
+
+# Targets of the grand design: indicator → (value this year, change per year, initiatives).
+TARGETS = {
+    "GOV-01": (3.1, 0.2, ["PR-2025-01", "PR-2026-02"]),
+    "GOV-02": (85.0, 2.5, ["PR-2026-04"]),
+    "GOV-03": (6, 1, ["PR-2026-05"]),
+    "LIV-01": (15.0, -1.0, ["PR-2025-03"]),
+    "LIV-02": (40.0, 2.0, []),
+    "LIV-03": (10.0, -1.0, []),
+    "LIV-05": (25.0, 2.5, ["PR-2026-06"]),
+    "HLT-01": (15.0, -1.0, ["PR-2025-03"]),
+    "HLT-04": (115.0, 5.0, []),
+    "HLT-05": (71.5, 0.25, []),
+    "HLT-06": (40.0, 10.0, ["PR-2026-07"]),
+    "HLT-07": (3000, 600, ["PR-2026-07"]),
+    "MOB-02": (15.0, -1.0, []),
+    "MOB-03": (30.0, 0.5, ["PR-2026-08"]),
+    "TEC-01": (20000, 3000, ["PR-2025-02"]),
+    "TEC-03": (25.0, 5.0, ["PR-2025-02"]),
+    "TEC-04": (85.0, 2.0, ["PR-2026-01"]),
+    "INF-01": (95.0, 1.0, ["PR-2026-09"]),
+    "INF-02": (60.0, 5.0, ["PR-2026-09"]),
+    "BLD-02": (15.0, -1.0, []),
+    "LIV-07": (0.2, -0.05, []),
+}
+
+
+def _colleague(actor: Actor) -> User:
+    username, full_name = COLLEAGUE
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = core_services.user_create(
+            actor=actor,
+            username=username,
+            password=DEMO_PASSWORD,
+            roles=[Role.AGENCY_OFFICER],
+            full_name=full_name,
+            agency=Agency.objects.get(code="dinkes"),
+        )
+    return user
+
+
+def seed(*, actor: Actor) -> None:
+    """Idempotent: figures and targets already there are left as they are."""
+    year = timezone.localdate().year
+    colleague = Actor(user=_colleague(actor))
+    dinkes = Actor(user=User.objects.get(username="dinkes"))
+    bpbd = Actor(user=User.objects.get(username="bpbd"))
+    admin = Actor(user=User.objects.get(username="admin"))
+    enterers = {"dinkes": (dinkes, colleague), "bpbd": (bpbd, admin)}
+    cat = catalogue()
+    for code, values in APPROVED.items():
+        indicator = cat.indicator(code)
+        enterer, approver = enterers[indicator.opd]
+        for ago, value in values.items():
+            if EnteredFigure.objects.filter(indicator_code=code, year=year - ago).exists():
+                continue
+            figure = services.figure_enter(
+                actor=enterer,
+                indicator_code=code,
+                year=year - ago,
+                value=value,
+                unit=indicator.unit,
+                evidence=f"Profil {indicator.opd.title()} Kota Serang {year - ago}, tabel rekap tahunan",
+            )
+            services.figure_approve(
+                actor=approver, figure_id=figure.pk, note="Sesuai dokumen profil."
+            )
+    code, ago, value = WAITING
+    if not EnteredFigure.objects.filter(
+        indicator_code=code,
+        year=year - ago,
+        status__in=[FigureStatus.SUBMITTED, FigureStatus.APPROVED],
+    ).exists():
+        services.figure_enter(
+            actor=dinkes,
+            indicator_code=code,
+            year=year - ago,
+            value=value,
+            unit=cat.indicator(code).unit,
+            evidence=f"Rekap SATUSEHAT puskesmas Kota Serang {year - ago}",
+        )
+    planner = Actor(user=User.objects.get(username="spbe"))
+    for code, (now_value, step, initiatives) in TARGETS.items():
+        indicator = cat.indicator(code)
+        for offset in range(-4, 2):
+            target_year = year + offset
+            if Target.objects.filter(indicator_code=code, year=target_year).exists():
+                continue
+            value = now_value + step * offset
+            value = min(max(value, indicator.minimum), indicator.maximum)
+            services.target_set(
+                actor=planner,
+                indicator_code=code,
+                year=target_year,
+                value=round(value, 2),
+                initiatives=initiatives,
+                note="Rencana induk kota cerdas (demo)",
+            )
+    services.snapshot_refresh(actor=Actor.system("demo indikator"))
