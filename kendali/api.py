@@ -133,6 +133,7 @@ def _register_routers() -> None:
         "alerts",
         "wifi",
         "indicators",
+        "assets",
         "spbe",
     ):
         try:

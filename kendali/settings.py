@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kendali.reports",
     "kendali.portal",
     "kendali.indicators",
+    "kendali.assets",
     "kendali.spbe",
 ]
 

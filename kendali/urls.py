@@ -25,6 +25,7 @@ MODULE_PREFIXES = {
     "reports": "lapor/",
     "portal": "warga/",
     "indicators": "indikator/",
+    "assets": "aset/",
     "spbe": "spbe/",
 }
 

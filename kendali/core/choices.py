@@ -14,12 +14,28 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator sensor dan Wi-Fi")
     ASSET_MANAGER = "asset_manager", _("Pengelola aset")
     SPBE_COORDINATOR = "spbe_coordinator", _("Koordinator SPBE")
+    # Barang Milik Daerah (Permendagri 47/2021 Pasal 1).
+    BMD_PENGELOLA = "bmd_pengelola", _("Pengelola Barang (Sekda)")
+    BMD_PENATAUSAHAAN = "bmd_penatausahaan", _("Pejabat Penatausahaan Barang (BPKAD)")
+    BMD_PENGGUNA = "bmd_pengguna", _("Pengguna Barang (kepala OPD)")
+    BMD_KUASA = "bmd_kuasa", _("Kuasa Pengguna Barang")
+    BMD_PENGURUS = "bmd_pengurus", _("Pengurus Barang Pengguna")
+    BMD_PENGURUS_PEMBANTU = "bmd_pengurus_pembantu", _("Pengurus Barang Pembantu")
 
 
 # Roles that must pass a TOTP second factor before they see anything.
 TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPERVISOR})
 # Roles whose work is scoped to one agency (instansi/OPD).
-AGENCY_BOUND_ROLES = frozenset({Role.AGENCY_OFFICER, Role.ASSET_MANAGER})
+AGENCY_BOUND_ROLES = frozenset(
+    {
+        Role.AGENCY_OFFICER,
+        Role.ASSET_MANAGER,
+        Role.BMD_PENGGUNA,
+        Role.BMD_KUASA,
+        Role.BMD_PENGURUS,
+        Role.BMD_PENGURUS_PEMBANTU,
+    }
+)
 
 
 class AgencyKind(models.TextChoices):

@@ -132,6 +132,15 @@ SERANG_AGENCIES = [
         "0254-200122",
     ),
     (
+        "bpkad",
+        "BPKAD",
+        "Badan Pengelolaan Keuangan dan Aset Daerah Kota Serang",
+        AgencyKind.OPD,
+        -6.1189,
+        106.1561,
+        "0254-200125",
+    ),
+    (
         "polresta",
         "Polresta Serang Kota",
         "Kepolisian Resor Kota Serang Kota",
@@ -193,6 +202,12 @@ DEMO_USERS = [
     ("operator", Role.OPERATOR, "Indra Operator Sensor & Wi-Fi", "diskominfo", ""),
     ("aset", Role.ASSET_MANAGER, "Joko Pengelola Aset DPUPR", "dpupr", ""),
     ("spbe", Role.SPBE_COORDINATOR, "Kartika Koordinator SPBE", "diskominfo", ""),
+    ("sekda", Role.BMD_PENGELOLA, "Lukman Sekretaris Daerah", None, ""),
+    ("bpkad", Role.BMD_PENATAUSAHAAN, "Maya Penatausahaan BMD BPKAD", "bpkad", ""),
+    ("pengguna_pupr", Role.BMD_PENGGUNA, "Nanda Kepala DPUPR", "dpupr", ""),
+    ("pengurus_pupr", Role.BMD_PENGURUS, "Oki Pengurus Barang DPUPR", "dpupr", ""),
+    ("kuasa_dinkes", Role.BMD_KUASA, "Putri Kepala Puskesmas (Kuasa Pengguna)", "dinkes", ""),
+    ("pembantu_dinkes", Role.BMD_PENGURUS_PEMBANTU, "Rudi Pengurus Barang Pembantu", "dinkes", ""),
 ]
 
 TWO_FACTOR_DEMO_SECRETS = {
