@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres test-clocks lint bench messages clean
+.PHONY: demo test test-sqlite test-postgres test-clocks test-pages lint bench messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -39,6 +39,11 @@ test-postgres: $(STAMP)
 # the last minute of a month and the last minute of a year (times in UTC; WIB = UTC+7).
 CLOCKS := 2026-12-01T20:00:00+00:00 2026-11-30T17:30:00+00:00 2026-12-01T16:30:00+00:00 \
   2026-11-30T16:59:30+00:00 2026-12-31T16:59:30+00:00
+# Every page for every role in Chromium at 1366×768 and 1920×1080 (screenshots in
+# var/screenshots/); not yet part of `make test`, see tests/test_all_pages_browser.py.
+test-pages: $(STAMP)
+	KENDALI_DEBUG=1 KENDALI_ALL_PAGES=1 $(BIN)/pytest tests/test_all_pages_browser.py
+
 test-clocks: $(STAMP)
 	@for clock in $(CLOCKS); do \
 	  echo "clock $$clock"; \
