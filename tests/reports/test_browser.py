@@ -37,7 +37,7 @@ def test_citizen_drain_report_to_fixed_and_reopened(tmp_path):
         page.goto(f"{site.url}/warga/")
         page.get_by_role("link", name="Buat laporan").click()
         page.select_option("#f-kategori", "saluran-tersumbat")
-        page.wait_for_function("document.querySelector('#peta .leaflet-pane') !== null")
+        page.wait_for_selector("#peta .leaflet-pane", state="attached")
         page.locator("#peta").scroll_into_view_if_needed()
         box = page.locator("#peta").bounding_box()
         assert box["height"] >= 250, box
@@ -82,7 +82,8 @@ def test_citizen_drain_report_to_fixed_and_reopened(tmp_path):
         assert page.inner_text("#status") == "Dibuka kembali"
 
         page.goto(f"{site.url}/lapor/peta/?kategori=saluran-tersumbat")
-        page.wait_for_function("document.querySelector('#peta-publik').getAttribute('data-count')")
+        # The page's CSP forbids eval, so wait on a selector rather than a JS predicate.
+        page.wait_for_selector("#peta-publik[data-count]:not([data-count=''])", state="attached")
         assert tracking in page.inner_text(".reportlist")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE[0], f"page wider than the phone: {width}"
