@@ -3,7 +3,7 @@ report and close, through the services, audited as the simulator; never outside 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -15,6 +15,19 @@ from kendali.core import demo_live, jobs
 from kendali.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+
+# The demo's calls follow the clock (each batch is seeded by its start time), so the
+# scenarios, and which agencies the recommended units belong to, change with the hour the
+# suite runs. Every test here starts at one morning whose calls need units of agencies no
+# person answers for, so the simulator's crews report and close (an agency with an
+# officer's account waits for its officer's "Terima"); at another hour all of them may
+# wait, and no field report would be filed within the test's 25 minutes.
+PINNED_START = datetime(2026, 12, 2, 1, 15, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(time_machine):
+    time_machine.move_to(PINNED_START)
 
 
 def _simulated(action: str) -> int:
