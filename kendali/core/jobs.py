@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import close_old_connections, transaction
+from django.db import connections as databases
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -113,19 +114,22 @@ def run_forever(
     a connection, False only the others, None all of them."""
     stop = stop or threading.Event()
     next_due: dict[str, float] = {}
-    while not stop.is_set():
-        close_old_connections()
-        now = time.monotonic()
-        for job in registered():
-            if connections is not None and keeps_connection(job) != connections:
-                continue
-            if next_due.get(job.name, 0) <= now:
-                try:
-                    run_once(job)
-                except Exception:  # noqa: BLE001 - database hiccup: try again next tick
-                    logger.exception("job runner: %s", job.name)
-                next_due[job.name] = now + job.interval_seconds
-        stop.wait(tick)
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            now = time.monotonic()
+            for job in registered():
+                if connections is not None and keeps_connection(job) != connections:
+                    continue
+                if next_due.get(job.name, 0) <= now:
+                    try:
+                        run_once(job)
+                    except Exception:  # noqa: BLE001 - database hiccup: try again next tick
+                        logger.exception("job runner: %s", job.name)
+                    next_due[job.name] = now + job.interval_seconds
+            stop.wait(tick)
+    finally:
+        databases.close_all()  # this thread's connections, not left for the server to drop
 
 
 def start_in_thread() -> threading.Event:

@@ -154,3 +154,6 @@ def test_a_long_job_never_delays_the_connection_jobs(monkeypatch):
     finally:
         SLOW_RELEASE.set()
         stop.set()
+        for thread in threading.enumerate():
+            if thread.name in ("kendali-jobs", "kendali-connections"):
+                thread.join(5)
