@@ -27,6 +27,8 @@ def test_eight_components_smart_government_leading():
 def test_every_indicator_is_complete():
     for i in catalogue().indicators:
         assert i.code and i.name_id and i.name_en and i.unit and i.computation, i.code
+        # The overview's label: short enough for one or two lines of a 1366 px column.
+        assert 0 < len(i.short_id) <= 28 and 0 < len(i.short_en) <= 30, i.code
         assert i.direction in ("higher", "lower")
         assert i.minimum < i.maximum
         if i.is_live:
