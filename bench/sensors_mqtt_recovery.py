@@ -29,7 +29,7 @@ from pathlib import Path
 
 from common import QUICK, ROOT, VAR, declare, report, setup_django
 
-declare("Sensor: pemulihan konsumen MQTT setelah crash", order=38, doc="sensors")
+declare("Sensor: pemulihan konsumen MQTT setelah crash", order=38, doc="platform")
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="sensors-mqtt-recovery-", dir=VAR))
 DB_URL = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
