@@ -30,6 +30,18 @@ STATUS_COLORS = {
 }
 
 
+def map_legend() -> list[tuple[str, str, str]]:
+    """(status, label, colour) of the public map's dots; statuses sharing a colour share a
+    line ("Terbuka / Dibuka kembali")."""
+    rows: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    for status in ReportStatus:
+        color = STATUS_COLORS[status]
+        rows.setdefault(color, []).append(str(status.label))
+        first.setdefault(color, status.value)
+    return [(first[color], " / ".join(labels), color) for color, labels in rows.items()]
+
+
 def categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True).select_related("agency"))
 

@@ -88,6 +88,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "emergency_codes": [c.code for c in cats if c.is_emergency],
             "values": values,
             "verified_phone": request.session.get(SESSION_PHONE, ""),
+            "pending_phone": request.session.get("reports_pending_phone", ""),
         },
     )
 
@@ -243,6 +244,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "statuses": ReportStatus.choices,
             "kecamatan": _kecamatan(),
             "query": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+            "legend": selectors.map_legend(),
         },
     )
 
@@ -321,11 +323,18 @@ def _staff_report(request: HttpRequest, pk: int):
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, report = _staff_report(request, pk)
+    names = dict(
+        regions()
+        .filter(kode__in=[report.kelurahan_kode, report.kecamatan_kode])
+        .values_list("kode", "nama")
+    )
     return render(
         request,
         "reports/staff_detail.html",
         {
             "report": report,
+            "kelurahan": names.get(report.kelurahan_kode, ""),
+            "kecamatan": names.get(report.kecamatan_kode, ""),
             "updates": list(report.updates.all()),
             "photos": list(report.photos.all()),
             "timers": selectors.timers(report),
