@@ -17,7 +17,7 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -429,17 +429,25 @@ def route(category: Category, kelurahan_kode: str) -> Agency | None:
 # --- creating a report ------------------------------------------------------------------
 
 
+_LAST_TRACKING_SQL = (
+    "SELECT tracking FROM {table} WHERE tracking >= %s AND tracking < %s "
+    "ORDER BY tracking DESC LIMIT 1"
+)
+
+
 def _next_tracking(year: int) -> str:
     """LW-2026-004821: "Laporan Warga", the year and a sequence, easy to read aloud."""
     prefix = f"LW-{year}-"
-    # A range, not startswith: SQLite's LIKE is case-insensitive and skips the index.
-    last = (
-        Report.objects.filter(tracking__gte=prefix, tracking__lt=f"{prefix}~")
-        .order_by("-tracking")
-        .values_list("tracking", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    # A range, not startswith: SQLite's LIKE is case-insensitive and skips the index. One
+    # plain statement on the unique index: the same query through the ORM cost ~0.4 ms of
+    # Python per report, a seventh of an Open311 POST (bench/reports_public.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LAST_TRACKING_SQL.format(table=connection.ops.quote_name(Report._meta.db_table)),
+            [prefix, f"{prefix}~"],
+        )
+        row = cursor.fetchone()
+    number = int(row[0].rsplit("-", 1)[1]) + 1 if row else 1
     return f"{prefix}{number:06d}"
 
 
