@@ -111,8 +111,7 @@ def writer(duration: float, rate: float, seed: int) -> None:
     next_status = 0.0
     while (elapsed := time.perf_counter() - start) < duration:
         due = start + n / rate
-        if due > time.perf_counter():
-            time.sleep(due - time.perf_counter())
+        time.sleep(max(0.0, due - time.perf_counter()))
         unit = units[n % len(units)]
         point = where[unit.pk]
         point[0] += rng.uniform(-0.0015, 0.0015)  # ≤ ~170 m in 10 s: a moving vehicle
@@ -197,8 +196,7 @@ def timed_recommendations(incidents, *, count: int | None = None, until: float |
     while (count is not None and i < count) or (until is not None and time.perf_counter() < until):
         if until is not None:  # paced like people asking, not a tight loop
             due = start + i / RECOMMEND_PER_S
-            if due > time.perf_counter():
-                time.sleep(due - time.perf_counter())
+            time.sleep(max(0.0, due - time.perf_counter()))
         incident = incidents[i % len(incidents)]
         t0 = time.perf_counter()
         recommend(actor=actor, incident=incident)

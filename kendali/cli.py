@@ -136,7 +136,12 @@ def main(argv: list[str] | None = None) -> None:
 
         warm_up()
         print(f"kendali worker {jobs.RUNNER_ID}: {', '.join(j.name for j in jobs.registered())}")
-        jobs.run_forever()
+        stop = jobs.start_in_thread()
+        try:
+            while not stop.wait(3600):
+                pass
+        except KeyboardInterrupt:
+            stop.set()
     elif args.command == "setup":
         _django()
         _manage(["kendali_setup"])

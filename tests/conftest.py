@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Mapping
 
 import pytest
 from django.test import Client
@@ -174,12 +175,33 @@ def login_client(user) -> Client:
     return client
 
 
+class LoggedInClients(Mapping):
+    """A logged-in (and two-factor-verified) test client per named user, plus 'anonymous',
+    each logged in the first time a test asks for it: most tests use one or two of them, and
+    a login writes a session (a dozen of them were a third of a test's setup)."""
+
+    def __init__(self, users):
+        self._users = users
+        self._made: dict[str, Client] = {}
+
+    def __getitem__(self, name: str) -> Client:
+        if name not in self._made:
+            if name == "anonymous":
+                self._made[name] = Client()
+            else:
+                self._made[name] = login_client(self._users[name])
+        return self._made[name]
+
+    def __iter__(self):
+        return iter([*self._users, "anonymous"])
+
+    def __len__(self) -> int:
+        return len(self._users) + 1
+
+
 @pytest.fixture
 def clients(users):
-    """A logged-in (and two-factor-verified) test client per named user, plus 'anonymous'."""
-    result = {name: login_client(user) for name, user in users.items()}
-    result["anonymous"] = Client()
-    return result
+    return LoggedInClients(users)
 
 
 @pytest.fixture

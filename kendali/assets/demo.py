@@ -458,6 +458,7 @@ def seed(*, actor: Actor) -> None:
         batch.save(update_fields=["rows"])
         importer.batch_approve(actor=approve_actor, batch_id=batch.pk)
     _link_devices(actor, users)
+    _third_party_use(actor, users)
     # The last closed semester before the running one is depreciated and locked; the one after
     # it is left for BPKAD to run and lock in the demo.
     current = period_index(period_of(timezone.localdate()))
@@ -525,6 +526,81 @@ def _link_devices(actor: Actor, users: dict) -> None:
                 device_ref=device["ref"],
             )
             services.entry_approve(actor=approver, entry_id=item.entries.get().pk)
+
+
+# Goods let to third parties over the years (sewa and kerja sama pemanfaatan earn PAD; the
+# pinjam pakai to another government does not): (OPD, item name prefix, form, party, start as
+# (years ago, month), end as (years ago, month) or None). Parties are demo names.
+THIRD_PARTY_USE = [
+    ("diskominfo", "Tanah kantor", "sewa", "PT Menara Sinyal Banten (menara BTS)", (4, 3), None),
+    (
+        "dishub",
+        "Tanah kantor",
+        "kerja_sama",
+        "PT Parkir Serang Mandiri (lahan parkir)",
+        (3, 7),
+        None,
+    ),
+    ("dpupr", "Gedung kantor", "sewa", "Warung Berkah Bu Imas (ruang kantin)", (3, 2), (1, 11)),
+    ("bpkad", "Gedung kantor", "sewa", "Bank Banten (galeri ATM)", (2, 5), None),
+    (
+        "dlh",
+        "Tanah kantor",
+        "kerja_sama",
+        "Koperasi Bank Sampah Madani (rumah kompos)",
+        (2, 9),
+        None,
+    ),
+    ("dinkes", "Gedung kantor", "sewa", "Koperasi UMKM Sehat Sejahtera (kantin)", (1, 4), None),
+    ("dpupr", "Pick up", "pinjam_pakai", "Kodim 0602/Serang (angkutan logistik)", (1, 8), None),
+    ("disperkim", "Tanah kantor", "sewa", "CV Reklame Banten Kreasi (papan reklame)", (0, 1), None),
+]
+
+
+def _third_party_use(actor: Actor, users: dict) -> None:
+    """Leases and joint-use agreements booked in the ledger: drafted by the OPD's Pengurus
+    Barang (BPKAD for the OPDs without one in the demo), approved by the Pengelola Barang
+    (Sekda), as PP 27/2014 wants for sewa and KSP; one ended last year."""
+    today = timezone.localdate()
+    drafters = {"dpupr": users.get("aset")}
+    approver = Actor(user=users["sekda"], ip="127.0.0.1") if "sekda" in users else actor
+    for code, prefix, usage, party, (ago, month), ended in THIRD_PARTY_USE:
+        start = min(date(today.year - ago, month, 3), today - timedelta(days=10))
+        item = (
+            Item.objects.filter(
+                agency__code=code,
+                status="active",
+                name__startswith=prefix,
+                acquisition_date__lt=start,
+                in_use_by="",
+            )
+            .order_by("-id")  # not the first goods, which the pending drafts below take
+            .first()
+        )
+        if item is None:
+            continue
+        user = drafters.get(code) or users.get("bpkad")
+        drafter = Actor(user=user, ip="127.0.0.1") if user else actor
+        until = date(start.year + 5, start.month, 1)
+        entry = services.entry_draft(
+            actor=drafter,
+            item=item,
+            kind=EntryKind.USAGE,
+            entry_date=start,
+            data={"usage": usage, "party": party, "until": until.isoformat()},
+            note="Perjanjian pemanfaatan BMD (data demo)",
+        )
+        services.entry_approve(actor=approver, entry_id=entry.pk, note="Disetujui Pengelola")
+        if ended:
+            end_ago, end_month = ended
+            entry = services.entry_draft(
+                actor=drafter,
+                item=item,
+                kind=EntryKind.USAGE_END,
+                entry_date=date(today.year - end_ago, end_month, 28),
+                note="Perjanjian sewa berakhir, tidak diperpanjang (data demo)",
+            )
+            services.entry_approve(actor=approver, entry_id=entry.pk)
 
 
 def _pending_and_census(actor: Actor, users: dict, rng: random.Random) -> None:

@@ -289,6 +289,13 @@ class LedgerEntry(models.Model):
             models.Index(fields=["item", "status"], name="entry_item_status"),
             models.Index(fields=["agency", "status", "entry_date"], name="entry_agency_date"),
             models.Index(fields=["to_agency", "status", "entry_date"], name="entry_to_date"),
+            # The approvals waiting (shown as a count on every register page): few rows of
+            # a ledger that grows by every entry ever made.
+            models.Index(
+                fields=["drafted_at"],
+                condition=models.Q(status=EntryStatus.DRAFT),
+                name="entry_drafts",
+            ),
         ]
         constraints = [
             # The database itself refuses self-approval (the service says so first).

@@ -81,9 +81,11 @@ def items(request):
     # read all day, and per-cell template lookups of lazy choice labels dominate its time.
     conditions = {k: str(v) for k, v in Condition.choices}
     statuses = {k: str(v) for k, v in ItemStatus.choices}
+    item_url = reverse("assets:item", args=[0]).rsplit("0/", 1)[0]  # reversed once per page
     rows = [
         {
             "id": r["id"],
+            "url": f"{item_url}{r['id']}/",
             "nibar": r["nibar"],
             "code": r["code__code"],
             "name": r["name"],
@@ -122,8 +124,9 @@ def items(request):
             "page": page,
             "rows": rows,
             "opds": selectors.opds(actor=actor),
-            "kibs": Kib.choices,
-            "statuses": ItemStatus.choices,
+            "kibs": [(v, str(label)) for v, label in Kib.choices],
+            "statuses": list(statuses.items()),
+            "draft_label": _("(konsep)"),
             "f": {"opd": agency_id, "kib": kib, "status": status, "q": q},
             "query": query.urlencode(),
             "pending": selectors.pending_entries(actor=actor).count(),

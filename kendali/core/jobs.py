@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import close_old_connections, transaction
+from django.db import connections as databases
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -98,26 +99,53 @@ def run_once(job: Job) -> bool:
     return True
 
 
-def run_forever(stop: threading.Event | None = None, tick: float = 1.0) -> None:
+def keeps_connection(job: Job) -> bool:
+    """A job that keeps a connection open (it has an ``on_lost``: the MQTT consumers)."""
+    return bool(job.on_lost)
+
+
+def run_forever(
+    stop: threading.Event | None = None,
+    tick: float = 1.0,
+    *,
+    connections: bool | None = None,
+) -> None:
+    """Run the registered jobs when due. ``connections``: True runs only the jobs that keep
+    a connection, False only the others, None all of them."""
     stop = stop or threading.Event()
     next_due: dict[str, float] = {}
-    while not stop.is_set():
-        close_old_connections()
-        now = time.monotonic()
-        for job in registered():
-            if next_due.get(job.name, 0) <= now:
-                try:
-                    run_once(job)
-                except Exception:  # noqa: BLE001 - database hiccup: try again next tick
-                    logger.exception("job runner: %s", job.name)
-                next_due[job.name] = now + job.interval_seconds
-        stop.wait(tick)
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            now = time.monotonic()
+            for job in registered():
+                if connections is not None and keeps_connection(job) != connections:
+                    continue
+                if next_due.get(job.name, 0) <= now:
+                    try:
+                        run_once(job)
+                    except Exception:  # noqa: BLE001 - database hiccup: try again next tick
+                        logger.exception("job runner: %s", job.name)
+                    next_due[job.name] = now + job.interval_seconds
+            stop.wait(tick)
+    finally:
+        databases.close_all()  # this thread's connections, not left for the server to drop
 
 
 def start_in_thread() -> threading.Event:
+    """The jobs in two threads: the connection jobs renew their short leases every second
+    in their own loop, so a long periodic job (rules, retention, a report) never delays the
+    takeover of the MQTT consumer after a crash, nor the renewal that keeps it here
+    (bench/sensors_mqtt_recovery.py)."""
     stop = threading.Event()
-    thread = threading.Thread(target=run_forever, args=(stop,), name="kendali-jobs", daemon=True)
-    thread.start()
+    for name, connections in (("kendali-jobs", False), ("kendali-connections", True)):
+        threading.Thread(
+            target=run_forever,
+            args=(stop,),
+            kwargs={"connections": connections},
+            name=name,
+            daemon=True,
+        ).start()
     return stop
 
 

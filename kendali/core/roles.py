@@ -48,19 +48,24 @@ def declared_role_permissions() -> dict[str, set[str]]:
 
 @transaction.atomic
 def sync_roles() -> dict[str, int]:
-    """Create the groups and set exactly the declared permissions. Idempotent."""
+    """Create the groups and set exactly the declared permissions. Idempotent.
+
+    Reads every permission once (a few hundred one-row lookups otherwise; this runs at
+    every migrate, every demo load and before every test that needs the roles)."""
+    declared = declared_role_permissions()
+    needed = {perm for perms in declared.values() for perm in perms}
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(
+            codename__in={perm.split(".", 1)[1] for perm in needed}
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
     counts = {}
-    for role, perms in declared_role_permissions().items():
+    for role, perms in declared.items():
+        missing = sorted(perms - known.keys())
+        if missing:
+            raise LookupError(f"role {role}: unknown permission {missing[0]}")
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
-        for perm in sorted(perms):
-            app_label, codename = perm.split(".", 1)
-            try:
-                wanted.append(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
-            except Permission.DoesNotExist as exc:
-                raise LookupError(f"role {role}: unknown permission {perm}") from exc
-        group.permissions.set(wanted)
-        counts[role] = len(wanted)
+        group.permissions.set([known[perm] for perm in perms])
+        counts[role] = len(perms)
     return counts

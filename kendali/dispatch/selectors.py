@@ -98,6 +98,47 @@ def field_report_photo_for(*, actor: Actor, pk):
         raise NotFound(_("Foto tidak ditemukan."))
 
 
+# The recommendation runs at every incident a dispatcher opens and at every key press on the
+# board, while the fleet moves: its reads are single plain statements (the ORM's query
+# building cost more than the queries themselves; bench/dispatch_moving.py).
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _run_card_lines(incident) -> list[tuple]:
+    """(kind, count, agency id, agency short name) of the incident's run card, in order."""
+    return _rows(
+        "SELECT l.kind, l.count, l.agency_id, a.short_name FROM dispatch_runcardline l "
+        "JOIN dispatch_runcard c ON c.id = l.run_card_id "
+        "LEFT JOIN core_agency a ON a.id = l.agency_id "
+        "WHERE c.incident_type_id = %s AND c.priority = %s ORDER BY l.id",
+        [incident.type_id, incident.priority],
+    )
+
+
+def _assigned_kinds(incident_id: int) -> list[tuple]:
+    """(unit kind, agency id) of each active assignment of the incident."""
+    marks = ", ".join(["%s"] * len(ACTIVE_ASSIGNMENT))
+    return _rows(
+        "SELECT u.kind, s.agency_id FROM dispatch_assignment s "  # noqa: S608 (placeholders)
+        f"JOIN dispatch_unit u ON u.id = s.unit_id WHERE s.incident_id = %s AND s.status IN ({marks})",
+        [incident_id, *(str(s) for s in ACTIVE_ASSIGNMENT)],
+    )
+
+
+def _agency_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    return dict(_rows(f"SELECT id, short_name FROM core_agency WHERE id IN ({marks})", sorted(ids)))  # noqa: S608
+
+
 def run_card_for(incident) -> RunCard | None:
     return (
         RunCard.objects.filter(incident_type_id=incident.type_id, priority=incident.priority)
@@ -112,31 +153,25 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
     Returns {"needs": [{kind, label, count, assigned, agency}], "candidates": [...]} where
     candidates are numbered 1..limit for the keyboard (press the number to assign).
     """
-    card = run_card_for(incident)
     needs = []
     # Units already on the incident, by (type, agency): a line naming an agency counts only
     # that agency's units, a line without one counts every unit of its type.
-    assigned = Counter(
-        incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).values_list(
-            "unit__kind", "agency_id"
+    assigned = Counter(_assigned_kinds(incident.pk))
+    for kind, count, agency_id, agency_name in _run_card_lines(incident):
+        needs.append(
+            {
+                "kind": kind,
+                "label": str(UnitKind(kind).label),
+                "count": count,
+                "assigned": sum(
+                    n
+                    for (unit_kind, unit_agency), n in assigned.items()
+                    if unit_kind == kind and agency_id in (None, unit_agency)
+                ),
+                "agency": agency_name or "",
+                "agency_id": agency_id,
+            }
         )
-    )
-    if card is not None:
-        for line in card.lines.all():
-            needs.append(
-                {
-                    "kind": line.kind,
-                    "label": str(UnitKind(line.kind).label),
-                    "count": line.count,
-                    "assigned": sum(
-                        n
-                        for (kind, agency_id), n in assigned.items()
-                        if kind == line.kind and line.agency_id in (None, agency_id)
-                    ),
-                    "agency": line.agency.short_name if line.agency_id else "",
-                    "agency_id": line.agency_id,
-                }
-            )
     if incident.lat is None or incident.lon is None:
         return {"needs": needs, "candidates": [], "reason": _("Kejadian belum berkoordinat.")}
     missing = [n for n in needs if n["assigned"] < n["count"]]
@@ -161,13 +196,7 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
                 want -= 1
     rest = [c for c in ranked if c.unit_id not in picked]
     candidates = (suggested + rest)[:limit]
-    from kendali.core.models import Agency
-
-    names = dict(
-        Agency.objects.filter(pk__in={c.agency_id for c in candidates}).values_list(
-            "id", "short_name"
-        )
-    )
+    names = _agency_names({c.agency_id for c in candidates})
     rows = []
     for n, c in enumerate(candidates, start=1):
         rows.append(

@@ -54,6 +54,8 @@ class Indicator:
     component: str
     name_id: str
     name_en: str
+    short_id: str  # the overview's label (the full name is its tooltip)
+    short_en: str
     unit: str
     direction: str
     iso: IsoReference | None
@@ -68,6 +70,10 @@ class Indicator:
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+    @property
+    def short_name(self) -> str:
+        return self.short_en if (get_language() or "id").startswith("en") else self.short_id
 
     @property
     def is_live(self) -> bool:
@@ -143,6 +149,8 @@ def parse(doc: dict) -> Catalogue:
                 component=raw["component"],
                 name_id=raw["name_id"],
                 name_en=raw["name_en"],
+                short_id=raw.get("short_id") or raw["name_id"],
+                short_en=raw.get("short_en") or raw["name_en"],
                 unit=raw["unit"],
                 direction=raw["direction"],
                 iso=IsoReference(**iso) if iso else None,

@@ -48,11 +48,18 @@ def trend(
 ) -> SafeString:
     """Bars of the yearly values, the targets as a dashed line with markers."""
     known = [v for v in values if v is not None] + [t for t in targets if t is not None]
-    pw, ph = W - LEFT - RIGHT, H - TOP - BOTTOM
+    ticks: list[tuple[float, str]] = []
+    if known:
+        lo, hi = _range(known)
+        tick_decimals = decimals if (hi - lo) / 4 >= 10**-decimals else decimals + 2
+        ticks = [(v, fmt(v, tick_decimals)) for v in (lo + (hi - lo) * i / 4 for i in range(5))]
+    # Room for the longest tick label ("4.480.000"), so no figure is cut at the left edge.
+    left = max(LEFT, 12 + 7 * max((len(text) for _v, text in ticks), default=0))
+    pw, ph = W - left - RIGHT, H - TOP - BOTTOM
     out = [
         f'<svg class="indicator-trend" viewBox="0 0 {W} {H}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(label or unit)}">',
-        f'<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="#fafafa" stroke="#ccc"/>',
+        f'<rect x="{left}" y="{TOP}" width="{pw}" height="{ph}" fill="#fafafa" stroke="#ccc"/>',
     ]
     if not known:
         out.append(
@@ -60,23 +67,20 @@ def trend(
             f"{escape(_('Tidak ada data'))}</text></svg>"
         )
         return mark_safe("".join(out))
-    lo, hi = _range(known)
     slot = pw / max(len(years), 1)
 
     def y(v: float) -> float:
         return TOP + (hi - v) / (hi - lo) * ph
 
-    tick_decimals = decimals if (hi - lo) / 4 >= 10**-decimals else decimals + 2
-    for i in range(5):
-        v = lo + (hi - lo) * i / 4
+    for v, text in ticks:
         out.append(
-            f'<line x1="{LEFT}" x2="{LEFT + pw}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e3e3"/>'
-            f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">'
-            f"{escape(fmt(v, tick_decimals))}</text>"
+            f'<line x1="{left}" x2="{left + pw}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e3e3e3"/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">'
+            f"{escape(text)}</text>"
         )
     base = y(max(lo, 0.0)) if lo <= 0 <= hi else y(lo)
     for i, (year, value, target) in enumerate(zip(years, values, targets, strict=True)):
-        cx = LEFT + slot * (i + 0.5)
+        cx = left + slot * (i + 0.5)
         out.append(
             f'<text x="{cx:.1f}" y="{H - 10}" text-anchor="middle" font-size="12">{year}</text>'
         )
@@ -98,7 +102,7 @@ def trend(
             f'<text x="{cx:.1f}" y="{min(top, base) - 4:.1f}" text-anchor="middle" '
             f'font-size="11">{escape(fmt(value, decimals))}</text>'
         )
-    marks = [(LEFT + slot * (i + 0.5), y(t)) for i, t in enumerate(targets) if t is not None]
+    marks = [(left + slot * (i + 0.5), y(t)) for i, t in enumerate(targets) if t is not None]
     if marks:
         path = " ".join(
             f"{'M' if k == 0 else 'L'}{x:.1f},{yy:.1f}" for k, (x, yy) in enumerate(marks)
@@ -210,9 +214,11 @@ def choropleth(
         ring = max(rings, key=len)
         cx = sum(x for x, _y in ring) / len(ring)
         cy = sum(y for _x, y in ring) / len(ring)
+        # A white halo keeps the name legible on the darkest shade and across boundaries.
         out.append(
             f'<text x="{10 + (cx - x0) * scale:.1f}" y="{10 + (y1 - cy) * scale:.1f}" '
-            f'text-anchor="middle" font-size="11" fill="#111">{escape(nama)}</text>'
+            f'text-anchor="middle" font-size="11" fill="#111" stroke="#fff" stroke-width="3" '
+            f'stroke-linejoin="round" paint-order="stroke">{escape(nama)}</text>'
         )
     ly = map_h + 24
     out.append(
@@ -229,6 +235,13 @@ def choropleth(
         )
     out.append(
         f'<text x="10" y="{ly + 34}" font-size="11" fill="#333">'
-        f"{escape(_('Hijau tua: lebih baik'))}</text></svg>"
+        f"{escape(_('Hijau tua: lebih baik'))}</text>"
     )
+    if any(values.get(kode) is None for kode, _n, _r in shapes):
+        out.append(
+            f'<rect x="{width / 2:.1f}" y="{ly + 25}" width="12" height="12" fill="#dddddd" '
+            f'stroke="#999"/><text x="{width / 2 + 18:.1f}" y="{ly + 34}" font-size="11" '
+            f'fill="#333">{escape(_("abu-abu: tanpa data"))}</text>'
+        )
+    out.append("</svg>")
     return mark_safe("".join(out))

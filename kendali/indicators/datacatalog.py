@@ -22,7 +22,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,7 +225,11 @@ def metadata(dataset: OpenDataset, *, today: date | None = None) -> dict:
         "frekuensi": dataset.frequency,
         "cakupan_waktu": {
             "mulai": min(v.start for v in vs).isoformat(),
-            "sampai": max(v.end for v in vs).isoformat(),
+            # The last day with data, inclusive (as dct:temporal's endDate is read): the
+            # versions' ends are exclusive, and the running one has no data after today.
+            "sampai": min(
+                max(v.end for v in vs) - timedelta(days=1), today or timezone.localdate()
+            ).isoformat(),
         },
         "cakupan_wilayah": SPATIAL,
         "lisensi": LICENSE_ID,

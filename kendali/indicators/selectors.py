@@ -236,6 +236,18 @@ def component_detail(
     return {"component": component, "years": years, "rows": rows}
 
 
+def opd_names(*, codes: set[str]) -> dict[str, str]:
+    """Agency code → short name, for the OPDs that enter figures (public: names only)."""
+    from kendali.core.models import Agency
+
+    return {
+        code: short or code
+        for code, short in Agency.objects.filter(code__in=codes - {""}).values_list(
+            "code", "short_name"
+        )
+    }
+
+
 def components() -> list[Component]:
     return list(catalogue().components)
 
@@ -316,7 +328,7 @@ def indicators_tile(*, actor: Actor) -> dict:
     }
     return {
         "value": f"{met}/{counted}" if counted else "—",
-        "unit": _("target tercapai"),
+        "unit": _("tercapai"),  # short: the wall shows it beside the big "11/21"
         "detail": detail or _("%(n)s indikator langsung berdata") % {"n": live_now},
         "level": "ok" if counted and met * 2 >= counted else ("warn" if counted else ""),
     }

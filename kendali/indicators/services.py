@@ -169,7 +169,13 @@ def figure_enter(
     )
     publish(
         "indicators.figure.entered",
-        {"id": figure.pk, "indicator": figure.indicator_code, "year": year},
+        {
+            "id": figure.pk,
+            "indicator": figure.indicator_code,
+            "year": year,
+            "summary": _("Angka %(code)s tahun %(year)s diisi, menunggu persetujuan")
+            % {"code": figure.indicator_code, "year": year},
+        },
         perm=APPROVE,
         agency_ids=[owner.pk],
     )
@@ -210,7 +216,13 @@ def figure_approve(*, actor: Actor, figure_id: int, note: str = "") -> EnteredFi
     )
     publish(
         "indicators.figure.approved",
-        {"id": figure.pk, "indicator": figure.indicator_code, "year": figure.year},
+        {
+            "id": figure.pk,
+            "indicator": figure.indicator_code,
+            "year": figure.year,
+            "summary": _("Angka %(code)s tahun %(year)s disetujui")
+            % {"code": figure.indicator_code, "year": figure.year},
+        },
     )
     return figure
 
@@ -238,7 +250,13 @@ def figure_reject(*, actor: Actor, figure_id: int, note: str) -> EnteredFigure:
     )
     publish(
         "indicators.figure.rejected",
-        {"id": figure.pk, "indicator": figure.indicator_code, "year": figure.year},
+        {
+            "id": figure.pk,
+            "indicator": figure.indicator_code,
+            "year": figure.year,
+            "summary": _("Angka %(code)s tahun %(year)s ditolak")
+            % {"code": figure.indicator_code, "year": figure.year},
+        },
         agency_ids=[figure.agency_id],
     )
     return figure
@@ -302,7 +320,15 @@ def target_set(
         obj=target,
         changes=diff(before, snapshot(target, TARGET_AUDITED)),
     )
-    publish("indicators.target.set", {"indicator": target.indicator_code, "year": year})
+    publish(
+        "indicators.target.set",
+        {
+            "indicator": target.indicator_code,
+            "year": year,
+            "summary": _("Target %(code)s tahun %(year)s ditetapkan")
+            % {"code": target.indicator_code, "year": year},
+        },
+    )
     return target
 
 
@@ -379,7 +405,8 @@ def snapshot_refresh(*, actor: Actor, years: Iterable[int] | None = None, now=No
         )
         written += 1
     if written:
-        publish("indicators.snapshot", {"count": written})
+        # Housekeeping: refreshes the wall's tile, but is no city event for the ticker.
+        publish("indicators.snapshot", {"count": written, "quiet": True})
     return written
 
 

@@ -31,6 +31,9 @@ SHORT_UNITS = {
     "data set": "",
     "unduhan": "",
     "kunjungan": "",
+    "barang": "",
+    "pengguna per taman per hari": "/taman/hari",
+    "pengguna per hari": "/hari",
 }
 
 
@@ -69,16 +72,18 @@ def _decorate(rows, *, charts_too: bool) -> list[dict]:
                 higher_is_better=indicator.higher_is_better,
                 label=indicator.name,
             )
-            item["points"] = [
-                {
-                    "year": p.year,
-                    "text": charts.fmt(p.value, indicator.decimals),
-                    "target": charts.fmt(p.target, indicator.decimals),
-                    "reason": p.reason,
-                    "pending": p.pending,
-                }
-                for p in row.points
-            ]
+            item["points"] = _with_spans(
+                [
+                    {
+                        "year": p.year,
+                        "text": charts.fmt(p.value, indicator.decimals),
+                        "target": charts.fmt(p.target, indicator.decimals),
+                        "reason": p.reason if p.value is None else "",
+                        "pending": p.pending,
+                    }
+                    for p in row.points
+                ]
+            )
             item["map"] = (
                 charts.choropleth(
                     values=row.by_kecamatan,
@@ -92,6 +97,30 @@ def _decorate(rows, *, charts_too: bool) -> list[dict]:
             )
         out.append(item)
     return out
+
+
+def _component_context(data: dict, *, public: bool) -> dict:
+    """A component page's context: the rows with their charts, and the entering OPD's name
+    (not its code) for the entered indicators."""
+    items = _decorate(data["rows"], charts_too=True)
+    names = selectors.opd_names(codes={it["indicator"].opd for it in items})
+    for it in items:
+        it["opd_name"] = names.get(it["indicator"].opd) or it["indicator"].opd
+    return {**data, "items": items, "public": public}
+
+
+def _with_spans(points: list[dict]) -> list[dict]:
+    """The same note on consecutive years is one merged cell (``span`` rows; 0: merged into
+    the cell above), so four years without data read as one sentence, not four."""
+    for i, point in enumerate(points):
+        key = (point["reason"], point["pending"])
+        if i and any(key) and key == (points[i - 1]["reason"], points[i - 1]["pending"]):
+            point["span"] = 0
+            run = next(p for p in reversed(points[:i]) if p["span"])
+            run["span"] += 1
+        else:
+            point["span"] = 1
+    return points
 
 
 def _overview_context(data: dict) -> dict:
@@ -157,11 +186,7 @@ def component(request, code: str):
         data = selectors.component_detail(actor=actor, code=code)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    return render(
-        request,
-        "indicators/component.html",
-        {**data, "items": _decorate(data["rows"], charts_too=True), "public": False},
-    )
+    return render(request, "indicators/component.html", _component_context(data, public=False))
 
 
 @login_required
@@ -326,11 +351,7 @@ def public_component(request, code: str):
         data = selectors.component_detail(actor=None, code=code, public=True)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    return render(
-        request,
-        "indicators/component.html",
-        {**data, "items": _decorate(data["rows"], charts_too=True), "public": True},
-    )
+    return render(request, "indicators/component.html", _component_context(data, public=True))
 
 
 # ---- open data ----------------------------------------------------------------------------

@@ -414,7 +414,7 @@ def seed(*, actor: Actor) -> None:
                 2026,
                 2_500_000_000,
                 [pdd],
-                ["sc.tata_kelola"],
+                ["GOV-01"],
             ),
             (
                 "PR.02",
@@ -424,7 +424,7 @@ def seed(*, actor: Actor) -> None:
                 2028,
                 1_800_000_000,
                 [internet],
-                ["wifi.sessions_per_day"],
+                ["TEC-01", "TEC-02", "TEC-03"],
             ),
             (
                 "PR.03",
@@ -434,7 +434,7 @@ def seed(*, actor: Actor) -> None:
                 2027,
                 900_000_000,
                 [calls_service] if calls_service else [],
-                ["calls.answer_time"],
+                ["LIV-01", "HLT-01"],
             ),
             (
                 "PR.04",
@@ -444,7 +444,7 @@ def seed(*, actor: Actor) -> None:
                 2029,
                 1_200_000_000,
                 [d_sensor, d_wilayah],
-                ["opendata.datasets"],
+                ["GOV-03", "GOV-04"],
             ),
             (
                 "PR.05",

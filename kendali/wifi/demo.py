@@ -1,5 +1,5 @@
-"""Demo: the revitalized parks of Kota Serang with their hotspots, quota groups and one day
-of usage (accounting sessions spread over the afternoon and evening)."""
+"""Demo: the revitalized parks of Kota Serang with their hotspots, quota groups and a week
+of usage (accounting sessions spread over the afternoon and evening, busier at weekends)."""
 
 from __future__ import annotations
 
@@ -151,6 +151,9 @@ def seed(*, actor: Actor) -> None:
     if not Announcement.objects.filter(text=ANNOUNCEMENT).exists():
         services.announcement_create(actor=actor, text=ANNOUNCEMENT)
     _seed_usage(aps, groups["reguler"])
+    today = timezone.localdate()
+    for ago in range(USAGE_DAYS, 1, -1):  # the job itself rolls up yesterday and today
+        services.usage_rollup(day=today - timedelta(days=ago))
     services.usage_rollup()
     now = timezone.now()
     for ap in aps:
@@ -159,10 +162,14 @@ def seed(*, actor: Actor) -> None:
     services.access_points_sweep()
 
 
+USAGE_DAYS = 7  # days of history before today: every weekday, so a Saturday and a Sunday
+
+
 def _seed_usage(aps, group) -> None:
-    """Sessions from 120 pseudonymous phone subscribers over yesterday and today (WIB, the
-    parks' day from 06:00, busiest in the afternoon) plus a few night owls in the last two
-    hours, so the demo's Wi-Fi is never empty, whatever the hour it is started at."""
+    """Sessions from 120 pseudonymous phone subscribers over the past week and today (WIB,
+    the parks' day from 06:00, busiest in the afternoon, half as busy again on Saturdays and
+    Sundays) plus a few night owls in the last two hours, so the demo's Wi-Fi is never empty,
+    whatever the hour it is started at."""
     rnd = random.Random(8)
     today = timezone.localdate()
     now = timezone.now()
@@ -174,9 +181,10 @@ def _seed_usage(aps, group) -> None:
         )
         subscribers.append(sub)
     starts = []
-    for day in (today - timedelta(days=1), today):
+    for ago in range(USAGE_DAYS, -1, -1):
+        day = today - timedelta(days=ago)
         start_of_day = timezone.make_aware(datetime.combine(day, time(6)))
-        for n in range(260):
+        for n in range(390 if day.isoweekday() >= 6 else 260):
             started = start_of_day + timedelta(minutes=rnd.triangular(0, 16 * 60, 11 * 60))
             starts.append((f"demo-{day.isoformat()}-{n}", started))
     midnight = timezone.make_aware(datetime.combine(today, time(0)))

@@ -101,3 +101,72 @@ def test_figures_evidence_and_open_data(bmd, bmd_actor, laptop, hotspot):
     assert "assets.app" in {c.key for c in system_components()}
     layer = run_selector("kendali.assets.selectors.assets_layer", actor=bmd_actor("pengurus_a"))
     assert layer["type"] == "FeatureCollection"
+
+
+def _figure(key, year, end=None, **kwargs):
+    return run_selector(
+        get_figure(key).selector,
+        actor=Actor.system("t"),
+        start=date(year, 1, 1),
+        end=end or date(year + 1, 1, 1),
+        **kwargs,
+    )
+
+
+def _book(bmd_actor, item, kind, day, **data):
+    entry = services.entry_draft(
+        actor=bmd_actor("pengurus_a"), item=item, kind=kind, entry_date=day, data=data
+    )
+    return services.entry_approve(actor=bmd_actor("pengguna_a"), entry_id=entry.pk)
+
+
+def test_goods_let_for_pad_counted_from_the_ledger(regions_loaded, bmd, bmd_actor, laptop):
+    """Sewa and KSP count while they run, as the ledger has them on each year's last day; a
+    loan (pinjam pakai) earns nothing and does not count; a reversed entry never happened."""
+    hall = services.item_draft(
+        actor=bmd_actor("pengurus_a"),
+        agency=bmd["agencies"]["dpupr"],
+        code="1.3.3.01.01.01.001",
+        name="Gedung kantor DPUPR",
+        acquisition_date=date(2024, 1, 5),
+        value="2400000000",
+        certificate_number="PBG-DPUPR-001",
+        lat=-6.0770,  # Kasemen
+        lon=106.1532,
+    )
+    services.entry_approve(actor=bmd_actor("pengguna_a"), entry_id=hall.entries.get().pk)
+
+    def count(year, end=None):
+        return _figure("assets.third_party_use", year, end, by_kecamatan=True)
+
+    assert count(2023)["value"] is None and "belum berisi" in count(2023)["reason"]
+    assert count(2024)["value"] == 0.0  # goods on the register, none let: a real zero
+    _book(bmd_actor, hall, EntryKind.USAGE, date(2025, 3, 1), usage="sewa", party="Bank Banten")
+    _book(bmd_actor, laptop, EntryKind.USAGE, date(2025, 6, 1), usage="pinjam_pakai", party="Kodim")
+    result = count(2025)
+    assert result["value"] == 1.0
+    assert result["by_kecamatan"]["36.73.02"] == 1.0 and result["by_kecamatan"]["36.73.01"] == 0.0
+    assert count(2024)["value"] == 0.0  # the lease began after 2024: the past is unchanged
+    ended = _book(bmd_actor, hall, EntryKind.USAGE_END, date(2026, 7, 1))
+    today = date(2026, 7, 16)
+    assert count(2026, today)["value"] == 0.0 and count(2025)["value"] == 1.0
+    reversal = services.entry_reverse(
+        actor=bmd_actor("pengurus_a"),
+        entry_id=ended.pk,
+        entry_date=date(2026, 7, 10),
+        note="Salah bukukan: sewa diperpanjang",
+    )
+    assert count(2026, today)["value"] == 0.0  # a draft reversal changes nothing yet
+    services.entry_approve(actor=bmd_actor("pengguna_a"), entry_id=reversal.pk)
+    assert count(2026, today)["value"] == 1.0
+
+
+def test_ict_condition_as_it_stood_each_year(bmd, bmd_actor, laptop, hotspot):
+
+    def share(year, end=None):
+        return _figure("assets.ict_good_share", year, end)["value"]
+
+    _book(bmd_actor, laptop, EntryKind.CONDITION, date(2026, 2, 1), condition="KB")
+    assert share(2026, date(2026, 7, 16)) == 50.0  # the laptop is Kurang Baik now
+    assert share(2025) == 100.0  # both were in good condition at the end of 2025
+    assert share(2024) is None  # neither had been bought yet

@@ -24,6 +24,17 @@ def test_demo_data_loads_twice_and_a_day_later_still_shows_a_current_warning(tim
     # The printed administrator opens /admin/ (the guides send administrators there).
     assert User.objects.get(username="admin").is_staff
     assert not User.objects.filter(is_staff=True).exclude(username="admin").exists()
+    # The SPBE peta rencana and the smart-city targets name each other: every indicator an
+    # initiative names is in the catalogue, and the targets naming an initiative are found.
+    from kendali.indicators.catalogue import catalogue
+    from kendali.indicators.selectors import targets_for_initiative
+    from kendali.spbe.models import Initiative
+
+    codes = {i.code for i in catalogue().indicators}
+    for initiative in Initiative.objects.exclude(indicator_codes=[]):
+        assert set(initiative.indicator_codes) <= codes, initiative.code
+    moved = {t["indicator"] for t in targets_for_initiative(code="PR.02")}
+    assert {"TEC-01", "TEC-03"} <= moved
     first = list(alert_selectors.active_alerts().values_list("pk", flat=True))
     counts = (QuotaGroup.objects.count(), AccessPoint.objects.count(), Alert.objects.count())
 

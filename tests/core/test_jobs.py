@@ -1,7 +1,9 @@
 """Background loops: one leader per loop (lease), recorded state, the event purge job."""
 
+import threading
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -110,3 +112,48 @@ def test_the_mqtt_consumers_are_connection_jobs():
         job = by_name[name]
         assert job.interval_seconds <= 1 and job.lease_seconds and job.lease_seconds <= 3
         assert job.on_lost
+
+
+SLOW_RELEASE = threading.Event()
+CONNECTED = threading.Event()
+
+
+def slow_report():
+    SLOW_RELEASE.wait(10)  # a long periodic job (rules over many sensors, a report)
+
+
+def keep_connection():
+    CONNECTED.set()
+
+
+def lose_connection():
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_job_never_delays_the_connection_jobs(monkeypatch):
+    """The connection jobs (MQTT consumers) have their own loop: while another job runs
+    for a long time, the consumer is still started and its short lease still renewed."""
+    slow = jobs.Job("uji.slow", 60, "tests.core.test_jobs.slow_report")
+    connection = jobs.Job(
+        "uji.connection",
+        1,
+        "tests.core.test_jobs.keep_connection",
+        lease_seconds=3,
+        on_lost="tests.core.test_jobs.lose_connection",
+    )
+    monkeypatch.setattr(jobs, "_jobs", {"uji.slow": slow, "uji.connection": connection})
+    SLOW_RELEASE.clear()
+    CONNECTED.clear()
+    stop = jobs.start_in_thread()
+    try:
+        assert CONNECTED.wait(5)
+        CONNECTED.clear()
+        assert CONNECTED.wait(5), "the lease was not renewed while the slow job ran"
+        assert not SLOW_RELEASE.is_set()  # the slow job is still running all along
+    finally:
+        SLOW_RELEASE.set()
+        stop.set()
+        for thread in threading.enumerate():
+            if thread.name in ("kendali-jobs", "kendali-connections"):
+                thread.join(5)

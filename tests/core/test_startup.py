@@ -14,8 +14,13 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from tests.livesite import ROOT, LiveSite
+
+# Its own server on its own database (the SQLite pass runs it; the PostgreSQL pass would
+# repeat it unchanged).
+pytestmark = pytest.mark.db_independent
 
 STARTS = 8
 LOAD_THREADS = 6

@@ -27,9 +27,15 @@ def test_demo_seed_and_done_when_flow(regions_loaded, frozen):
     seed(actor=Actor.system("demo"))  # idempotent
     waiting = EnteredFigure.objects.get(status="diajukan")
     assert waiting.indicator_code == "HLT-06" and waiting.entered_by.username == "dinkes"
-    assert EnteredFigure.objects.filter(status="disetujui").count() == 15
-    assert Target.objects.filter(indicator_code="HLT-06", year=2026).get().initiatives == [
-        "PR-2026-07"
+    assert EnteredFigure.objects.filter(status="disetujui").count() == 34
+    # The economy has its OPDs' history too: entered by the OPD's officer, approved by another.
+    economy = EnteredFigure.objects.filter(indicator_code__startswith="ECO-", status="disetujui")
+    assert {f.agency.code for f in economy} == {"disnaker", "dinkopukm", "bpkad", "disparpora"}
+    assert all(f.entered_by.agency_id == f.agency_id != f.reviewed_by.agency_id for f in economy)
+    assert set(economy.values_list("year", flat=True)) == {2022, 2023, 2024, 2025}
+    assert Target.objects.filter(indicator_code="GOV-01", year=2026).get().initiatives == [
+        "PR.01",
+        "PR.05",
     ]
     assert FigureSnapshot.objects.filter(year=2026).exists()
 

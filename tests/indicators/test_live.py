@@ -145,3 +145,55 @@ def test_snapshot_feeds_overview_and_moves(regions_loaded, frozen):
     assert "SPBE" in rows["GOV-01"].current.reason
     assert rows["GOV-01"].registered
     assert [p.year for p in rows["LIV-02"].points] == [2022, 2023, 2024, 2025, 2026]
+
+
+def test_park_visitors_per_day_and_at_weekends(db, frozen):
+    """Smart economy: visitors of one park on an average day, and of all parks on an average
+    Saturday or Sunday; a park-day without a single user is no visit day."""
+    from kendali.wifi.models import DailyUsage, Park
+
+    sari = Park.objects.create(
+        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_kode="36.73.01.1001"
+    )
+    banten = Park.objects.create(
+        name="Taman Banten Lama", lat=-6.03, lon=106.16, kelurahan_kode="36.73.02.1003"
+    )
+    # Friday, Saturday and Sunday before the frozen Wednesday 15 July 2026.
+    for day, at_sari, at_banten in [(10, 40, 10), (11, 90, 30), (12, 70, 0)]:
+        DailyUsage.objects.create(park=sari, day=date(2026, 7, day), unique_users=at_sari)
+        DailyUsage.objects.create(park=banten, day=date(2026, 7, day), unique_users=at_banten)
+    period = (date(2026, 7, 1), date(2026, 7, 15))
+    per_park = compute("wifi.visitors_per_park_day", by_kecamatan=True, period=period)
+    assert per_park["value"] == 48.0  # 240 user-days over 5 park-days with use
+    assert per_park["by_kecamatan"] == {"36.73.01": 66.7, "36.73.02": 20.0}
+    weekend = compute("wifi.weekend_visitors", by_kecamatan=True, period=period)
+    assert weekend["value"] == 95.0  # Saturday 120, Sunday 70
+    assert weekend["by_kecamatan"] == {"36.73.01": 80.0, "36.73.02": 15.0}
+    weekdays = (date(2026, 7, 13), date(2026, 7, 15))
+    assert compute("wifi.weekend_visitors", period=weekdays)["value"] is None
+
+
+def test_park_visitors_move_as_the_demo_city_runs(db, frozen):
+    """The live demo's Wi-Fi tick sends accounting through the real service; today's
+    visitors are counted from it, so the economy figure moves minute by minute."""
+    from kendali.wifi import demo_live
+    from kendali.wifi.models import AccessPoint, Park, QuotaGroup, Subscriber
+
+    park = Park.objects.create(
+        name="Alun-alun Kota Serang", lat=-6.12, lon=106.15, kelurahan_kode="36.73.01.1001"
+    )
+    AccessPoint.objects.create(
+        park=park, name="Alun-alun", mac="48:8F:5A:99:00:09", nas_ip="10.99.0.9", ssid="S"
+    )
+    group = QuotaGroup.objects.create(name="Reguler")
+    Subscriber.objects.bulk_create(
+        Subscriber(username=f"pdemo{n:04d}", kind="phone", group=group) for n in range(120)
+    )
+    today = (date(2026, 7, 15), date(2026, 7, 16))
+    assert compute("wifi.visitors_per_park_day", period=today)["value"] is None
+    demo_live.demo_tick()
+    first = compute("wifi.visitors_per_park_day", period=today)["value"]
+    assert first and first >= 1
+    frozen.shift(timedelta(minutes=20))
+    demo_live.demo_tick()
+    assert compute("wifi.visitors_per_park_day", period=today)["value"] > first

@@ -62,6 +62,10 @@ def test_component_page_has_trend_and_kecamatan_map(clients, programme):
     assert page.count('class="indicator-trend"') == len(catalogue().of_component("kesehatan"))
     assert 'class="indicator-map"' in page and 'data-kode="36.73.01"' in page
     assert "ISO 37120:2014 12.2" in page
+    assert "Diisi oleh: Dinkes" in page  # the OPD's name, not its code
+    # HLT-06 has no figure in any of the five years: one note over the five rows.
+    card = page[page.index('id="HLT-06"') :].split("</article>")[0]
+    assert card.count("Belum ada angka yang disetujui") == 1 and 'rowspan="5"' in card
     assert clients["officer"].get("/indikator/komponen/tidak-ada/").status_code == 404
 
 
@@ -197,3 +201,24 @@ def test_overview_cache_follows_changes(clients, programme, actor_of, health_act
     )
     waiting = clients["viewer"].get("/indikator/").content.decode()
     assert "menunggu</span>" in waiting and "menunggu</span>" not in after
+
+
+def test_charts_leave_room_for_large_figures_and_say_what_grey_is(regions_loaded):
+    import re
+
+    from kendali.indicators import charts
+
+    svg = charts.trend(
+        years=[2024, 2025], values=[3_560_000, 3_910_000], targets=[None, 4_000_000], unit="x"
+    )
+    plot_left = float(re.search(r'<rect x="([\d.]+)"', svg).group(1))
+    ticks = re.findall(r'text-anchor="end" font-size="11">([^<]+)<', svg)
+    assert max(map(len, ticks)) == len("4.480.000,0")
+    # Every tick label ends 6 px left of the plot and needs about 6.5 px a character at 11 px.
+    assert plot_left - 6 >= 6.5 * max(map(len, ticks))
+    charts.clear_cache()
+    partial = charts.choropleth(values={"36.73.01": 3.0, "36.73.02": 1.0}, unit="barang")
+    assert "abu-abu: tanpa data" in partial
+    every = dict.fromkeys(("36.73.01", "36.73.02", "36.73.03", "36.73.04"), 1.0)
+    every |= {"36.73.05": 2.0, "36.73.06": 0.0}
+    assert "abu-abu" not in charts.choropleth(values=every, unit="barang")

@@ -107,21 +107,26 @@ class DatabaseEventStore(EventStore):
         now = timezone.now()
         user_ids = list(user_ids)
         postgres = connection.vendor == "postgresql"
-        with transaction.atomic(), connection.cursor() as cursor:
-            if postgres:
+        params = [
+            topic,
+            json.dumps(data),
+            perm,
+            json.dumps(agency_ids),
+            json.dumps(user_ids),
+            connection.ops.adapt_datetimefield_value(now),
+        ]
+        if postgres:
+            with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(811200112)")
-            cursor.execute(
-                _INSERT_POSTGRES if postgres else _INSERT,
-                [
-                    topic,
-                    json.dumps(data),
-                    perm,
-                    json.dumps(agency_ids),
-                    json.dumps(user_ids),
-                    connection.ops.adapt_datetimefield_value(now),
-                ],
-            )
-            event_id = cursor.fetchone()[0]
+                cursor.execute(_INSERT_POSTGRES, params)
+                event_id = cursor.fetchone()[0]
+        else:
+            # SQLite: one statement is its own transaction (and one writer holds the lock
+            # from its start to its commit, so ids commit in order); no BEGIN IMMEDIATE and
+            # COMMIT round trips around it, which cost as much as the insert.
+            with connection.cursor() as cursor:
+                cursor.execute(_INSERT, params)
+                event_id = cursor.fetchone()[0]
         event = StoredEvent(
             id=str(event_id),
             topic=topic,

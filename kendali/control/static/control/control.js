@@ -364,6 +364,8 @@
   // update echoed by two modules) is not repeated.
   var recentLines = {};
   function addTicker(msg) {
+    // Housekeeping a module marks quiet (figures recomputed) refreshes tiles, not the ticker.
+    if ((msg.data || {}).quiet) { return; }
     var list = document.getElementById("control-ticker");
     var line = describe(msg);
     var nowMs = Date.now();
