@@ -16,15 +16,20 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
-from common import ROOT, percentile, report, setup_django
+from common import ROOT, declare, percentile, report, setup_django
+
+declare("Laporan warga: peta publik dan Open311", order=80, doc="reports")
 
 (ROOT / "bench" / "var").mkdir(parents=True, exist_ok=True)
 WORKDIR = Path(tempfile.mkdtemp(prefix="reports-", dir=ROOT / "bench" / "var"))
 setup_django(f"sqlite:///{WORKDIR / 'bench.sqlite3'}")
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from kendali.core.actors import Actor  # noqa: E402
@@ -168,22 +173,33 @@ def main() -> None:
     _token, key = services.open311_key_create(actor=actor, name="bench")
     rng = random.Random(3)
     codes = ["saluran-tersumbat", "jalan-rusak", "lampu-jalan", "sampah", "fasum"]
-    floor = timed("/api/v1/health", N_POSTS)
-    floor_rate = N_POSTS / (sum(floor) / 1000)
-    samples = []
-    start = time.perf_counter()
-    for i in range(N_POSTS):
-        t0 = time.perf_counter()
-        response = client.post(
-            "/open311/v2/requests.json",
+
+    def post(i: int):
+        # Form-encoded, as GeoReport v2 clients send it (not the test client's multipart).
+        body = urlencode(
             {
                 "api_key": key,
                 "service_code": codes[i % len(codes)],
                 "lat": f"{rng.uniform(-6.18, -6.08):.6f}",
                 "long": f"{rng.uniform(106.10, 106.21):.6f}",
                 "description": "Uji beban Open311",
-            },
+            }
         )
+        return client.post(
+            "/open311/v2/requests.json", body, content_type="application/x-www-form-urlencoded"
+        )
+
+    assert post(0).status_code == 201  # the client key and the routing tables are now known
+    reset_queries()  # the log keeps 9,000 entries: full after the fill, it would count none
+    with CaptureQueriesContext(connection) as queries:
+        post(1)
+    floor = timed("/api/v1/health", N_POSTS)
+    floor_rate = N_POSTS / (sum(floor) / 1000)
+    samples = []
+    start = time.perf_counter()
+    for i in range(N_POSTS):
+        t0 = time.perf_counter()
+        response = post(i)
         samples.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 201, response.content
     rate = N_POSTS / (time.perf_counter() - start)
@@ -196,6 +212,8 @@ def main() -> None:
         target=">= 100/s",
         p95_ms=round(percentile(samples, 95), 2),
         reports=Report.objects.count(),
+        # Statements of one POST, BEGIN/COMMIT included (SQLite: two short transactions).
+        queries_per_post=len(queries.captured_queries),
     )
 
 

@@ -31,6 +31,7 @@ from kendali.assets.forms import (
 from kendali.assets.models import CodeNode, CodeSetting, SemesterLock, period_of
 from kendali.core.actors import Actor
 from kendali.core.errors import KendaliError, NotFound
+from kendali.core.pages import apply_errors
 
 
 def perm_required(perm: str):
@@ -51,15 +52,7 @@ def perm_required(perm: str):
 
 
 def _apply_errors(form, exc: KendaliError) -> None:
-    placed = False
-    if isinstance(exc.errors, dict):
-        for field, errs in exc.errors.items():
-            name = field if field in form.fields else f"d_{field}"
-            if name in form.fields:
-                for err in errs:
-                    form.add_error(name, err)
-                placed = True
-    form.add_error(None, exc.detail) if not placed else None
+    apply_errors(form, exc, fallback_prefix="d_")
 
 
 def _rupiah(value) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kendali.core.actors import Actor
-from kendali.core.errors import NotFound
+from kendali.core.errors import KendaliError, NotFound
 
 
 def page_permission(
@@ -45,3 +45,19 @@ def page_permission(
         return login_required(guarded)
 
     return decorate
+
+
+def apply_errors(form, exc: KendaliError, *, fallback_prefix: str = "") -> None:
+    """A service's refusal shown on the form: its per-field errors beside the fields
+    (``fallback_prefix`` names form fields that carry a prefix the service does not know),
+    else its message above the form."""
+    placed = False
+    if isinstance(exc.errors, dict):
+        for field, errs in exc.errors.items():
+            name = field if field in form.fields else f"{fallback_prefix}{field}"
+            if name in form.fields:
+                for err in errs:
+                    form.add_error(name, err)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.detail)

@@ -170,17 +170,23 @@ CATEGORIES = [
 ]
 
 
-def load_defaults(*, actor: Actor) -> dict:
-    """Create or update the default categories; an agency code not present leaves the
-    category without an OPD (routing then waits for an administrator)."""
+def load_defaults(*, actor: Actor, update: bool = False) -> dict:
+    """Create the default categories that are missing; an agency code not present leaves
+    the category without an OPD (routing then waits for an administrator). A category that
+    exists is left as the administrators edited it, unless ``update`` resets it."""
     from kendali.core.models import Agency
     from kendali.reports import services
+    from kendali.reports.models import Category
 
     agencies = {a.code: a for a in Agency.objects.all()}
+    existing = {c.code: c for c in Category.objects.select_related("agency")}
     cats = {}
     for order, (code, name, group, agency, geometry, emergency, itype, attrs, _t) in enumerate(
         CATEGORIES
     ):
+        if code in existing and not update:
+            cats[code] = existing[code]
+            continue
         cats[code] = services.category_save(
             actor=actor,
             code=code,

@@ -17,7 +17,7 @@ from kendali.core.errors import NotAllowed, NotFound
 from kendali.core.scope import scope_queryset
 from kendali.reports import deadlines
 from kendali.reports.choices import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Stage
-from kendali.reports.models import Category, Report, ReportContact
+from kendali.reports.models import Category, Report, ReportContact, RoutingRule
 
 PUBLIC_MAP_LIMIT = 2000
 MAP_VERSION_KEY = "reports:map:version"  # bumped after every report write (see services)
@@ -30,8 +30,73 @@ STATUS_COLORS = {
 }
 
 
+def map_legend() -> list[tuple[str, str, str]]:
+    """(status, label, colour) of the public map's dots; statuses sharing a colour share a
+    line ("Terbuka / Dibuka kembali")."""
+    rows: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    for status in ReportStatus:
+        color = STATUS_COLORS[status]
+        rows.setdefault(color, []).append(str(status.label))
+        first.setdefault(color, status.value)
+    return [(first[color], " / ".join(labels), color) for color, labels in rows.items()]
+
+
 def categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True).select_related("agency"))
+
+
+# --- category and routing editor --------------------------------------------------------
+
+
+def _require_editor(actor: Actor) -> None:
+    if not actor.has_perm("reports.change_category"):
+        raise NotAllowed(_("Peran Anda tidak berhak mengubah kategori."))
+
+
+def categories_for_editor(*, actor: Actor) -> list[Category]:
+    """Every category, inactive ones too, with the number of kelurahan rules."""
+    _require_editor(actor)
+    return list(
+        Category.objects.select_related("agency")
+        .annotate(rule_count=Count("rules"))
+        .order_by("order", "name")
+    )
+
+
+def category_for_editor(*, actor: Actor, pk: int) -> Category:
+    _require_editor(actor)
+    category = Category.objects.select_related("agency").filter(pk=pk).first()
+    if category is None:
+        raise NotFound(_("Kategori tidak ditemukan."))
+    return category
+
+
+def category_rules(*, actor: Actor, category: Category) -> list[dict]:
+    """The category's routing rules with the kelurahan and kecamatan names, by kelurahan."""
+    from kendali.regions.selectors import regions
+
+    _require_editor(actor)
+    names = dict(regions().values_list("kode", "nama"))
+    rows = []
+    for rule in RoutingRule.objects.filter(category=category).select_related("agency"):
+        kecamatan = rule.kelurahan_kode.rsplit(".", 1)[0] if rule.kelurahan_kode else ""
+        rows.append(
+            {
+                "rule": rule,
+                "kelurahan": names.get(rule.kelurahan_kode, rule.kelurahan_kode),
+                "kecamatan": names.get(kecamatan, ""),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["kelurahan"] != "", r["kelurahan"]))
+
+
+def routing_rule_for_editor(*, actor: Actor, category: Category, pk: int) -> RoutingRule:
+    _require_editor(actor)
+    rule = RoutingRule.objects.filter(pk=pk, category=category).first()
+    if rule is None:
+        raise NotFound(_("Aturan rute tidak ditemukan."))
+    return rule
 
 
 # --- staff ------------------------------------------------------------------------------

@@ -20,6 +20,12 @@ urlpatterns = [
     path("kotak/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("kotak/<int:pk>/kontak/", views.staff_contact, name="staff_contact"),
     path("kotak/<int:pk>/aksi/", views.staff_action, name="staff_action"),
+    # Categories and routing (administrators).
+    path("kategori/", views.categories, name="categories"),
+    path("kategori/baru/", views.category_new, name="category_new"),
+    path("kategori/<int:pk>/", views.category_edit, name="category_edit"),
+    path("kategori/<int:pk>/rute/", views.rule_save, name="rule_save"),
+    path("kategori/<int:pk>/rute/<int:rule_id>/hapus/", views.rule_delete, name="rule_delete"),
     # Tracking numbers last: LW-2026-000123.
     path("<str:tracking>/terkirim/", views.sent, name="sent"),
     path("<str:tracking>/buka-kembali/", views.reopen, name="reopen"),

@@ -20,9 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import KendaliError, NotAllowed, NotFound
 from kendali.core.models import Agency
+from kendali.core.pages import apply_errors, page_permission
 from kendali.regions.selectors import regions
 from kendali.reports import selectors, services
 from kendali.reports.choices import HideReason, ReportStatus, Stage
+from kendali.reports.forms import CategoryForm, RoutingRuleForm
 from kendali.reports.models import ReportPhoto
 
 SESSION_PHONE = "reports_verified_phone"
@@ -86,6 +88,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "emergency_codes": [c.code for c in cats if c.is_emergency],
             "values": values,
             "verified_phone": request.session.get(SESSION_PHONE, ""),
+            "pending_phone": request.session.get("reports_pending_phone", ""),
         },
     )
 
@@ -241,6 +244,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "statuses": ReportStatus.choices,
             "kecamatan": _kecamatan(),
             "query": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+            "legend": selectors.map_legend(),
         },
     )
 
@@ -319,11 +323,18 @@ def _staff_report(request: HttpRequest, pk: int):
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, report = _staff_report(request, pk)
+    names = dict(
+        regions()
+        .filter(kode__in=[report.kelurahan_kode, report.kecamatan_kode])
+        .values_list("kode", "nama")
+    )
     return render(
         request,
         "reports/staff_detail.html",
         {
             "report": report,
+            "kelurahan": names.get(report.kelurahan_kode, ""),
+            "kecamatan": names.get(report.kecamatan_kode, ""),
             "updates": list(report.updates.all()),
             "photos": list(report.photos.all()),
             "timers": selectors.timers(report),
@@ -420,3 +431,126 @@ def staff_action(request: HttpRequest, pk: int) -> HttpResponse:
         except NotFound:
             return redirect("reports:inbox")
     return redirect("reports:staff_detail", pk=report.pk)
+
+
+# --- categories and routing (administrators) --------------------------------------------
+
+EDITOR = "reports.change_category"
+
+
+def _category_initial(category) -> dict:
+    return {
+        "code": category.code,
+        "name": category.name,
+        "group": category.group,
+        "description": category.description,
+        "keywords": category.keywords,
+        "agency": category.agency_id,
+        "geometry": category.geometry,
+        "is_emergency": category.is_emergency,
+        "incident_type_code": category.incident_type_code,
+        "order": category.order,
+        "is_active": category.is_active,
+    }
+
+
+def _category_save(actor: Actor, form: CategoryForm, *, code: str, creating: bool):
+    """The service's refusal lands on the form; returns the category when saved."""
+    data = form.cleaned_data
+    try:
+        return services.category_save(
+            actor=actor,
+            code=code,
+            name=data["name"],
+            agency=data["agency"],
+            description=data["description"],
+            group=data["group"],
+            keywords=data["keywords"],
+            geometry=data["geometry"],
+            is_emergency=data["is_emergency"],
+            incident_type_code=data["incident_type_code"],
+            order=data["order"],
+            is_active=data["is_active"],
+            creating=creating,
+        )
+    except KendaliError as exc:
+        apply_errors(form, exc)
+        return None
+
+
+@page_permission(EDITOR, methods=("GET",), with_actor=True)
+def categories(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render(
+        request,
+        "reports/categories.html",
+        {"categories": selectors.categories_for_editor(actor=actor)},
+    )
+
+
+@page_permission(EDITOR, methods=("GET", "POST"), with_actor=True)
+def category_new(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = CategoryForm(
+        request.POST or None, initial={"order": 100, "is_active": True, "geometry": "point"}
+    )
+    if request.method == "POST" and form.is_valid():
+        category = _category_save(actor, form, code=form.cleaned_data["code"], creating=True)
+        if category is not None:
+            messages.success(request, _("Kategori %(nama)s dibuat.") % {"nama": category.name})
+            return redirect("reports:category_edit", pk=category.pk)
+    return render(request, "reports/category_form.html", {"form": form, "category": None})
+
+
+def _category_page(request, actor, category, form, rule_form) -> HttpResponse:
+    return render(
+        request,
+        "reports/category_form.html",
+        {
+            "category": category,
+            "form": form,
+            "rule_form": rule_form,
+            "rules": selectors.category_rules(actor=actor, category=category),
+        },
+    )
+
+
+@page_permission(EDITOR, methods=("GET", "POST"), with_actor=True)
+def category_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    category = selectors.category_for_editor(actor=actor, pk=pk)
+    form = CategoryForm(request.POST or None, initial=_category_initial(category), editing=True)
+    if request.method == "POST" and form.is_valid():
+        saved = _category_save(actor, form, code=category.code, creating=False)
+        if saved is not None:
+            messages.success(request, _("Kategori %(nama)s disimpan.") % {"nama": saved.name})
+            return redirect("reports:category_edit", pk=saved.pk)
+    return _category_page(request, actor, category, form, RoutingRuleForm())
+
+
+@page_permission(EDITOR, methods=("POST",), with_actor=True)
+def rule_save(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """A kelurahan's rule for this category: set (or changed) to one body."""
+    category = selectors.category_for_editor(actor=actor, pk=pk)
+    rule_form = RoutingRuleForm(request.POST)
+    if rule_form.is_valid():
+        try:
+            services.routing_rule_set(
+                actor=actor,
+                category=category,
+                kelurahan_kode=rule_form.cleaned_data["kelurahan"],
+                agency=rule_form.cleaned_data["agency"],
+            )
+        except KendaliError as exc:
+            apply_errors(rule_form, exc)
+        else:
+            messages.success(request, _("Aturan rute disimpan."))
+            return redirect(reverse("reports:category_edit", args=[category.pk]) + "#rute")
+    form = CategoryForm(initial=_category_initial(category), editing=True)
+    return _category_page(request, actor, category, form, rule_form)
+
+
+@page_permission(EDITOR, methods=("POST",), with_actor=True)
+def rule_delete(request: HttpRequest, actor: Actor, pk: int, rule_id: int) -> HttpResponse:
+    category = selectors.category_for_editor(actor=actor, pk=pk)
+    rule = selectors.routing_rule_for_editor(actor=actor, category=category, pk=rule_id)
+    services.routing_rule_delete(actor=actor, rule=rule)
+    messages.success(request, _("Aturan rute dihapus; kelurahan itu kembali ke OPD kategori."))
+    return redirect(reverse("reports:category_edit", args=[category.pk]) + "#rute")

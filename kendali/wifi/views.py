@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import KendaliError
 from kendali.core.geo import normalize_mac
+from kendali.core.pages import apply_errors as _apply_errors
 from kendali.core.pages import page_permission
 from kendali.wifi import conf, crypto, selectors, services, usage
 from kendali.wifi.forms import (
@@ -36,19 +37,6 @@ from kendali.wifi.forms import (
     VoucherForm,
 )
 from kendali.wifi.models import AccessPoint, Announcement, Park, Subscriber, VoucherBatch
-
-
-def _apply_errors(form, exc: KendaliError) -> None:
-    placed = False
-    if isinstance(exc.errors, dict):
-        for field, errs in exc.errors.items():
-            if field in form.fields:
-                for err in errs:
-                    form.add_error(field, err)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.detail)
-
 
 # --------------------------------------------------------------------------- operator pages
 

@@ -2,6 +2,8 @@ from tests.access import PUBLIC, Route, only
 
 STAFF = only("admin", "supervisor", "officer", "other_officer", "viewer")
 ACTORS = only("admin", "supervisor", "officer", "other_officer")
+EDITOR = only("admin")
+FORM = "application/x-www-form-urlencoded"
 
 ROUTES = [
     # Public, no account (an unknown tracking number or photo answers 404).
@@ -39,6 +41,14 @@ ROUTES = [
         note="404 before the permission for unknown",
     ),
     Route("POST", "/lapor/kotak/999999/aksi/", STAFF, body={}, note="404 for unknown"),
+    # Category and routing editor (reports.change_category: administrators).
+    Route("GET", "/lapor/kategori/", EDITOR),
+    Route("GET", "/lapor/kategori/baru/", EDITOR),
+    Route("POST", "/lapor/kategori/baru/", EDITOR, body={}, content_type=FORM),
+    Route("GET", "/lapor/kategori/999999/", EDITOR, note="404 for unknown"),
+    Route("POST", "/lapor/kategori/999999/", EDITOR, body={}, content_type=FORM),
+    Route("POST", "/lapor/kategori/999999/rute/", EDITOR, body={}, content_type=FORM),
+    Route("POST", "/lapor/kategori/999999/rute/1/hapus/", EDITOR, body={}, content_type=FORM),
     # Open311 GeoReport v2: public reads; POST needs a client key (tested in test_open311).
     Route("GET", "/open311/v2/discovery.json", PUBLIC),
     Route("GET", "/open311/v2/services.xml", PUBLIC),

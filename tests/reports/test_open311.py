@@ -173,3 +173,52 @@ def test_default_window_is_90_days_and_hidden_reports_are_left_out(make_report, 
         .json()
     )
     assert [r["service_request_id"] for r in by_id] == [old.tracking]
+
+
+def test_a_post_reads_only_the_next_tracking_number(
+    report_setup, django_capture_on_commit_callbacks
+):
+    """An Open311 POST costs one read (the next tracking number) and four inserts: the
+    report, its timeline, its audit entry and its event. The client key, the categories,
+    the routing rules and the kelurahan boundaries are not read again for every post."""
+    import re
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    key = issue_key()
+    http = Client()
+
+    def post(point):
+        return http.post(
+            "/open311/v2/requests.json",
+            {
+                "api_key": key,
+                "service_code": "lampu-jalan",
+                "lat": str(point[0]),
+                "long": str(point[1]),
+                "description": "Lampu mati",
+            },
+        )
+
+    assert post(SERANG_POINT).status_code == 201
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert post(CIPARE_POINT).status_code == 201
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not re.match(r"(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b", q["sql"])
+        and "pg_advisory" not in q["sql"]
+    ]
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len(reads) == 1 and "reports_report" in reads[0], reads
+    inserts = sorted(
+        re.match(r'INSERT INTO "?(\w+)', s).group(1) for s in statements if s.startswith("INSERT")
+    )
+    assert inserts == ["core_auditentry", "core_event", "reports_report", "reports_reportupdate"]
+    assert len(statements) == 5, statements  # nothing else: no UPDATE, no second read
+    assert Report.objects.filter(source="open311").count() == 2

@@ -7,6 +7,7 @@
   if (!el || !select || !window.L) { return; }
   var lat = document.getElementById("f-lat"), lon = document.getElementById("f-lon"), line = document.getElementById("f-line");
   var hint = document.getElementById("peta-hint"), dups = document.getElementById("mirip");
+  var status = document.getElementById("peta-status");
   var lineCodes = (select.getAttribute("data-line") || "").split(","), emergency = (select.getAttribute("data-emergency") || "").split(",");
   var map = L.map(el, { preferCanvas: true }).setView([-6.12, 106.16], 13);
   var tiles = el.getAttribute("data-tiles");
@@ -22,10 +23,19 @@
     fetch("/lapor/mirip/?kategori=" + encodeURIComponent(select.value) + "&lat=" + lat.value + "&lon=" + lon.value)
       .then(function (r) { return r.text(); }).then(function (html) { dups.innerHTML = html; }).catch(function () {});
   }
+  // Said in words too (a live region), so a screen-reader or keyboard user knows a mark landed.
+  function announce() {
+    if (!status) { return; }
+    if (!lat.value) { status.textContent = status.getAttribute("data-none"); return; }
+    status.textContent = isLine()
+      ? status.getAttribute("data-line") + " " + points.length
+      : status.getAttribute("data-point") + " " + lat.value + ", " + lon.value;
+  }
   function clear() {
     if (marker) { map.removeLayer(marker); marker = null; }
     if (path) { map.removeLayer(path); path = null; }
     points = []; lat.value = lon.value = line.value = ""; dups.innerHTML = "";
+    announce();
   }
   function setPoint(ll) {
     if (isLine()) {
@@ -40,8 +50,16 @@
       lat.value = ll.lat.toFixed(6); lon.value = ll.lng.toFixed(6);
     }
     checkDuplicates();
+    announce();
   }
   map.on("click", function (e) { setPoint(e.latlng); });
+  // Keyboard: Leaflet pans with the arrows and zooms with +/-; Enter or Space on the map
+  // itself (not on its zoom buttons) marks the centre, so no mouse is needed.
+  el.addEventListener("keydown", function (e) {
+    if (e.target !== el || (e.key !== "Enter" && e.key !== " ")) { return; }
+    e.preventDefault();
+    setPoint(map.getCenter());
+  });
   select.addEventListener("change", function () {
     document.getElementById("darurat").hidden = emergency.indexOf(select.value) < 0 || !select.value;
     hint.textContent = hint.getAttribute(isLine() ? "data-line" : "data-point");
@@ -54,6 +72,6 @@
       var ll = L.latLng(p.coords.latitude, p.coords.longitude); map.setView(ll, 17); setPoint(ll);
     });
   });
-  if (lat.value && lon.value) { setPoint(L.latLng(+lat.value, +lon.value)); }
+  if (lat.value && lon.value) { setPoint(L.latLng(+lat.value, +lon.value)); } else { announce(); }
   window.KendaliReportMap = { map: map, setPoint: setPoint };
 })();
