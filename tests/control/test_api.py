@@ -181,10 +181,11 @@ def test_history_counts_per_kelurahan_and_hour(clients, registered):
 
 
 def test_history_filters(clients, registered):
+    viewer = clients["viewer"]  # logged in now: a session begun at NOW would have expired
     with time_machine.travel(NOW, tick=False):
-        data = clients["viewer"].get("/api/v1/control/history?type=banjir&priority=P2").json()
+        data = viewer.get("/api/v1/control/history?type=banjir&priority=P2").json()
     assert data["total"] == 1 and data["kelurahan"] == {"36.73.01.1001": 1}
-    assert clients["viewer"].get("/api/v1/control/history?days=0").status_code == 422
+    assert viewer.get("/api/v1/control/history?days=0").status_code == 422
 
 
 def test_history_empty_without_sources(clients, monkeypatch):
