@@ -150,26 +150,17 @@ def main() -> None:
 
     baseline = statistics.median(cold)
     common = {"rounds": ROUNDS, "publish_every_s": PUBLISH_EVERY_S}
-    report(
-        "sensors.mqtt_recovery.restart_max",
-        max(restart),
-        "s",
-        baseline_name="cold start of a worker to its first stored reading, median (same run)",
-        baseline=baseline,
-        target="<= 5 s",
-        samples=[round(s, 2) for s in restart],
-        **common,
-    )
-    report(
-        "sensors.mqtt_recovery.takeover_max",
-        max(takeover),
-        "s",
-        baseline_name="cold start of a worker to its first stored reading, median (same run)",
-        baseline=baseline,
-        target="<= 5 s",
-        samples=[round(s, 2) for s in takeover],
-        **common,
-    )
+    for name, samples in (("restart", restart), ("takeover", takeover)):
+        report(
+            f"sensors.mqtt_recovery.{name}_max",
+            max(samples),
+            "s",
+            baseline_name="cold start of a worker to its first stored reading, median (same run)",
+            baseline=baseline,
+            target="<= 5 s",
+            samples=[round(s, 2) for s in samples],
+            **common,
+        )
 
 
 if __name__ == "__main__":
