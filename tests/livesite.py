@@ -61,18 +61,25 @@ class LiveSite:
             check=check,
         )
 
+    @property
+    def log_path(self) -> Path:
+        """The server's output. A file, not a pipe: a pipe nobody reads fills up after ~64 KB
+        of log lines and then blocks every request thread that logs (seen under fuzzing)."""
+        return self.workdir / "server.log"
+
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kendali.cli", "serve", "--port", str(self.port)],
-            env=self.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kendali.cli", "serve", "--port", str(self.port)],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+                raise RuntimeError(self.log_path.read_text(errors="replace")[-2000:])
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return

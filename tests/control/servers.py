@@ -11,7 +11,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,23 +72,27 @@ class Server:
     env: dict
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    log: typing.IO[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> Server:
+        # Output to a file: an unread pipe blocks the server once ~64 KB of log lines pile up.
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [KENDALI, "serve", "--port", str(self.port), "--no-background"],
             env=self.env,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"server exited: {self.log.read().decode()[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
                     return self
@@ -104,6 +110,9 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
 
 
 def login(server: Server, username: str, password: str) -> httpx.Client:

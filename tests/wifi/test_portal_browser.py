@@ -4,7 +4,6 @@ warning for the park's kelurahan and their remaining quota; the operator sees th
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
@@ -18,13 +17,10 @@ BANTEN_LAMA_AP = "48:8F:5A:11:00:01"  # kendali/wifi/demo.py: the hotspot of Tam
 
 
 def _code_from_log(site, timeout: float = 10.0) -> str:
-    fd = site.process.stderr.fileno()
-    os.set_blocking(fd, False)
     seen = b""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        chunk = site.process.stderr.read() or b""
-        seen += chunk
+        seen = site.log_path.read_bytes()
         found = re.search(rb"Kode Wi-Fi Taman Kota Serang: (\d{6})", seen)
         if found:
             return found.group(1).decode()
