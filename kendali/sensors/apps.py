@@ -86,17 +86,6 @@ class SensorsConfig(AppConfig):
         jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.job_rules"))
         jobs.register(jobs.Job("sensors.offline", 60, "kendali.sensors.services.job_offline"))
         jobs.register(jobs.Job("sensors.retention", 3600, "kendali.sensors.services.job_retention"))
-        # Renewed every second with a 3 s lease: after a crash another process takes the
-        # consumer over within seconds (readings flow again), and stops it if it loses it.
-        jobs.register(
-            jobs.Job(
-                "sensors.mqtt",
-                1,
-                "kendali.sensors.mqtt.job_ensure_consumer",
-                lease_seconds=3,
-                on_lost="kendali.sensors.mqtt.job_stop_consumer",
-            )
-        )
         demo.register(60, "kendali.sensors.demo.seed")
         # The demo feed (readings, the periodic Kasemen flood wave); skipped while absent.
         demo_live.register_tick("sensors", "kendali.sensors.simulation.demo_tick", order=30)

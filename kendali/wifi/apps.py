@@ -71,15 +71,6 @@ class WifiConfig(AppConfig):
             )
         )
         jobs.register(jobs.Job("wifi.ap_offline", 30, "kendali.wifi.services.access_points_sweep"))
-        jobs.register(
-            jobs.Job(
-                "wifi.mqtt",
-                1,
-                "kendali.wifi.mqtt.job_ensure_consumer",
-                lease_seconds=3,
-                on_lost="kendali.wifi.mqtt.job_stop_consumer",
-            )
-        )
         # Every minute: the usage pages never lag the live park page by more than that.
         jobs.register(jobs.Job("wifi.usage_rollup", 60, "kendali.wifi.services.usage_rollup"))
         jobs.register(
