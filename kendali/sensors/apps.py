@@ -83,9 +83,11 @@ class SensorsConfig(AppConfig):
                 order=40,
             )
         )
-        jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.job_rules"))
-        jobs.register(jobs.Job("sensors.offline", 60, "kendali.sensors.services.job_offline"))
-        jobs.register(jobs.Job("sensors.retention", 3600, "kendali.sensors.services.job_retention"))
+        jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.jobs.job_rules"))
+        jobs.register(jobs.Job("sensors.offline", 60, "kendali.sensors.services.jobs.job_offline"))
+        jobs.register(
+            jobs.Job("sensors.retention", 3600, "kendali.sensors.services.jobs.job_retention")
+        )
         demo.register(60, "kendali.sensors.demo.seed")
         # The demo feed (readings, the periodic Kasemen flood wave); skipped while absent.
         demo_live.register_tick("sensors", "kendali.sensors.simulation.demo_tick", order=30)
