@@ -8,6 +8,7 @@ import math
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
@@ -55,6 +56,134 @@ RULE_FIELDS = [
 
 NUMBER_FIELDS = ("threshold", "waspada", "siaga", "awas")
 SECONDS_FIELDS = ("duration_seconds", "window_seconds")
+BAND_FIELDS = ("waspada", "siaga", "awas")
+
+
+class _Bad(Exception):
+    """One field's problem, in the words the form or the API client is shown (messages
+    built at import time are lazy: translated in the language of the request)."""
+
+
+def _name(value):
+    name = value.strip() if isinstance(value, str) else ""
+    if not name:
+        raise _Bad(_("Wajib diisi."))
+    if len(name) > 200:
+        raise _Bad(_("Paling banyak 200 karakter."))
+    return name
+
+
+def _finite_number(value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(_("Harus berupa angka."))
+    if not math.isfinite(float(value)) or abs(value) > ingest.MAX_ABS_VALUE:
+        raise _Bad(_("Angka di luar batas."))
+    return float(value)
+
+
+def _seconds(value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(_("Harus berupa bilangan bulat detik."))
+    if not 0 <= value <= MAX_RULE_SECONDS:
+        raise _Bad(_("Antara 0 dan 30 hari (dalam detik)."))
+    return value
+
+
+def _one_of(values, message, *, blank: bool = False):
+    def check(value):
+        if (blank and not value) or value in values:
+            return value
+        raise _Bad(message)
+
+    return check
+
+
+def _boolean(value):
+    if not isinstance(value, bool):
+        raise _Bad(_("Harus true atau false."))
+    return value
+
+
+def _incident_type(value):
+    if not isinstance(value, str) or len(value) > 40:
+        raise _Bad(_("Kode jenis kejadian tidak valid."))
+    return value
+
+
+def _agency_codes(value):
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise _Bad(_("Daftar kode instansi."))
+    known = set(Agency.objects.filter(code__in=value).values_list("code", flat=True))
+    if unknown := set(value) - known:
+        raise _Bad(_("Instansi tidak dikenal: %(c)s") % {"c": ", ".join(sorted(unknown))})
+    return value
+
+
+_OPTIONAL = object()  # an absent field that needs no check
+
+# Each field's check, and the value it is checked as when absent (_OPTIONAL: not checked).
+# A check returns the value to store, or raises _Bad.
+FIELD_CHECKS = (
+    ("kind", _one_of(RuleKind.values, gettext_lazy("Jenis aturan tidak dikenal.")), None),
+    ("name", _name, None),
+    *((key, _finite_number, _OPTIONAL) for key in NUMBER_FIELDS),
+    *((key, _seconds, 0) for key in SECONDS_FIELDS),
+    ("operator", _one_of(Operator.values, gettext_lazy("Operator tidak dikenal.")), _OPTIONAL),
+    ("level", _one_of(Level.values, gettext_lazy("Tingkat tidak dikenal."), blank=True), _OPTIONAL),
+    (
+        "incident_level",
+        _one_of(Level.values, gettext_lazy("Tingkat tidak dikenal."), blank=True),
+        _OPTIONAL,
+    ),
+    ("open_incident", _boolean, _OPTIONAL),
+    ("is_active", _boolean, _OPTIONAL),
+    (
+        "incident_priority",
+        _one_of(PRIORITIES, gettext_lazy("Prioritas: P1, P2, P3 atau P4."), blank=True),
+        _OPTIONAL,
+    ),
+    ("incident_type", _incident_type, ""),
+    ("incident_agencies", _agency_codes, []),
+)
+
+
+def _variable_on_device(fields: dict, device: Device):
+    if fields.get("kind") == RuleKind.OFFLINE:
+        return None  # offline rules watch the whole device
+    variable = fields.get("variable")
+    if isinstance(variable, str) and device.variables.filter(name=variable).exists():
+        return None
+    return _("Variabel tidak ada pada perangkat ini.")
+
+
+def _threshold_needed(fields: dict, device: Device):
+    needs = fields.get("kind") in (RuleKind.THRESHOLD, RuleKind.RATE_OF_RISE)
+    return _("Ambang wajib diisi.") if needs and fields.get("threshold") is None else None
+
+
+def _window_needed(fields: dict, device: Device):
+    needs = fields.get("kind") == RuleKind.RATE_OF_RISE
+    return _("Jendela waktu wajib diisi.") if needs and not fields.get("window_seconds") else None
+
+
+def _bands_ascending(fields: dict, device: Device):
+    if fields.get("kind") != RuleKind.BANDS:
+        return None
+    bands = [fields.get(key) for key in BAND_FIELDS]
+    if all(isinstance(b, float) for b in bands) and bands[0] < bands[1] < bands[2]:
+        return None
+    return _("Isi batas waspada < siaga < awas.")
+
+
+# What depends on more than one field (or on the device); a field's own problem comes first.
+RULE_CHECKS = (
+    ("variable", _variable_on_device),
+    ("threshold", _threshold_needed),
+    ("window_seconds", _window_needed),
+    ("bands", _bands_ascending),
+)
 
 
 def _clean_rule(device: Device, data: dict) -> dict:
@@ -62,71 +191,22 @@ def _clean_rule(device: Device, data: dict) -> dict:
     return the values to store; problems are reported per field."""
     errors: dict[str, list[str]] = {}
     fields = {k: data[k] for k in RULE_FIELDS if k in data}
-    kind = fields.get("kind")
-    if kind not in RuleKind.values:
-        errors["kind"] = [_("Jenis aturan tidak dikenal.")]
-    name = fields.get("name")
-    name = name.strip() if isinstance(name, str) else ""
-    if not name:
-        errors["name"] = [_("Wajib diisi.")]
-    elif len(name) > 200:
-        errors["name"] = [_("Paling banyak 200 karakter.")]
-    fields["name"] = name
-    for key in NUMBER_FIELDS:
-        value = fields.get(key)
-        if value is None:
+    for key, check, absent in FIELD_CHECKS:
+        value = fields.get(key, absent)
+        if value is _OPTIONAL:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            errors[key] = [_("Harus berupa angka.")]
-        elif not math.isfinite(float(value)) or abs(value) > ingest.MAX_ABS_VALUE:
-            errors[key] = [_("Angka di luar batas.")]
-        else:
-            fields[key] = float(value)
-    for key in SECONDS_FIELDS:
-        value = fields.get(key, 0)
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors[key] = [_("Harus berupa bilangan bulat detik.")]
-        elif not 0 <= value <= MAX_RULE_SECONDS:
-            errors[key] = [_("Antara 0 dan 30 hari (dalam detik).")]
-    if kind == RuleKind.OFFLINE:
-        fields["variable"] = ""  # offline rules watch the whole device
-    elif (
-        not isinstance(fields.get("variable"), str)
-        or not device.variables.filter(name=fields["variable"]).exists()
-    ):
-        errors["variable"] = [_("Variabel tidak ada pada perangkat ini.")]
-    if kind in (RuleKind.THRESHOLD, RuleKind.RATE_OF_RISE) and fields.get("threshold") is None:
-        errors.setdefault("threshold", [_("Ambang wajib diisi.")])
-    if kind == RuleKind.RATE_OF_RISE and not fields.get("window_seconds"):
-        errors.setdefault("window_seconds", [_("Jendela waktu wajib diisi.")])
-    if kind == RuleKind.BANDS:
-        bands = [fields.get(k) for k in ("waspada", "siaga", "awas")]
-        if any(not isinstance(b, float) for b in bands) or not bands[0] < bands[1] < bands[2]:
-            errors["bands"] = [_("Isi batas waspada < siaga < awas.")]
-    if fields.get("operator", Operator.ABOVE) not in Operator.values:
-        errors["operator"] = [_("Operator tidak dikenal.")]
-    for key in ("level", "incident_level"):
-        if fields.get(key) and fields[key] not in Level.values:
-            errors[key] = [_("Tingkat tidak dikenal.")]
-    for key in ("open_incident", "is_active"):
-        if key in fields and not isinstance(fields[key], bool):
-            errors[key] = [_("Harus true atau false.")]
-    if fields.get("incident_priority") and fields["incident_priority"] not in PRIORITIES:
-        errors["incident_priority"] = [_("Prioritas: P1, P2, P3 atau P4.")]
-    incident_type = fields.get("incident_type", "")
-    if not isinstance(incident_type, str) or len(incident_type) > 40:
-        errors["incident_type"] = [_("Kode jenis kejadian tidak valid.")]
-    agencies = fields.get("incident_agencies", [])
-    if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
-        errors["incident_agencies"] = [_("Daftar kode instansi.")]
-    else:
-        unknown = set(agencies) - set(
-            Agency.objects.filter(code__in=agencies).values_list("code", flat=True)
-        )
-        if unknown:
-            errors["incident_agencies"] = [
-                _("Instansi tidak dikenal: %(c)s") % {"c": ", ".join(sorted(unknown))}
-            ]
+        try:
+            cleaned = check(value)
+        except _Bad as bad:
+            errors[key] = [str(bad)]
+            continue
+        if key in fields:
+            fields[key] = cleaned
+    if fields.get("kind") == RuleKind.OFFLINE:
+        fields["variable"] = ""
+    for key, rule_check in RULE_CHECKS:
+        if key not in errors and (message := rule_check(fields, device)):
+            errors[key] = [message]
     if errors:
         raise Invalid(_("Aturan tidak valid."), errors=errors)
     return fields
