@@ -98,8 +98,8 @@ def seed(*, actor: Actor) -> None:
             name=name,
             kind=kind,
             agency=agencies[agency],
-            latitude=lat,
-            longitude=lon,
+            lat=lat,
+            lon=lon,
             heartbeat_seconds=heartbeat,
         )
         items = []

@@ -54,8 +54,8 @@ class DeviceForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=200)
     kind = forms.ChoiceField(label=_("Jenis"), choices=DeviceKind.choices)
     agency = forms.ModelChoiceField(label=_("OPD pemilik"), queryset=None)
-    latitude = forms.FloatField(label=_("Lintang"), required=False)
-    longitude = forms.FloatField(label=_("Bujur"), required=False)
+    lat = forms.FloatField(label=_("Lintang"), required=False)
+    lon = forms.FloatField(label=_("Bujur"), required=False)
     heartbeat_seconds = forms.IntegerField(
         label=_("Interval kirim (detik)"), initial=300, min_value=10
     )

@@ -21,8 +21,8 @@ class Device(models.Model):
     code = models.SlugField(_("kode"), max_length=60, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=30, choices=DeviceKind.choices)
-    latitude = models.FloatField(_("lintang"), null=True, blank=True)
-    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
     kelurahan = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -49,8 +49,8 @@ def test_sensor_readings_and_hotspot_heartbeats_flow_through_one_consumer(agenci
         name="Sensor satu",
         kind="water_level",
         agency=agencies["bpbd"],
-        latitude=-6.0770,
-        longitude=106.1532,
+        lat=-6.0770,
+        lon=106.1532,
     )
     park = wifi.park_save(actor=SYSTEM, name="Alun-alun", lat=-6.1196, lon=106.1537)
     ap = wifi.access_point_save(

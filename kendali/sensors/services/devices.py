@@ -30,8 +30,8 @@ DEVICE_AUDIT_FIELDS = [
     "code",
     "name",
     "kind",
-    "latitude",
-    "longitude",
+    "lat",
+    "lon",
     "agency",
     "heartbeat_seconds",
     "is_active",
@@ -47,12 +47,12 @@ def _locate(device: Device) -> None:
     from kendali.regions.models import Region
 
     device.kelurahan = device.kecamatan = None
-    if device.latitude is None or device.longitude is None:
+    if device.lat is None or device.lon is None:
         return
     try:
-        where = locate(device.latitude, device.longitude)
+        where = locate(device.lat, device.lon)
     except InvalidCoordinate as exc:
-        raise Invalid(str(exc), errors={"latitude": [str(exc)]})
+        raise Invalid(str(exc), errors={"lat": [str(exc)]})
     if where.inside:
         regions = Region.objects.in_bulk([where.kelurahan_kode, where.kecamatan_kode])
         device.kelurahan = regions.get(where.kelurahan_kode)
@@ -67,8 +67,8 @@ def device_create(
     name: str,
     kind: str,
     agency: Agency,
-    latitude: float | None = None,
-    longitude: float | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
     heartbeat_seconds: int = 300,
     variables: list[tuple[str, str]] | None = None,
     with_token: bool = True,
@@ -90,8 +90,8 @@ def device_create(
         name=name,
         kind=kind,
         agency=agency,
-        latitude=latitude,
-        longitude=longitude,
+        lat=lat,
+        lon=lon,
         heartbeat_seconds=heartbeat_seconds,
     )
     _locate(device)
@@ -213,8 +213,8 @@ def device_event(device: Device, verb: str = "") -> dict:
         "kind_label": str(kind),
         "status": device.status,
         "status_label": str(DeviceStatus(device.status).label),
-        "lat": device.latitude,
-        "lon": device.longitude,
+        "lat": device.lat,
+        "lon": device.lon,
         "kelurahan": device.kelurahan_id,
         "kelurahan_name": device.kelurahan.nama if device.kelurahan_id else "",
         "agency_id": device.agency_id,
