@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, demo_live, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import (
+    KpiTile,
+    MapLayer,
+    NavItem,
+    register_layer,
+    register_nav,
+    register_tile,
+)
+from kendali.sensors import conf  # noqa: F401 - reads and validates its settings now
 
 VIEW = ["sensors.view_device", "sensors.view_alarm"]
 HANDLE = [*VIEW, "sensors.change_alarm", "sensors.view_rule"]
@@ -32,17 +42,6 @@ class SensorsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, demo_live, jobs
-        from kendali.core.registry import (
-            KpiTile,
-            MapLayer,
-            NavItem,
-            register_layer,
-            register_nav,
-            register_tile,
-        )
-        from kendali.sensors import conf  # noqa: F401 - reads and validates its settings now
-
         register_nav(
             NavItem(
                 "sensors",

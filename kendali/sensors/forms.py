@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core.models import Agency
 from kendali.sensors.choices import (
     MAX_RULE_SECONDS,
     PRIORITIES,
@@ -61,8 +62,6 @@ class DeviceForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from kendali.core.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
 
@@ -121,8 +120,6 @@ class RuleForm(forms.Form):
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
     def __init__(self, *args, device, **kwargs):
-        from kendali.core.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["variable"].choices = [("", "—")] + [
             (v.name, f"{v.name} ({v.unit})" if v.unit else v.name) for v in device.variables.all()

@@ -15,6 +15,9 @@ from kendali.core.errors import Invalid, NotAllowed
 from kendali.core.events import publish
 from kendali.core.models import Agency, MachineToken
 from kendali.core.scope import may_see_agency
+from kendali.core.services import token_create, token_revoke
+from kendali.regions.locate import InvalidCoordinate, locate
+from kendali.regions.models import Region
 from kendali.sensors.choices import (
     DEFAULT_VARIABLES,
     DeviceKind,
@@ -43,9 +46,6 @@ def can_see_device(actor: Actor, device: Device) -> bool:
 
 
 def _locate(device: Device) -> None:
-    from kendali.regions.locate import InvalidCoordinate, locate
-    from kendali.regions.models import Region
-
     device.kelurahan = device.kecamatan = None
     if device.lat is None or device.lon is None:
         return
@@ -162,8 +162,6 @@ def variable_add(*, actor: Actor, device: Device, name: str, unit: str = "") -> 
 @transaction.atomic
 def device_token_issue(*, actor: Actor, device: Device) -> str:
     """One token per device: issuing a new one revokes the previous ones."""
-    from kendali.core.services import token_create, token_revoke
-
     for old in MachineToken.objects.filter(
         subject_type=DEVICE_SUBJECT, subject_id=str(device.pk), revoked_at__isnull=True
     ):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record
 from kendali.core.errors import Invalid, NotAllowed
+from kendali.core.notifiers import Message, notify
 from kendali.core.scope import may_see_agency
 from kendali.sensors.choices import (
     LEVEL_ORDER,
@@ -64,10 +66,6 @@ def subscription_save(
 def _notify(alarm: Alarm) -> None:
     """Send the alarm to every user whose subscription matches, on the channels they chose
     (core notifiers: written to the outbox now, sent after commit)."""
-    from django.urls import reverse
-
-    from kendali.core.notifiers import Message, notify
-
     device = alarm.device
     message = Message(
         title=alarm.message[:200],
