@@ -105,3 +105,23 @@ def test_the_job_starts_nothing_without_a_broker_url(settings):
     settings.MQTT_URL = None
     mqtt.job_ensure_consumer()
     assert mqtt._running is None
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_job_keeps_one_consumer_of_every_topic_and_stops_it_when_the_lease_is_lost(settings):
+    broker = BrokerRun()
+    settings.MQTT_URL = "mqtt://127.0.0.1:1883"
+    settings.MQTT_CLIENT_ID = broker.client_id
+    try:
+        mqtt.job_ensure_consumer()
+        running = mqtt._running
+        assert running is not None and running.connected.wait(10)
+        assert running.client._client_id.decode() == broker.client_id
+        assert {t.key for t in running.topics} == {t.key for t in mqtt_topics()}
+        mqtt.job_ensure_consumer()  # the next tick keeps the same consumer
+        assert mqtt._running is running
+    finally:
+        mqtt.job_stop_consumer()
+        broker.close()
+    assert mqtt._running is None and running.stop_event.is_set()
