@@ -161,8 +161,8 @@ def populate_sensors(n: int, hours: int, start: datetime) -> list:
             name=f"TMA {k}",
             kind="water_level",
             agency=agency,
-            latitude=-6.1 - k / 10000,
-            longitude=106.15,
+            lat=-6.1 - k / 10000,
+            lon=106.15,
             with_token=False,
         )
         var = device.variables.get()

@@ -54,8 +54,8 @@ def prepare(n_devices: int = 1, kind: str = "water_level"):
             name=f"Bench {i}",
             kind=kind,
             agency=agency,
-            latitude=-6.0770,
-            longitude=106.1532,
+            lat=-6.0770,
+            lon=106.1532,
         )
         for i in range(n_devices)
     ]

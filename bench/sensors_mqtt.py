@@ -39,8 +39,8 @@ def main() -> None:
     from sensors_common import prepare
 
     from kendali.core.actors import Actor
+    from kendali.core.mqtt import Consumer
     from kendali.sensors.models import Reading
-    from kendali.sensors.mqtt import Consumer
     from kendali.sensors.services import readings_ingest
 
     (device, _), (other, _) = prepare(2)
@@ -65,12 +65,14 @@ def main() -> None:
             second[0] += 1
         return json.dumps(items).encode()
 
+    def stored(c) -> int:
+        return c.counts["sensors.telemetry"].accepted
+
     def consumer():
         c = Consumer(
             "mqtt://127.0.0.1:1883",
             client_id=client_id,
-            topic=f"{prefix}+/telemetry",
-            topic_prefix=prefix,
+            root=prefix,
         ).start()
         assert c.connected.wait(10)
         return c
@@ -87,7 +89,7 @@ def main() -> None:
     t0 = time.perf_counter()
     for body in bodies:
         pub.publish(topic, body, qos=1)
-    assert wait_until(lambda: c.stored >= MESSAGES * PER_MESSAGE, 120), c.stored
+    assert wait_until(lambda: stored(c) >= MESSAGES * PER_MESSAGE, 120), stored(c)
     mqtt_rate = MESSAGES * PER_MESSAGE / (time.perf_counter() - t0)
 
     # baseline: the same readings straight into the service, same batch sizes, no broker
@@ -155,7 +157,7 @@ def main() -> None:
             missing[:50],
             len(missing),
             "rejected",
-            c_holder[0].rejected,
+            c_holder[0].counts["sensors.telemetry"].rejected,
             file=sys.stderr,
         )
     report(

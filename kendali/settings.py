@@ -27,6 +27,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = conf.env_url("KENDALI_REDIS_URL", ("redis", "rediss", "unix"))
 MQTT_URL = conf.env_url("KENDALI_MQTT_URL", ("mqtt", "mqtts"))
+# The one MQTT consumer's client id: fixed, so the broker keeps its persistent session.
+MQTT_CLIENT_ID = conf.env_str("KENDALI_MQTT_CLIENT_ID", "kendali") or "kendali"
 # Prefix for every Redis key Kendali writes, so several installations (or test
 # runs) can share one Redis without seeing each other's events.
 REDIS_PREFIX = conf.env_str("KENDALI_REDIS_PREFIX", "kendali") or "kendali"

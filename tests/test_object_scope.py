@@ -219,8 +219,8 @@ def world(users, agencies, regions_loaded):
             name=f"Sensor {code}",
             kind="water_level",
             agency=agency,
-            latitude=lat,
-            longitude=lon,
+            lat=lat,
+            lon=lon,
         )
         alarm = Alarm.objects.create(
             device=device,

@@ -3,7 +3,14 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 # <app>/<name>.py files that register cross-module contributions (see ready()).
-CONTRIBUTION_MODULES = ("figures", "opendata", "evidence", "spbe_components", "asset_sources")
+CONTRIBUTION_MODULES = (
+    "figures",
+    "opendata",
+    "evidence",
+    "spbe_components",
+    "asset_sources",
+    "mqtt",
+)
 
 
 class CoreConfig(AppConfig):
@@ -48,6 +55,18 @@ class CoreConfig(AppConfig):
         autodiscover_modules(*CONTRIBUTION_MODULES)
         jobs.register(jobs.Job("events.purge", 600, "kendali.core.jobs.purge_events"))
         jobs.register(jobs.Job("notifiers.retry", 15, "kendali.core.notifiers.retry_pending"))
+        # The one MQTT consumer, for the topics the modules' mqtt.py registered. Renewed
+        # every second with a 3 s lease: after a crash another process takes it over within
+        # seconds, and a process that lost the lease stops its client.
+        jobs.register(
+            jobs.Job(
+                "mqtt",
+                1,
+                "kendali.core.mqtt.job_ensure_consumer",
+                lease_seconds=3,
+                on_lost="kendali.core.mqtt.job_stop_consumer",
+            )
+        )
         from django.conf import settings
 
         if settings.DEMO_LIVE:

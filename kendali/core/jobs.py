@@ -30,7 +30,7 @@ class Job:
     interval_seconds: float
     function: str  # dotted path, called with no arguments
     # How long a leader's claim lasts without renewal (default: three intervals, at least
-    # 30 s). A job that keeps a connection open (the MQTT consumers) runs every second with a
+    # 30 s). A job that keeps a connection open (the MQTT consumer) runs every second with a
     # lease of a few seconds, so another process takes over within seconds of a crash.
     lease_seconds: float | None = None
     # Dotted path called (no arguments) when this process finds it lost the lease it held:
@@ -100,7 +100,7 @@ def run_once(job: Job) -> bool:
 
 
 def keeps_connection(job: Job) -> bool:
-    """A job that keeps a connection open (it has an ``on_lost``: the MQTT consumers)."""
+    """A job that keeps a connection open (it has an ``on_lost``: the MQTT consumer)."""
     return bool(job.on_lost)
 
 

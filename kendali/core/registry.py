@@ -181,6 +181,23 @@ class OpenDataset:
     tags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class MqttTopic:
+    """Messages a module takes from the one MQTT consumer (``kendali.core.mqtt``).
+
+    ``pattern`` is a topic filter under ``kendali/`` (``"+/telemetry"``); ``handler(messages:
+    list[MqttMessage]) -> (accepted, rejected)`` gets a batch of its own messages in arrival
+    order, commits what it stores before returning, and is idempotent (a message may come
+    again after a crash). It raises only when a message could not be handled: the consumer
+    waits out a database that is away and sets aside a message that keeps failing. ``qos``
+    1: kept by the broker while Kendali is down; 0: a message the next one replaces."""
+
+    key: str  # "sensors.telemetry"
+    pattern: str
+    handler: str  # dotted path
+    qos: int = 1
+
+
 _nav: dict[str, NavItem] = {}
 _history: dict[str, HistorySource] = {}
 _incident_actions: dict[str, IncidentAction] = {}
@@ -192,6 +209,7 @@ _evidence: dict[str, EvidenceSource] = {}
 _components: dict[str, SystemComponent] = {}
 _asset_sources: dict[str, AssetSource] = {}
 _datasets: dict[str, OpenDataset] = {}
+_mqtt_topics: dict[str, MqttTopic] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -236,6 +254,14 @@ def register_asset_source(source: AssetSource) -> None:
 
 def register_dataset(dataset: OpenDataset) -> None:
     _datasets[dataset.key] = dataset
+
+
+def register_mqtt_topic(topic: MqttTopic) -> None:
+    _mqtt_topics[topic.key] = topic
+
+
+def mqtt_topics() -> list[MqttTopic]:
+    return sorted(_mqtt_topics.values(), key=lambda t: t.key)
 
 
 def figures() -> list[LiveFigure]:

@@ -111,8 +111,8 @@ def _device_out(device) -> dict:
         "name": device.name,
         "kind": device.kind,
         "status": device.status,
-        "latitude": device.latitude,
-        "longitude": device.longitude,
+        "latitude": device.lat,
+        "longitude": device.lon,
         "kelurahan": device.kelurahan_id,
         "agency": device.agency.code,
         "heartbeat_seconds": device.heartbeat_seconds,
@@ -141,8 +141,13 @@ def devices_create(request, payload: DeviceIn):
     agency = Agency.objects.filter(code=payload.agency).first()
     if agency is None:
         raise Invalid(_("Instansi tidak dikenal."), errors={"agency": [payload.agency]})
+    # The wire keeps "latitude"/"longitude" (clients already send them); the model says lat/lon.
     device, plain = services.device_create(
-        actor=actor_of(request), **payload.dict(exclude={"agency"}), agency=agency
+        actor=actor_of(request),
+        **payload.dict(exclude={"agency", "latitude", "longitude"}),
+        lat=payload.latitude,
+        lon=payload.longitude,
+        agency=agency,
     )
     return 201, {"device": _device_out(device), "token": plain}
 

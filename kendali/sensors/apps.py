@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, demo_live, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import (
+    KpiTile,
+    MapLayer,
+    NavItem,
+    register_layer,
+    register_nav,
+    register_tile,
+)
+from kendali.sensors import conf  # noqa: F401 - reads and validates its settings now
 
 VIEW = ["sensors.view_device", "sensors.view_alarm"]
 HANDLE = [*VIEW, "sensors.change_alarm", "sensors.view_rule"]
@@ -32,17 +42,6 @@ class SensorsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, demo_live, jobs
-        from kendali.core.registry import (
-            KpiTile,
-            MapLayer,
-            NavItem,
-            register_layer,
-            register_nav,
-            register_tile,
-        )
-        from kendali.sensors import conf  # noqa: F401 - reads and validates its settings now
-
         register_nav(
             NavItem(
                 "sensors",
@@ -83,19 +82,10 @@ class SensorsConfig(AppConfig):
                 order=40,
             )
         )
-        jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.job_rules"))
-        jobs.register(jobs.Job("sensors.offline", 60, "kendali.sensors.services.job_offline"))
-        jobs.register(jobs.Job("sensors.retention", 3600, "kendali.sensors.services.job_retention"))
-        # Renewed every second with a 3 s lease: after a crash another process takes the
-        # consumer over within seconds (readings flow again), and stops it if it loses it.
+        jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.jobs.job_rules"))
+        jobs.register(jobs.Job("sensors.offline", 60, "kendali.sensors.services.jobs.job_offline"))
         jobs.register(
-            jobs.Job(
-                "sensors.mqtt",
-                1,
-                "kendali.sensors.mqtt.job_ensure_consumer",
-                lease_seconds=3,
-                on_lost="kendali.sensors.mqtt.job_stop_consumer",
-            )
+            jobs.Job("sensors.retention", 3600, "kendali.sensors.services.jobs.job_retention")
         )
         demo.register(60, "kendali.sensors.demo.seed")
         # The demo feed (readings, the periodic Kasemen flood wave); skipped while absent.

@@ -22,8 +22,8 @@ def devices(*, actor: Actor):
             "kind": device.kind,
             "serial": device.code,
             "agency_id": device.agency_id,
-            "lat": device.latitude,
-            "lon": device.longitude,
+            "lat": device.lat,
+            "lon": device.lon,
         }
 
 

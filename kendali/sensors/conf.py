@@ -9,5 +9,3 @@ RAW_RETENTION_DAYS = conf.env_int("KENDALI_SENSORS_RAW_RETENTION_DAYS", 30, mini
 # How far ahead of the server clock a reading time may be (device clocks drift).
 FUTURE_TOLERANCE_SECONDS = conf.env_int("KENDALI_SENSORS_FUTURE_SECONDS", 300, minimum=0)
 MAX_BATCH = 10_000
-MQTT_CLIENT_ID = conf.env_str("KENDALI_MQTT_CLIENT_ID", "kendali-sensors") or "kendali-sensors"
-MQTT_SESSION_EXPIRY_SECONDS = 7 * 24 * 3600

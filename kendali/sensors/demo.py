@@ -11,6 +11,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kendali.core.actors import Actor
+from kendali.core.models import Agency
+from kendali.sensors.models import Device
+from kendali.sensors.services import device_create, readings_ingest, rule_save
 
 FLOOD_BANDS = {"waspada": 1.5, "siaga": 2.0, "awas": 2.5}
 
@@ -82,10 +85,6 @@ def normal_value(variable: str, at, rng: random.Random) -> float:
 
 
 def seed(*, actor: Actor) -> None:
-    from kendali.core.models import Agency
-    from kendali.sensors.models import Device
-    from kendali.sensors.services import device_create, readings_ingest, rule_save
-
     rng = random.Random(2026)
     agencies = {a.code: a for a in Agency.objects.all()}
     now = timezone.now().replace(second=0, microsecond=0)
@@ -98,8 +97,8 @@ def seed(*, actor: Actor) -> None:
             name=name,
             kind=kind,
             agency=agencies[agency],
-            latitude=lat,
-            longitude=lon,
+            lat=lat,
+            lon=lon,
             heartbeat_seconds=heartbeat,
         )
         items = []

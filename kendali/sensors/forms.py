@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core.models import Agency
 from kendali.sensors.choices import (
     MAX_RULE_SECONDS,
     PRIORITIES,
@@ -54,15 +55,13 @@ class DeviceForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=200)
     kind = forms.ChoiceField(label=_("Jenis"), choices=DeviceKind.choices)
     agency = forms.ModelChoiceField(label=_("OPD pemilik"), queryset=None)
-    latitude = forms.FloatField(label=_("Lintang"), required=False)
-    longitude = forms.FloatField(label=_("Bujur"), required=False)
+    lat = forms.FloatField(label=_("Lintang"), required=False)
+    lon = forms.FloatField(label=_("Bujur"), required=False)
     heartbeat_seconds = forms.IntegerField(
         label=_("Interval kirim (detik)"), initial=300, min_value=10
     )
 
     def __init__(self, *args, **kwargs):
-        from kendali.core.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
 
@@ -121,8 +120,6 @@ class RuleForm(forms.Form):
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
     def __init__(self, *args, device, **kwargs):
-        from kendali.core.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["variable"].choices = [("", "—")] + [
             (v.name, f"{v.name} ({v.unit})" if v.unit else v.name) for v in device.variables.all()

@@ -3,9 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core.formatting import number_text
 from kendali.sensors.choices import (
+    VARIABLE_LABELS,
     AlarmStatus,
     DeviceKind,
     DeviceStatus,
@@ -21,8 +24,8 @@ class Device(models.Model):
     code = models.SlugField(_("kode"), max_length=60, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=30, choices=DeviceKind.choices)
-    latitude = models.FloatField(_("lintang"), null=True, blank=True)
-    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
     kelurahan = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -72,8 +75,6 @@ class Variable(models.Model):
     @property
     def label(self) -> str:
         """How a person names it: "Tinggi muka air", not the FIWARE ``currentLevel``."""
-        from kendali.sensors.choices import VARIABLE_LABELS
-
         text = str(VARIABLE_LABELS.get(self.name, self.name))
         return text[:1].upper() + text[1:]
 
@@ -89,10 +90,6 @@ class Variable(models.Model):
 
     def value_text(self, value: float | None = None) -> str:
         """A value as read aloud: "nyala"/"padam" for a switch, else a decimal comma."""
-        from django.utils.translation import gettext
-
-        from kendali.core.formatting import number_text
-
         value = self.last_value if value is None else value
         if value is None:
             return "—"
@@ -199,8 +196,6 @@ class Rule(models.Model):
 
     @property
     def variable_label(self) -> str:
-        from kendali.sensors.choices import VARIABLE_LABELS
-
         text = str(VARIABLE_LABELS.get(self.variable, self.variable))
         return text[:1].upper() + text[1:]
 

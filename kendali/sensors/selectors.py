@@ -165,13 +165,13 @@ def devices_layer(*, actor: Actor) -> dict:
     )
     features = []
     for device in devices_visible(actor=actor).filter(
-        is_active=True, latitude__isnull=False, longitude__isnull=False
+        is_active=True, lat__isnull=False, lon__isnull=False
     ):
         level = open_levels.get(device.pk)
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [device.longitude, device.latitude]},
+                "geometry": {"type": "Point", "coordinates": [device.lon, device.lat]},
                 "properties": {
                     "id": device.pk,
                     "label": device.name,
@@ -189,12 +189,12 @@ def alarms_layer(*, actor: Actor) -> dict:
     features = []
     for alarm in alarms_visible(actor=actor).exclude(status=AlarmStatus.CLEARED):
         device = alarm.device
-        if device.latitude is None or device.longitude is None:
+        if device.lat is None or device.lon is None:
             continue
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [device.longitude, device.latitude]},
+                "geometry": {"type": "Point", "coordinates": [device.lon, device.lat]},
                 "properties": {
                     "id": alarm.pk,
                     "label": alarm.message,

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from kendali.core.actors import Actor
 from kendali.sensors.demo import DEMO_DEVICES, normal_value
+from kendali.sensors.models import Device
+from kendali.sensors.services import readings_ingest
 
 FLOOD_GAUGE = "tma-kasemen-01"
 # One flood wave per cycle, counted from the gauge's registration (so the first wave
@@ -92,9 +94,6 @@ def demo_tick(now: datetime | None = None) -> dict:
     Returns ``{"stored": int, "rejected": int, "alarms": [alarm ids], "flood_level": float
     | None}`` (the gauge's newest level sent this call, or None).
     """
-    from kendali.sensors.models import Device
-    from kendali.sensors.services import readings_ingest
-
     now = (now or timezone.now()).replace(microsecond=0)
     codes = [spec[0] for spec in DEMO_DEVICES]
     devices = Device.objects.filter(code__in=codes, is_active=True).prefetch_related("variables")

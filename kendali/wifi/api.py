@@ -25,6 +25,7 @@ from kendali.core.errors import NotAllowed, NotFound
 from kendali.core.geo import normalize_mac
 from kendali.wifi import radius_cache, selectors, services
 from kendali.wifi.choices import RadiusProblem
+from kendali.wifi.models import AccessPoint
 
 logger = logging.getLogger(__name__)
 radius_router = Router(tags=["wifi-radius"])
@@ -172,8 +173,6 @@ class HeartbeatIn(Schema):
 
 @router.post("/heartbeat", auth=RADIUS_AUTH, response={204: None})
 def heartbeat(request, payload: HeartbeatIn):
-    from kendali.wifi.models import AccessPoint
-
     ap = AccessPoint.objects.filter(mac=normalize_mac(payload.mac) or "").first()
     if ap is None:
         raise NotFound(_("Titik akses dengan MAC ini tidak terdaftar."))

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, demo_live, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import (
+    KpiTile,
+    MapLayer,
+    NavItem,
+    register_layer,
+    register_nav,
+    register_tile,
+)
+from kendali.wifi import conf
 
 OPERATOR_PERMS = [
     "wifi.view_park",
@@ -34,18 +44,7 @@ class WifiConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, demo_live, jobs
-        from kendali.wifi import conf
-
         conf.validate()  # a malformed KENDALI_WIFI_* stops start-up, naming the variable
-        from kendali.core.registry import (
-            KpiTile,
-            MapLayer,
-            NavItem,
-            register_layer,
-            register_nav,
-            register_tile,
-        )
 
         register_nav(
             NavItem("wifi", _("Wi-Fi taman"), "wifi:parks", perm="wifi.view_accesspoint", order=60)
@@ -71,15 +70,6 @@ class WifiConfig(AppConfig):
             )
         )
         jobs.register(jobs.Job("wifi.ap_offline", 30, "kendali.wifi.services.access_points_sweep"))
-        jobs.register(
-            jobs.Job(
-                "wifi.mqtt",
-                1,
-                "kendali.wifi.mqtt.job_ensure_consumer",
-                lease_seconds=3,
-                on_lost="kendali.wifi.mqtt.job_stop_consumer",
-            )
-        )
         # Every minute: the usage pages never lag the live park page by more than that.
         jobs.register(jobs.Job("wifi.usage_rollup", 60, "kendali.wifi.services.usage_rollup"))
         jobs.register(

@@ -18,6 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from kendali.core.demo_live import simulator_actor
+from kendali.wifi import services
+from kendali.wifi.models import AccessPoint, RadiusSession, Subscriber
+
 SLOT_SECONDS = 45
 LOOKBACK_SLOTS = 40  # sessions last at most LOOKBACK_SLOTS × SLOT_SECONDS
 INTERIM_SECONDS = 60
@@ -44,10 +48,6 @@ def _plan(k: int, n_aps: int) -> dict:
 
 
 def demo_tick(*, now: datetime | None = None) -> None:
-    from kendali.core.demo_live import simulator_actor
-    from kendali.wifi import services
-    from kendali.wifi.models import AccessPoint, RadiusSession, Subscriber
-
     now = now or timezone.now()
     actor = simulator_actor("wifi")
     aps = list(AccessPoint.objects.exclude(name=DOWN_AP).order_by("pk"))

@@ -6,7 +6,7 @@ subscribers; no number reaches a figure."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -176,8 +176,6 @@ def weekend_visitors(*, actor: Actor, start: date, end: date, by_kecamatan: bool
 def area_covered(*, actor: Actor, start: date, end: date, by_kecamatan: bool = False) -> dict:
     """Share of the city's area lying in a kelurahan with at least one park hotspot that
     existed before the period ended (ISO 37122 proxy: area with municipal internet)."""
-    from datetime import datetime, time
-
     until = timezone.make_aware(datetime.combine(end, time.min))
     kelurahan = Region.objects.filter(level="kelurahan")
     city_area = sum(kelurahan.values_list("area_km2", flat=True))

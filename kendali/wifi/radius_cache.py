@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import time
 
+from kendali.wifi.models import AccessPoint
+
 _TTL = 10.0
 _cache: dict[str, tuple[float, object]] = {}
 
 
 def access_point_for(ip: str):
-    from kendali.wifi.models import AccessPoint
-
     now = time.monotonic()
     hit = _cache.get(ip)
     if hit and hit[0] > now:

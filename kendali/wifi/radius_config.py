@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kendali.wifi import conf, crypto
+from kendali.wifi.models import AccessPoint
 
 POST_AUTH_ACCEPT = """\t\tupdate control {
 \t\t\t&REST-HTTP-Header := "Authorization: Bearer @@TOKEN@@"
@@ -44,8 +45,6 @@ def _quote(value: str) -> str:
 
 
 def clients_conf() -> str:
-    from kendali.wifi.models import AccessPoint
-
     lines = ["# Kendali: one client per registered access point (rendered; do not edit)."]
     for ap in AccessPoint.objects.select_related("park").order_by("pk"):
         lines += [

@@ -10,13 +10,21 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kendali.alerts.selectors import active_alerts_for_kelurahan
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed
 from kendali.core.models import NotificationDelivery
 from kendali.core.notifiers.sms import masked
 from kendali.wifi import conf, counters
 from kendali.wifi.choices import ApStatus
-from kendali.wifi.models import AccessPoint, Announcement, DailyUsage, Park, QuotaGroup
+from kendali.wifi.models import (
+    AccessPoint,
+    Announcement,
+    DailyUsage,
+    Park,
+    QuotaGroup,
+    RadiusSession,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,8 +191,6 @@ def _warning(alert) -> dict:
 
 
 def _active_alerts():
-    from kendali.alerts.selectors import active_alerts_for_kelurahan
-
     return active_alerts_for_kelurahan
 
 
@@ -195,8 +201,6 @@ def usage_days(*, actor: Actor, park: Park | None, start: date, end: date):
 
 
 def subscriber_by_framed_ip(ip: str | None):
-    from kendali.wifi.models import RadiusSession
-
     if not ip:
         return None
     session = (
@@ -209,11 +213,6 @@ def subscriber_by_framed_ip(ip: str | None):
 
 
 def has_open_session(subscriber) -> bool:
-    from datetime import timedelta
-
-    from kendali.wifi import conf
-    from kendali.wifi.models import RadiusSession
-
     stale = timezone.now() - timedelta(seconds=conf.STALE_SESSION_SECONDS)
     return RadiusSession.objects.filter(
         subscriber=subscriber, stopped_at__isnull=True, updated_at__gte=stale

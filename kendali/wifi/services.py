@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import phonenumbers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,8 @@ from kendali.core.errors import Conflict, Invalid, NotAllowed
 from kendali.core.events import publish
 from kendali.core.geo import normalize_mac
 from kendali.core.notifiers import Message, notify
-from kendali.wifi import conf, counters, crypto
+from kendali.regions.locate import InvalidCoordinate, locate
+from kendali.wifi import conf, counters, crypto, radius_cache
 from kendali.wifi.choices import ApStatus, AuthResult, SubscriberKind
 from kendali.wifi.models import (
     AccessPoint,
@@ -36,6 +37,7 @@ from kendali.wifi.models import (
     Voucher,
     VoucherBatch,
 )
+from kendali.wifi.usage import rollup_day
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +75,6 @@ def park_save(
     opens_at: time | None = None,
     closes_at: time | None = None,
 ) -> Park:
-    from kendali.regions.locate import InvalidCoordinate, locate
-
     _require(actor, "wifi.change_park" if park else "wifi.add_park")
     name = (name or "").strip()
     if not name:
@@ -172,7 +172,6 @@ def access_point_save(
         obj=ap,
         changes=changes,
     )
-    from kendali.wifi import radius_cache
 
     transaction.on_commit(radius_cache.clear)
     publish("wifi.ap.saved", {"id": ap.pk, "park": park.pk}, perm="wifi.view_accesspoint")
@@ -557,8 +556,6 @@ SUBSCRIBER_SQL = (
 
 
 def _subscriber_for_radius(username: str) -> Subscriber | None:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(SUBSCRIBER_SQL, [username[:40]])
         row = cursor.fetchone()
@@ -739,8 +736,6 @@ def radius_accounting(*, actor: Actor, ap: AccessPoint, attrs: dict) -> str:
 
 def usage_rollup(day=None) -> int:
     """Job: recompute today's and yesterday's per-park usage (WIB days)."""
-    from kendali.wifi.usage import rollup_day
-
     today = timezone.localdate()
     days = [day] if day else [today - timedelta(days=1), today]
     return sum(rollup_day(d) for d in days)

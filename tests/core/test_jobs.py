@@ -71,7 +71,7 @@ def record_lost():
 
 
 def test_a_connection_job_is_taken_over_within_seconds_and_the_old_leader_stops(db, monkeypatch):
-    """The MQTT consumers' jobs: renewed every second, a 3 s lease. When the leader crashes,
+    """The MQTT consumer's job: renewed every second, a 3 s lease. When the leader crashes,
     another process holds the consumer after at most lease + one tick (4 s); when a stalled
     leader comes back and finds the lease gone, it stops its consumer (on_lost)."""
     job = jobs.Job(
@@ -106,12 +106,10 @@ def test_a_connection_job_is_taken_over_within_seconds_and_the_old_leader_stops(
     assert LOST == ["host-a:1"]
 
 
-def test_the_mqtt_consumers_are_connection_jobs():
-    by_name = {job.name: job for job in jobs.registered()}
-    for name in ("sensors.mqtt", "wifi.mqtt"):
-        job = by_name[name]
-        assert job.interval_seconds <= 1 and job.lease_seconds and job.lease_seconds <= 3
-        assert job.on_lost
+def test_the_mqtt_consumer_is_a_connection_job():
+    job = {job.name: job for job in jobs.registered()}["mqtt"]
+    assert job.interval_seconds <= 1 and job.lease_seconds and job.lease_seconds <= 3
+    assert job.on_lost
 
 
 SLOW_RELEASE = threading.Event()
@@ -132,7 +130,7 @@ def lose_connection():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_job_never_delays_the_connection_jobs(monkeypatch):
-    """The connection jobs (MQTT consumers) have their own loop: while another job runs
+    """The connection jobs (the MQTT consumer) have their own loop: while another job runs
     for a long time, the consumer is still started and its short lease still renewed."""
     slow = jobs.Job("uji.slow", 60, "tests.core.test_jobs.slow_report")
     connection = jobs.Job(

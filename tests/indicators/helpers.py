@@ -44,8 +44,8 @@ def device(code: str, kind: str, agency, where=KASEMEN):
         name=f"Sensor {code}",
         kind=kind,
         agency=agency,
-        latitude=where[0],
-        longitude=where[1],
+        lat=where[0],
+        lon=where[1],
         with_token=False,
     )[0]
 

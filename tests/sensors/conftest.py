@@ -20,8 +20,8 @@ def make_device(db, agencies, regions_loaded, system):
     from kendali.sensors.services import device_create
 
     def make(code="tma-kasemen-01", kind="water_level", agency="bpbd", **kwargs):
-        kwargs.setdefault("latitude", KASEMEN[0])
-        kwargs.setdefault("longitude", KASEMEN[1])
+        kwargs.setdefault("lat", KASEMEN[0])
+        kwargs.setdefault("lon", KASEMEN[1])
         return device_create(
             actor=system,
             code=code,

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 import time_machine
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from kendali.core.models import MachineToken
@@ -69,3 +72,19 @@ def test_new_token_revokes_the_old(make_device, system):
             HTTP_AUTHORIZATION=f"Bearer {new}",
         )
     assert refused.status_code == 401 and accepted.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinates_rename_keeps_every_device_where_it_was(device):
+    """0002 renames latitude/longitude to lat/lon: going back and forward keeps the values."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("sensors", "0001_initial")])
+    executor.loader.build_graph()
+    old = executor.loader.project_state([("sensors", "0001_initial")]).apps
+    assert old.get_model("sensors", "Device").objects.values_list(
+        "latitude", "longitude"
+    ).get() == pytest.approx(KASEMEN)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    device.refresh_from_db()
+    assert (device.lat, device.lon) == pytest.approx(KASEMEN)

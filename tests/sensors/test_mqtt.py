@@ -1,99 +1,59 @@
-"""MQTT consumer against the real Mosquitto on 127.0.0.1:1883: readings published while
-the consumer is down arrive after it restarts (QoS 1, persistent session)."""
+"""Sensor telemetry through the core MQTT consumer against the real Mosquitto on
+127.0.0.1:1883: readings published while the consumer is down arrive after it restarts (QoS 1,
+persistent session); bad readings, poison messages and a database that is away."""
 
 from __future__ import annotations
 
 import json
-import threading
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import OperationalError
 
+from kendali.core.models import AuditEntry
+from kendali.core.mqtt import Consumer
+from kendali.sensors import services
 from kendali.sensors.models import Reading
-from tests.conftest import require_service
+from kendali.sensors.mqtt import items_from_payload
+from tests.mqtt import BrokerRun, publisher, wait_for
+
+TELEMETRY = "sensors.telemetry"
 
 
-def wait_for(condition, timeout=15.0) -> bool:
-    """Wait for a condition another thread brings about (bounded; not a fixed sleep)."""
-    done = threading.Event()
-    deadline = datetime.now() + timedelta(seconds=timeout)
-    while datetime.now() < deadline:
-        if condition():
-            return True
-        done.wait(0.05)
-    return condition()
-
-
-def publisher(client_id: str):
-    import paho.mqtt.client as mqtt
-
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
-    client.connect("127.0.0.1", 1883)
-    client.loop_start()
-    return client
-
-
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_readings_published_while_down_arrive_after_restart(make_device):
-    require_service("mosquitto", "127.0.0.1", 1883)
-    from kendali.sensors.mqtt import Consumer
-
+    broker = BrokerRun()
     device, _ = make_device(code="tma-mqtt")
-    run = uuid.uuid4().hex[:8]
-    prefix = f"kendali-test-{run}/"
-    client_id = f"kendali-test-consumer-{run}"
-
-    def start():
-        consumer = Consumer(
-            "mqtt://127.0.0.1:1883",
-            client_id=client_id,
-            topic=f"{prefix}+/telemetry",
-            topic_prefix=prefix,
-        ).start()
-        assert consumer.connected.wait(10)
-        return consumer
-
     now = datetime.now(UTC).replace(microsecond=0)
-    topic = f"{prefix}{device.code}/telemetry"
-    pub = publisher(f"kendali-test-pub-{run}")
+    topic = broker.topic(f"{device.code}/telemetry")
     try:
-        consumer = start()
-        # NGSI-LD style key-values message
-        pub.publish(
-            topic, json.dumps({"currentLevel": 1.1, "dateObserved": now.isoformat()}), qos=1
-        ).wait_for_publish(5)
-        # (the consumer's own counter: the test database is not read while it writes)
-        assert wait_for(lambda: consumer.stored == 1)
-        consumer.stop()  # Kendali goes down
+        with publisher() as pub:
+            consumer = broker.consumer()
+            # NGSI-LD style key-values message
+            pub.publish(
+                topic, json.dumps({"currentLevel": 1.1, "dateObserved": now.isoformat()}), qos=1
+            ).wait_for_publish(5)
+            # (the consumer's own counter: the test database is not read while it writes)
+            assert wait_for(lambda: consumer.counts[TELEMETRY].accepted == 1)
+            consumer.stop()  # Kendali goes down
 
-        for i in range(1, 4):  # published while nobody consumes
-            at = (now + timedelta(seconds=i)).isoformat()
-            body = [{"variable": "currentLevel", "time": at, "value": 1.1 + i / 10}]
-            pub.publish(topic, json.dumps(body), qos=1).wait_for_publish(5)
+            for i in range(1, 4):  # published while nobody consumes
+                at = (now + timedelta(seconds=i)).isoformat()
+                body = [{"variable": "currentLevel", "time": at, "value": 1.1 + i / 10}]
+                pub.publish(topic, json.dumps(body), qos=1).wait_for_publish(5)
 
-        consumer = start()  # Kendali is back: same client id, same session
-        assert wait_for(lambda: consumer.stored == 3)
-        consumer.stop()
+            consumer = broker.consumer()  # Kendali is back: same client id, same session
+            assert wait_for(lambda: consumer.counts[TELEMETRY].accepted == 3)
+            consumer.stop()
         assert sorted(Reading.objects.values_list("value", flat=True)) == pytest.approx(
             [1.1, 1.2, 1.3, 1.4]
         )
     finally:
-        pub.loop_stop()
-        pub.disconnect()
-        # Drop the persistent session on the broker so test runs do not pile up sessions.
-        import paho.mqtt.client as mqtt
-
-        cleaner = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True
-        )
-        cleaner.connect("127.0.0.1", 1883)
-        cleaner.disconnect()
+        broker.close()
 
 
 def test_payload_shapes():
-    from kendali.sensors.mqtt import items_from_payload
-
     flat = items_from_payload(
         "d1", b'{"pm25": 12, "pm10": 30, "dateObserved": "2026-11-28T03:00:00Z"}'
     )
@@ -121,8 +81,6 @@ class FakeClient:
 
 
 def consumer_without_broker():
-    from kendali.sensors.mqtt import Consumer
-
     consumer = Consumer("mqtt://127.0.0.1:1")  # never started: no connection is made
     consumer.client = FakeClient()
     consumer.retry_seconds = 0
@@ -150,15 +108,13 @@ def test_bad_readings_in_a_message_do_not_stall_the_stream(make_device):
     consumer = consumer_without_broker()
     assert consumer.handle(messages)
     assert consumer.client.acked == [1, 2, 3, 4]
-    assert (consumer.stored, consumer.rejected, consumer.set_aside) == (1, 2, 0)
+    counts = consumer.counts[TELEMETRY]
+    assert (counts.accepted, counts.rejected, consumer.set_aside) == (1, 2, 0)
     assert list(Reading.objects.values_list("value", flat=True)) == [1.3]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_poison_message_is_set_aside_and_audited(make_device, monkeypatch):
-    from kendali.core.models import AuditEntry
-    from kendali.sensors import services
-
     device, _ = make_device(code="tma-mqtt")
     topic = f"kendali/{device.code}/telemetry"
     now = datetime.now(UTC).replace(microsecond=0)
@@ -186,17 +142,14 @@ def test_a_poison_message_is_set_aside_and_audited(make_device, monkeypatch):
     assert consumer.client.acked == [10, 11, 12]
     assert consumer.set_aside == 1
     assert sorted(Reading.objects.values_list("value", flat=True)) == [1.1, 1.2]
-    entry = AuditEntry.objects.get(action="sensors.mqtt.set_aside")
-    assert entry.object_repr == topic and "poison" in entry.note and "6.66" in entry.note
+    entry = AuditEntry.objects.get(action="mqtt.set_aside")
+    assert entry.object_type == TELEMETRY and entry.object_repr == topic
+    assert "poison" in entry.note and "6.66" in entry.note
     assert len(calls) == 1 + 1 + consumer.poison_attempts + 1  # batch, then one by one
 
 
 @pytest.mark.django_db(transaction=True)
 def test_database_away_is_waited_out_not_set_aside(make_device, monkeypatch):
-    from django.db import OperationalError
-
-    from kendali.sensors import services
-
     device, _ = make_device(code="tma-mqtt")
     topic = f"kendali/{device.code}/telemetry"
     now = datetime.now(UTC).replace(microsecond=0)

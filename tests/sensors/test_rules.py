@@ -295,3 +295,55 @@ def test_old_readings_do_not_bring_an_offline_device_back(make_device, system):
     device.refresh_from_db()
     alarm.refresh_from_db()
     assert device.status == "online" and alarm.status == "cleared"
+
+
+THRESHOLD_RULE = {"name": "Tinggi", "variable": "currentLevel", "kind": "threshold", "threshold": 2}
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"kind": "sihir"}, "kind", "Jenis aturan tidak dikenal."),
+        ({"name": "  "}, "name", "Wajib diisi."),
+        ({"name": "x" * 201}, "name", "Paling banyak 200 karakter."),
+        ({"threshold": "tinggi"}, "threshold", "Harus berupa angka."),
+        ({"threshold": True}, "threshold", "Harus berupa angka."),
+        ({"threshold": float("inf")}, "threshold", "Angka di luar batas."),
+        ({"threshold": None}, "threshold", "Ambang wajib diisi."),
+        ({"duration_seconds": 1.5}, "duration_seconds", "Harus berupa bilangan bulat detik."),
+        ({"window_seconds": 31 * 86400}, "window_seconds", "Antara 0 dan 30 hari (dalam detik)."),
+        ({"kind": "rate_of_rise"}, "window_seconds", "Jendela waktu wajib diisi."),
+        ({"variable": "pm25"}, "variable", "Variabel tidak ada pada perangkat ini."),
+        ({"operator": "sama"}, "operator", "Operator tidak dikenal."),
+        ({"level": "genting"}, "level", "Tingkat tidak dikenal."),
+        ({"incident_level": "genting"}, "incident_level", "Tingkat tidak dikenal."),
+        ({"open_incident": "ya"}, "open_incident", "Harus true atau false."),
+        ({"is_active": 1}, "is_active", "Harus true atau false."),
+        ({"incident_priority": "P9"}, "incident_priority", "Prioritas: P1, P2, P3 atau P4."),
+        ({"incident_type": "x" * 41}, "incident_type", "Kode jenis kejadian tidak valid."),
+        ({"incident_agencies": "bpbd"}, "incident_agencies", "Daftar kode instansi."),
+        (
+            {"incident_agencies": ["bpbd", "nah"]},
+            "incident_agencies",
+            "Instansi tidak dikenal: nah",
+        ),
+        ({"kind": "bands", "waspada": 2, "siaga": 1, "awas": 3}, "bands", None),
+    ],
+)
+def test_each_bad_rule_field_is_named_with_its_reason(device, system, change, field, message):
+    with pytest.raises(Invalid) as refused:
+        rule_save(actor=system, device=device, **{**THRESHOLD_RULE, **change})
+    assert list(refused.value.errors) == [field]
+    assert refused.value.errors[field] == [message or "Isi batas waspada < siaga < awas."]
+    assert not Rule.objects.exists()
+
+
+def test_a_good_rule_is_stored_as_cleaned(device, system):
+    rule = rule_save(
+        actor=system,
+        device=device,
+        **{**THRESHOLD_RULE, "name": "  Tinggi  ", "threshold": 2, "incident_agencies": ["bpbd"]},
+    )
+    assert (rule.name, rule.threshold, rule.incident_agencies) == ("Tinggi", 2.0, ["bpbd"])
+    offline = rule_save(actor=system, device=device, name="Mati", kind="offline", variable="x")
+    assert offline.variable == ""

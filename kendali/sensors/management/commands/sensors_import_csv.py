@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kendali.core.actors import Actor
+from kendali.sensors.services import readings_import_csv
 
 
 class Command(BaseCommand):
@@ -16,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("path")
 
     def handle(self, *args, path, **options):
-        from kendali.sensors.services import readings_import_csv
-
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"berkas tidak ada: {path}")

@@ -18,6 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kendali.core.actors import Actor
+from kendali.sensors.demo import normal_value
+from kendali.sensors.models import Device, Variable
+from kendali.sensors.services import readings_ingest
 
 
 def wave(step: int, steps: int) -> float:
@@ -47,10 +50,6 @@ class Command(BaseCommand):
         parser.add_argument("--token", help="token perangkat untuk --url")
 
     def handle(self, *args, device, steps, interval, spacing, url, token, **options):
-        from kendali.sensors.demo import normal_value
-        from kendali.sensors.models import Device, Variable
-        from kendali.sensors.services import readings_ingest
-
         if url and not token:
             raise CommandError("--url memerlukan --token (token perangkat)")
         actor = Actor.system("simulator")

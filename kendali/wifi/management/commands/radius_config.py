@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 import kendali
 from kendali.core.actors import Actor
 from kendali.core.links import public_base_url
+from kendali.core.services import token_create
 from kendali.wifi import conf
 from kendali.wifi.radius_config import RadiusConfig, render
 
@@ -48,8 +49,6 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         token = opts["token"] or conf.radius_token()
         if opts["create_token"]:
-            from kendali.core.services import token_create
-
             _, token = token_create(
                 actor=Actor.system("radius config"), name="FreeRADIUS", scopes=["radius"]
             )
