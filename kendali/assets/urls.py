@@ -10,6 +10,17 @@ urlpatterns = [
     path("<int:item_id>/", views.item_detail, name="item"),
     path("<int:item_id>/entri/", views.entry_new, name="entry_new"),
     path("<int:item_id>/label.pdf", views.item_label, name="item_label"),
+    path("<int:item_id>/lampiran/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:item_id>/lampiran/<int:attachment_id>/",
+        views.attachment_file,
+        name="attachment",
+    ),
+    path(
+        "<int:item_id>/lampiran/<int:attachment_id>/hapus/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("entri/", views.ledger, name="ledger"),
     path("entri/<int:entry_id>/putuskan/", views.entry_decide, name="entry_decide"),
     path("entri/<int:entry_id>/balik/", views.entry_reverse, name="entry_reverse"),
