@@ -523,6 +523,18 @@ def scan_create(request, stocktake_id: int, payload: ScanIn, response: HttpRespo
     return Status(201 if created else 200, body)
 
 
+@router.get(
+    "/stocktakes/{stocktake_id}/result",
+    auth=access(perm="assets.view_reports", scope=TokenScope.INTEGRATION),
+    summary="Lembar Kerja (III.A) dan Laporan Hasil Inventarisasi (III.B), XLSX",
+)
+def stocktake_result(request, stocktake_id: int):
+    actor = actor_of(request)
+    st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
+    handle, filename, content_type = reports.render_stocktake(actor=actor, stocktake=st)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
 class FindOut(Schema):
     scan: int
     scanned_code: str

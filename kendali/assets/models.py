@@ -397,6 +397,9 @@ class StockTake(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # At the close: the items expected and not found (the Lembar Kerja stays what it was
+    # after their disposals are approved and they leave the register).
+    missing_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-planned_for", "-id"]

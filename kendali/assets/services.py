@@ -1558,7 +1558,9 @@ def stocktake_close(*, actor: Actor, stocktake_id: int) -> dict:
         stocktake.scans.filter(result=ScanResult.FOUND).values_list("item_id", flat=True)
     )
     drafted = {"not_found": 0, "condition": 0, "unregistered": 0}
-    for item in stocktake_items(stocktake).exclude(pk__in=found_ids):
+    missing = list(stocktake_items(stocktake).exclude(pk__in=found_ids).order_by("pk"))
+    stocktake.missing_ids = [item.pk for item in missing]
+    for item in missing:
         if LedgerEntry.objects.filter(item=item, status=EntryStatus.DRAFT).exists():
             continue
         entry_draft(
@@ -1605,7 +1607,7 @@ def stocktake_close(*, actor: Actor, stocktake_id: int) -> dict:
         )
     stocktake.status = StockTakeStatus.CLOSED
     stocktake.closed_at = timezone.now()
-    stocktake.save(update_fields=["status", "closed_at"])
+    stocktake.save(update_fields=["status", "closed_at", "missing_ids"])
     audit_record(actor=actor, action="assets.stocktake.close", obj=stocktake, changes=drafted)
     return drafted
 

@@ -36,6 +36,11 @@ urlpatterns = [
         views.stocktake_labels,
         name="stocktake_labels",
     ),
+    path(
+        "inventarisasi/<int:stocktake_id>/hasil.xlsx",
+        views.stocktake_result,
+        name="stocktake_result",
+    ),
     path("impor/", views.import_page, name="import"),
     path("impor/<int:batch_id>/setujui/", views.import_approve, name="import_approve"),
     path("kode/", views.codes, name="codes"),

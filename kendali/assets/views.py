@@ -632,6 +632,15 @@ def stocktake_labels(request, stocktake_id: int):
     )
 
 
+@perm_required("assets.view_reports")
+@require_GET
+def stocktake_result(request, stocktake_id: int):
+    actor = Actor.from_request(request)
+    st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
+    handle, filename, content_type = reports.render_stocktake(actor=actor, stocktake=st)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
 @perm_required("assets.import_items")
 @require_http_methods(["GET", "POST"])
 def import_page(request):

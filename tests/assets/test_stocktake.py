@@ -198,3 +198,47 @@ def test_a_find_is_never_dropped(bmd, bmd_client, bmd_actor, census):
     services.entry_approve(actor=bmd_actor("pengguna_a"), entry_id=entry.pk)
     ac_item.refresh_from_db()
     assert ac_item.nibar and ac_item.status == ItemStatus.ACTIVE
+
+
+def test_result_sheets_keep_what_the_census_found(bmd, bmd_client, bmd_actor, census):
+    """Lembar Kerja (III.A) and Laporan Hasil (III.B): found, not found (still listed after
+    its disposal is approved), and the find with its draft; numbers are numbers."""
+    import io
+
+    from openpyxl import load_workbook
+
+    st, laptop, chair = census
+    client = bmd_client("pengurus_a")
+    _scan(client, st, "k-1", code=f"BMD:{laptop.nibar}", condition="KB", note="meja 3")
+    _scan(
+        client,
+        st,
+        "k-2",
+        code="",
+        found_name="Proyektor",
+        found_code="1.3.2.05.01.05.010",
+        found_value="6500000",
+    )
+    services.stocktake_close(actor=bmd_actor("pengurus_a"), stocktake_id=st.pk)
+    disposal = LedgerEntry.objects.get(item=chair, status=EntryStatus.DRAFT)
+    services.entry_approve(actor=bmd_actor("pengguna_a"), entry_id=disposal.pk)
+    response = client.get(f"/aset/inventarisasi/{st.pk}/hasil.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["III.A Lembar Kerja", "III.B Hasil"]
+    rows = list(book["III.A Lembar Kerja"].iter_rows(min_row=7, values_only=True))
+    by_nibar = {r[3]: r for r in rows}
+    assert by_nibar[laptop.nibar][8] == "Ditemukan" and by_nibar[laptop.nibar][9] == "Kurang Baik"
+    assert by_nibar[chair.nibar][8] == "Tidak ditemukan"
+    assert by_nibar[chair.nibar][7] == 1250000 and isinstance(by_nibar[chair.nibar][7], int | float)
+    summary = list(book["III.B Hasil"].iter_rows(min_row=7, values_only=True))
+    assert summary[0] == ("KIB B", 2, 1, 1, 1250000)
+    assert any(r[2] == "Proyektor" and str(r[3]).startswith("Konsep perolehan") for r in summary)
+    assert AuditEntry.objects.filter(
+        action="assets.report.download", object_type="assets.stocktake", actor_label="pengurus_a"
+    ).exists()
+    assert (
+        bmd_client("pengurus_b").get(f"/aset/inventarisasi/{st.pk}/hasil.xlsx").status_code == 404
+    )
+    api = client.get(f"/api/v1/assets/stocktakes/{st.pk}/result")
+    assert api.status_code == 200 and api["Content-Type"].startswith("application/vnd.openxml")
