@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from kendali.assets import services
-from decimal import Decimal
-
 from kendali.assets.choices import EntryKind, EntryStatus, ItemStatus
 from kendali.assets.models import Item, LedgerEntry, StockTake, StockTakeScan
 from kendali.core.errors import Conflict, NotFound
