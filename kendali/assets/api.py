@@ -591,10 +591,7 @@ class FindDraftIn(Schema):
 )
 def find_draft(request, stocktake_id: int, scan_id: int, payload: FindDraftIn):
     actor = actor_of(request)
-    st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
-    scan = selectors.stocktake_finds(st).filter(pk=scan_id).first()
-    if scan is None:
-        raise NotFound("Pindaian tidak ditemukan.")
+    scan = selectors.find_for(actor=actor, stocktake_id=stocktake_id, scan_id=scan_id)
     item = services.found_item_draft(actor=actor, scan_id=scan.pk, **payload.dict())
     return Status(201, _item(selectors.item_for(actor=actor, item_id=item.pk)))
 
@@ -611,10 +608,7 @@ class DismissIn(Schema):
 )
 def find_dismiss(request, stocktake_id: int, scan_id: int, payload: DismissIn):
     actor = actor_of(request)
-    st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
-    scan = selectors.stocktake_finds(st).filter(pk=scan_id).first()
-    if scan is None:
-        raise NotFound("Pindaian tidak ditemukan.")
+    scan = selectors.find_for(actor=actor, stocktake_id=stocktake_id, scan_id=scan_id)
     return _find(services.found_item_dismiss(actor=actor, scan_id=scan.pk, reason=payload.reason))
 
 

@@ -189,6 +189,15 @@ def stocktake_finds(stocktake: StockTake) -> QuerySet:
     )
 
 
+def find_for(*, actor: Actor, stocktake_id: int, scan_id: int):
+    """One find of a census the actor may see; NotFound otherwise."""
+    st = stocktake_for(actor=actor, stocktake_id=stocktake_id)
+    scan = stocktake_finds(st).filter(pk=scan_id).first()
+    if scan is None:
+        raise NotFound(_("Pindaian tidak ditemukan."))
+    return scan
+
+
 def find_state(scan) -> str:
     if scan.drafted_item_id:
         return "drafted"

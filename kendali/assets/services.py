@@ -1650,6 +1650,27 @@ def _draft_finds(actor: Actor, stocktake: StockTake, day: date) -> tuple[int, in
     return drafted, incomplete
 
 
+def _open_find_for_update(actor: Actor, scan_id: int) -> StockTakeScan:
+    """An unregistered find still waiting, locked: two officers completing the same find
+    at once cannot make two draft items of it."""
+    _require(
+        actor, "assets.manage_stocktake", _("Peran Anda tidak berhak mencatat hasil inventarisasi.")
+    )
+    scan = (
+        StockTakeScan.objects.select_for_update(of=("self",))
+        .select_related("stocktake", "stocktake__agency", "stocktake__room")
+        .filter(pk=scan_id)
+        .first()
+    )
+    if scan is None or not may_see_agency(actor, scan.stocktake.agency_id):
+        raise NotFound(_("Pindaian tidak ditemukan."))
+    if scan.result != ScanResult.UNREGISTERED:
+        raise Conflict(_("Pindaian ini bukan temuan yang belum tercatat."))
+    if scan.drafted_item_id or "dismissed" in (scan.proposed or {}):
+        raise Conflict(_("Temuan ini sudah dicatat atau diabaikan."))
+    return scan
+
+
 @transaction.atomic
 def found_item_draft(
     *,
@@ -1667,21 +1688,7 @@ def found_item_draft(
     maker's draft; someone else approves it, and its NIBAR is issued then). Every scan of
     the same unknown label in the census points to the one draft; the scan's photo becomes
     the item's first condition photo."""
-    _require(
-        actor, "assets.manage_stocktake", _("Peran Anda tidak berhak mencatat hasil inventarisasi.")
-    )
-    scan = (
-        StockTakeScan.objects.select_for_update(of=("self",))
-        .select_related("stocktake", "stocktake__agency", "stocktake__room")
-        .filter(pk=scan_id)
-        .first()
-    )
-    if scan is None or not may_see_agency(actor, scan.stocktake.agency_id):
-        raise NotFound(_("Pindaian tidak ditemukan."))
-    if scan.result != ScanResult.UNREGISTERED:
-        raise Conflict(_("Pindaian ini bukan temuan yang belum tercatat."))
-    if scan.drafted_item_id or "dismissed" in (scan.proposed or {}):
-        raise Conflict(_("Temuan ini sudah dicatat atau diabaikan."))
+    scan = _open_find_for_update(actor, scan_id)
     stocktake = scan.stocktake
     item = item_draft(
         actor=actor,
@@ -1749,21 +1756,7 @@ def _attach_scan_photo(actor: Actor, item: Item, scan: StockTakeScan) -> None:
 def found_item_dismiss(*, actor: Actor, scan_id: int, reason: str) -> StockTakeScan:
     """A find that is not BMD after all (a private laptop, a duplicate scan): set aside with
     the reason, audited, so the census can close."""
-    _require(
-        actor, "assets.manage_stocktake", _("Peran Anda tidak berhak mencatat hasil inventarisasi.")
-    )
-    scan = (
-        StockTakeScan.objects.select_for_update(of=("self",))
-        .select_related("stocktake")
-        .filter(pk=scan_id)
-        .first()
-    )
-    if scan is None or not may_see_agency(actor, scan.stocktake.agency_id):
-        raise NotFound(_("Pindaian tidak ditemukan."))
-    if scan.result != ScanResult.UNREGISTERED:
-        raise Conflict(_("Pindaian ini bukan temuan yang belum tercatat."))
-    if scan.drafted_item_id or "dismissed" in (scan.proposed or {}):
-        raise Conflict(_("Temuan ini sudah dicatat atau diabaikan."))
+    scan = _open_find_for_update(actor, scan_id)
     if scan.stocktake.status == StockTakeStatus.CLOSED:
         raise Conflict(_("Inventarisasi sudah ditutup."))
     if not (reason or "").strip():

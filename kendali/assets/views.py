@@ -535,9 +535,7 @@ def stocktake_detail(request, stocktake_id: int):
                         _("Isian temuan belum lengkap: %(e)s") % {"e": form.errors.as_text()}
                     )
                 data = form.cleaned_data
-                scan = selectors.stocktake_finds(st).filter(pk=data.pop("scan")).first()
-                if scan is None:
-                    raise Http404(_("Pindaian tidak ditemukan."))
+                scan = selectors.find_for(actor=actor, stocktake_id=st.pk, scan_id=data.pop("scan"))
                 item = services.found_item_draft(actor=actor, scan_id=scan.pk, **data)
                 messages.success(
                     request,
@@ -548,9 +546,9 @@ def stocktake_detail(request, stocktake_id: int):
                 form = FindDismissForm(request.POST)
                 if not form.is_valid():
                     raise Invalid(_("Alasan wajib diisi."))
-                scan = selectors.stocktake_finds(st).filter(pk=form.cleaned_data["scan"]).first()
-                if scan is None:
-                    raise Http404(_("Pindaian tidak ditemukan."))
+                scan = selectors.find_for(
+                    actor=actor, stocktake_id=st.pk, scan_id=form.cleaned_data["scan"]
+                )
                 services.found_item_dismiss(
                     actor=actor, scan_id=scan.pk, reason=form.cleaned_data["reason"]
                 )
@@ -569,6 +567,8 @@ def stocktake_detail(request, stocktake_id: int):
                         "c": result["unregistered"],
                     },
                 )
+        except NotFound:
+            raise  # another census's find: 404, as for the census itself
         except KendaliError as exc:
             messages.error(request, exc.detail)
         return redirect("assets:stocktake", st.pk)
