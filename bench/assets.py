@@ -11,8 +11,17 @@
 * XLSX import of 50,000 rows: dry run and commit (all or nothing), peak memory.
 
 Run: ``python bench/assets.py`` (SQLite then PostgreSQL, each in its own process), or
-``--backend sqlite|postgres --items N`` for one. PostgreSQL: database kendali_assets_bench on
-KENDALI_BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+``--backend sqlite|postgres`` (``--postgres`` is short for the second) for one backend.
+PostgreSQL: database KENDALI_BENCH_PG_DB (default kendali_assets_bench, dropped and created
+by the run) on KENDALI_BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+
+Sizes: ``--items`` (register, default 200,000), ``--baseline-items`` (the naive loop's
+sample), ``--requests`` (register list), ``--export-rows`` (100,000) and ``--import-rows``
+(50,000). ``KENDALI_BENCH_QUICK=1`` is a smoke run at a tiny size (2,000 items, 200 in the
+naive loop, 20 requests, 1,000/500 XLSX rows), printed and never recorded::
+
+    KENDALI_BENCH_QUICK=1 python bench/assets.py --backend sqlite
+    KENDALI_BENCH_QUICK=1 python bench/assets.py --postgres
 """
 
 from __future__ import annotations
@@ -29,10 +38,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from common import ROOT, percentile, report
+from common import QUICK, ROOT, declare, percentile, report
+
+declare("Aset: register BMD", order=75, doc="assets")
 
 PG = os.environ.get("KENDALI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "kendali_assets_bench"
+PG_DB = os.environ.get("KENDALI_BENCH_PG_DB", "kendali_assets_bench")
+# (items, naive-loop items, requests, export rows, import rows)
+SIZES = (2_000, 200, 20, 1_000, 500) if QUICK else (200_000, 200_000, 200, 100_000, 50_000)
 VAR = ROOT / "bench" / "var"
 
 
@@ -212,7 +225,9 @@ def _naive(period: str, limit: int) -> tuple[float, int]:
     return time.perf_counter() - start, done
 
 
-def run_backend(backend: str, n: int, baseline_limit: int, requests: int) -> None:
+def run_backend(
+    backend: str, n: int, baseline_limit: int, requests: int, xlsx_rows: tuple[int, int]
+) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="assets-", dir=VAR))
     url = _db_url(backend, workdir)
     _setup(url)
@@ -292,7 +307,7 @@ def run_backend(backend: str, n: int, baseline_limit: int, requests: int) -> Non
         requests=requests,
     )
     if backend == "sqlite":
-        _xlsx(workdir, url)
+        _xlsx(workdir, url, *xlsx_rows)
 
 
 def _child(args: list[str], url: str) -> tuple[float, float, str]:
@@ -307,11 +322,11 @@ def _child(args: list[str], url: str) -> tuple[float, float, str]:
     return seconds, peak, out.stdout
 
 
-def _xlsx(workdir: Path, url: str) -> None:
+def _xlsx(workdir: Path, url: str, export_rows: int, import_rows: int) -> None:
     export = workdir / "kib_b.xlsx"
-    seconds, peak, _ = _child(["--export", str(export), "--rows", "100000"], url)
+    seconds, peak, _ = _child(["--export", str(export), "--rows", str(export_rows)], url)
     base_s, base_peak, _ = _child(
-        ["--export-naive", str(workdir / "naive.xlsx"), "--rows", "100000"], url
+        ["--export-naive", str(workdir / "naive.xlsx"), "--rows", str(export_rows)], url
     )
     report(
         "assets.xlsx_export_100k_peak_memory",
@@ -322,10 +337,16 @@ def _xlsx(workdir: Path, url: str) -> None:
         target="< 300 MB",
         seconds=round(seconds, 1),
         baseline_seconds=round(base_s, 1),
+        rows=export_rows,
     )
-    seconds, peak, out = _child(["--import", str(export), "--rows", "50000"], url)
+    seconds, peak, out = _child(["--import", str(export), "--rows", str(import_rows)], url)
     report(
-        "assets.xlsx_import_50k", seconds, "s", peak_mb=peak, detail=out.strip().splitlines()[-2]
+        "assets.xlsx_import_50k",
+        seconds,
+        "s",
+        peak_mb=peak,
+        rows=import_rows,
+        detail=out.strip().splitlines()[-2],
     )
 
 
@@ -412,11 +433,17 @@ def child_main(args) -> None:
 
 
 def main() -> None:
+    items, baseline, requests, export_rows, import_rows = SIZES
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "postgres"])
-    parser.add_argument("--items", type=int, default=200_000)
-    parser.add_argument("--baseline-items", type=int, default=200_000)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--postgres", dest="backend", action="store_const", const="postgres", help="PostgreSQL only"
+    )
+    parser.add_argument("--items", type=int, default=items)
+    parser.add_argument("--baseline-items", type=int, default=baseline)
+    parser.add_argument("--requests", type=int, default=requests)
+    parser.add_argument("--export-rows", type=int, default=export_rows)
+    parser.add_argument("--import-rows", type=int, default=import_rows)
     parser.add_argument("--export")
     parser.add_argument("--export-naive")
     parser.add_argument("--import", dest="import_")
@@ -427,11 +454,12 @@ def main() -> None:
         child_main(args)
         return
     VAR.mkdir(parents=True, exist_ok=True)
+    xlsx_rows = (args.export_rows, args.import_rows)
     if args.xlsx_only:
-        _xlsx(Path(tempfile.mkdtemp(prefix="assets-xlsx-", dir=VAR)), args.xlsx_only)
+        _xlsx(Path(tempfile.mkdtemp(prefix="assets-xlsx-", dir=VAR)), args.xlsx_only, *xlsx_rows)
         return
     if args.backend:
-        run_backend(args.backend, args.items, args.baseline_items, args.requests)
+        run_backend(args.backend, args.items, args.baseline_items, args.requests, xlsx_rows)
         return
     for backend in ("sqlite", "postgres"):
         subprocess.run(
@@ -446,6 +474,10 @@ def main() -> None:
                 str(args.baseline_items),
                 "--requests",
                 str(args.requests),
+                "--export-rows",
+                str(args.export_rows),
+                "--import-rows",
+                str(args.import_rows),
             ],
             check=True,
         )

@@ -12,13 +12,15 @@ from decimal import Decimal
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from kendali.assets import reports, selectors, services
 from kendali.assets.models import Item, LedgerEntry, Room
 from kendali.core.apiauth import access, actor_of
 from kendali.core.choices import TokenScope
 from kendali.core.errors import Invalid, NotFound
+from kendali.core.files import private_file_response
 from kendali.core.models import Agency
 
 router = Router(tags=["aset (BMD)"])
@@ -170,6 +172,83 @@ def item_live(request, item_id: int):
     if state is None:
         return Status(204, None)
     return state
+
+
+class AttachmentOut(Schema):
+    id: int
+    item: int
+    kind: str
+    title: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str | None
+    uploaded_at: datetime
+    url: str
+
+
+def _attachment(a) -> dict:
+    return {
+        "id": a.pk,
+        "item": a.item_id,
+        "kind": a.kind,
+        "title": a.title,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "uploaded_by": a.uploaded_by.username if a.uploaded_by_id else None,
+        "uploaded_at": a.uploaded_at,
+        "url": f"/api/v1/assets/items/{a.item_id}/attachments/{a.pk}",
+    }
+
+
+@router.get(
+    "/items/{item_id}/attachments",
+    response=list[AttachmentOut],
+    auth=VIEW,
+    summary="Dokumen dan foto barang",
+)
+def attachment_list(request, item_id: int):
+    item = selectors.item_for(actor=actor_of(request), item_id=item_id)
+    return [_attachment(a) for a in selectors.attachments_of(item)]
+
+
+@router.post(
+    "/items/{item_id}/attachments",
+    response={201: AttachmentOut},
+    auth=DRAFT,
+    summary="Unggah lampiran (multipart: file, kind, title; PDF/JPEG/PNG/WebP, maks. 10 MB)",
+)
+def attachment_create(
+    request,
+    item_id: int,
+    file: File[UploadedFile],
+    kind: Form[str],
+    title: Form[str] = "",
+):
+    actor = actor_of(request)
+    item = selectors.item_for(actor=actor, item_id=item_id)
+    attachment = services.attachment_add(
+        actor=actor, item_id=item.pk, upload=file, kind=kind, title=title
+    )
+    return Status(201, _attachment(attachment))
+
+
+@router.get(
+    "/items/{item_id}/attachments/{attachment_id}",
+    auth=VIEW,
+    summary="Unduh satu lampiran",
+)
+def attachment_get(request, item_id: int, attachment_id: int):
+    attachment = selectors.attachment_for(
+        actor=actor_of(request), item_id=item_id, attachment_id=attachment_id
+    )
+    return private_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=attachment.download_name,
+        inline=attachment.inline,
+    )
 
 
 class EntryOut(Schema):
@@ -397,13 +476,17 @@ def stocktake_get(request, stocktake_id: int):
 
 class ScanIn(Schema):
     key: str = ""
-    code: str
+    code: str = ""  # empty for an item without a label (then found_name)
     condition: str = ""
     note: str = ""
     lat: float | None = None
     lon: float | None = None
     photo: str = ""
     scanned_at: datetime | None = None
+    # An item on site that is not in the register: what the officer saw.
+    found_name: str = ""
+    found_code: str = ""
+    found_value: Decimal | None = None
 
 
 class ScanOut(Schema):
@@ -438,6 +521,95 @@ def scan_create(request, stocktake_id: int, payload: ScanIn, response: HttpRespo
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return Status(201 if created else 200, body)
+
+
+@router.get(
+    "/stocktakes/{stocktake_id}/result",
+    auth=access(perm="assets.view_reports", scope=TokenScope.INTEGRATION),
+    summary="Lembar Kerja (III.A) dan Laporan Hasil Inventarisasi (III.B), XLSX",
+)
+def stocktake_result(request, stocktake_id: int):
+    actor = actor_of(request)
+    st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
+    handle, filename, content_type = reports.render_stocktake(actor=actor, stocktake=st)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+class FindOut(Schema):
+    scan: int
+    scanned_code: str
+    scanned_at: datetime
+    name: str
+    code: str
+    value: Decimal | None
+    state: str  # "open", "drafted", "dismissed"
+    item: int | None
+    reason: str
+
+
+def _find(scan) -> dict:
+    proposed = scan.proposed or {}
+    return {
+        "scan": scan.pk,
+        "scanned_code": scan.scanned_code,
+        "scanned_at": scan.scanned_at,
+        "name": proposed.get("name", ""),
+        "code": proposed.get("code", ""),
+        "value": proposed.get("value"),
+        "state": selectors.find_state(scan),
+        "item": scan.drafted_item_id,
+        "reason": proposed.get("dismissed", ""),
+    }
+
+
+@router.get(
+    "/stocktakes/{stocktake_id}/finds",
+    response=list[FindOut],
+    auth=VIEW,
+    summary="Temuan yang belum tercatat di register",
+)
+def find_list(request, stocktake_id: int):
+    st = selectors.stocktake_for(actor=actor_of(request), stocktake_id=stocktake_id)
+    return [_find(scan) for scan in selectors.stocktake_finds(st)]
+
+
+class FindDraftIn(Schema):
+    code: str
+    name: str
+    value: Decimal
+    acquisition_date: date
+    origin: str = "lainnya"
+    certificate_number: str = ""
+    note: str = ""
+
+
+@router.post(
+    "/stocktakes/{stocktake_id}/finds/{scan_id}",
+    response={201: ItemOut},
+    auth=access(perm="assets.manage_stocktake"),
+    summary="Catat temuan sebagai konsep perolehan (menunggu persetujuan)",
+)
+def find_draft(request, stocktake_id: int, scan_id: int, payload: FindDraftIn):
+    actor = actor_of(request)
+    scan = selectors.find_for(actor=actor, stocktake_id=stocktake_id, scan_id=scan_id)
+    item = services.found_item_draft(actor=actor, scan_id=scan.pk, **payload.dict())
+    return Status(201, _item(selectors.item_for(actor=actor, item_id=item.pk)))
+
+
+class DismissIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/stocktakes/{stocktake_id}/finds/{scan_id}/dismiss",
+    response=FindOut,
+    auth=access(perm="assets.manage_stocktake"),
+    summary="Abaikan temuan (bukan BMD, pindaian ganda) dengan alasan",
+)
+def find_dismiss(request, stocktake_id: int, scan_id: int, payload: DismissIn):
+    actor = actor_of(request)
+    scan = selectors.find_for(actor=actor, stocktake_id=stocktake_id, scan_id=scan_id)
+    return _find(services.found_item_dismiss(actor=actor, scan_id=scan.pk, reason=payload.reason))
 
 
 class ReportFilter(Schema):

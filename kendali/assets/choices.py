@@ -102,6 +102,17 @@ class ScanResult(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("Milik OPD/ruang lain")
 
 
+class AttachmentKind(models.TextChoices):
+    """What a document or photo attached to an item is."""
+
+    CERTIFICATE = "sertifikat", _("Sertifikat/bukti kepemilikan")
+    BAST = "bast", _("Berita acara serah terima (BAST)")
+    CONTRACT = "kontrak", _("Kontrak/faktur pembelian")
+    BPKB = "bpkb", _("BPKB/STNK")
+    PHOTO = "foto", _("Foto kondisi")
+    OTHER = "lainnya", _("Dokumen lain")
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Terbuka")
     DONE = "done", _("Selesai")

@@ -651,6 +651,18 @@ def _pending_and_census(actor: Actor, users: dict, rng: random.Random) -> None:
         actor=pengurus,
         stocktake_id=st.pk,
         key=f"demo-{st.pk}-x",
-        code="BMD:-",
-        note="Dispenser tanpa label",
+        code="",
+        found_name="Dispenser air panas-dingin",
+        note="Pojok pantri, tanpa label",
+    )
+    # An old label from before Kendali, with what the officer could read off the unit.
+    services.scan_record(
+        actor=pengurus,
+        stocktake_id=st.pk,
+        key=f"demo-{st.pk}-y",
+        code="INV-2014-0087",
+        found_name="AC split 1 PK ruang rapat",
+        found_code="1.3.2.05.02.04.001",
+        found_value="3850000",
+        condition="KB",
     )

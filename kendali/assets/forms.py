@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kendali.assets.choices import KIB_FIELDS, Condition, EntryKind, Kib, Origin, UsageKind
+from kendali.assets.choices import (
+    KIB_FIELDS,
+    AttachmentKind,
+    Condition,
+    EntryKind,
+    Kib,
+    Origin,
+    UsageKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -143,3 +151,42 @@ class StockTakeForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas (.xlsx atau .csv)"))
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis lampiran"), choices=AttachmentKind.choices)
+    title = forms.CharField(
+        label=_("Judul (mis. SHM No. 123/Cipare)"), required=False, max_length=200
+    )
+    file = forms.FileField(
+        label=_("Berkas (PDF, JPEG, PNG atau WebP; maks. 10 MB)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}
+        ),
+    )
+
+
+class AttachmentRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+
+class FindDraftForm(forms.Form):
+    """Complete a find (an item on site not in the register) into a draft acquisition."""
+
+    scan = forms.IntegerField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Kode barang"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"list": "kode-list", "placeholder": "1.3.2.10.01.02.003"}),
+    )
+    name = forms.CharField(label=_("Nama/uraian barang"), max_length=255)
+    value = forms.DecimalField(
+        label=_("Nilai (Rp; nilai wajar bila tanpa dokumen)"), max_digits=18, decimal_places=2
+    )
+    acquisition_date = forms.DateField(label=_("Tanggal perolehan/pencatatan"), widget=DATE)
+    origin = forms.ChoiceField(label=_("Asal usul"), choices=Origin.choices, initial=Origin.OTHER)
+
+
+class FindDismissForm(forms.Form):
+    scan = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Alasan (bukan BMD, pindaian ganda…)"), max_length=300)

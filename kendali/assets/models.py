@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kendali.assets.choices import (
+    AttachmentKind,
     Condition,
     EntryKind,
     EntryStatus,
@@ -396,6 +397,9 @@ class StockTake(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # At the close: the items expected and not found (the Lembar Kerja stays what it was
+    # after their disposals are approved and they leave the register).
+    missing_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-planned_for", "-id"]
@@ -415,6 +419,12 @@ class StockTakeScan(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     photo = models.TextField(blank=True)  # a small data: URL taken by the page, optional
+    # A find that is not in the register: what the officer saw (name, and the code and value
+    # when known), and the draft item it became (a maker draft waiting for approval).
+    proposed = models.JSONField(default=dict, blank=True)
+    drafted_item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.PROTECT, related_name="found_by_scans"
+    )
     scanned_at = models.DateTimeField()
     scanned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -428,6 +438,52 @@ class StockTakeScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scanned_code} {self.result}"
+
+
+def _attachment_path(instance: ItemAttachment, filename: str) -> str:
+    # The stored name is ours (item and a random part), never the uploader's file name.
+    return f"assets/lampiran/{instance.item_id}/{filename}"
+
+
+class ItemAttachment(models.Model):
+    """A document or photo of an item (sertifikat, BAST, foto kondisi…), stored under the
+    media root and served only through an authorized view. Removing one hides it from the
+    item page; the file stays for the audit trail."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("jenis lampiran"), max_length=12, choices=AttachmentKind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("lampiran barang")
+        verbose_name_plural = _("lampiran barang")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.title}"
+
+    @property
+    def download_name(self) -> str:
+        ext = self.file.name.rsplit(".", 1)[-1]
+        return f"{self.item.nibar or self.item_id}-{self.kind}-{self.pk}.{ext}"
+
+    @property
+    def inline(self) -> bool:
+        # Photos open in the page; PDFs download (a sandboxed PDF viewer shows nothing).
+        return self.content_type.startswith("image/")
 
 
 class MaintenanceTask(models.Model):

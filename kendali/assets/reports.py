@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from kendali.assets.choices import KIB_FIELDS, EntryKind, EntryStatus, ItemStatus, Kib, kib_of_code
@@ -539,3 +539,152 @@ def render(*, actor: Actor, spec: Spec, fmt: str):
 
 def period_label(index: int) -> str:
     return period_name(index)
+
+
+# --------------------------------------------------------------------------- stock-take result
+
+LKI_HEADER = [
+    "No",
+    "Kode Barang",
+    "Nama Barang",
+    "NIBAR",
+    "KIB",
+    "Ruang",
+    "Kondisi Tercatat",
+    "Nilai Tercatat",
+    "Hasil",
+    "Kondisi Hasil Inventarisasi",
+    "Tanggal Pindai",
+    "Keterangan",
+]
+
+
+def _stocktake_expected(stocktake) -> list[Item]:
+    from kendali.assets.models import StockTakeScan
+    from kendali.assets.services import stocktake_items
+
+    found = StockTakeScan.objects.filter(stocktake=stocktake, result="found").values("item_id")
+    if stocktake.status == "closed":
+        ids = Q(pk__in=found) | Q(pk__in=list(stocktake.missing_ids or []))
+        qs = Item.objects.filter(ids)
+    else:
+        qs = stocktake_items(stocktake)
+    return list(qs.select_related("code", "room").order_by("code__code", "nibar"))
+
+
+def write_stocktake_xlsx(*, actor: Actor, stocktake, target) -> None:
+    """Lembar Kerja Inventarisasi (III.A) and Laporan Hasil Inventarisasi (III.B) of one
+    census: every expected item found or not, the condition seen, and every find that was
+    not in the register with what became of it. Real numbers and dates in the cells."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from kendali.assets.choices import Condition
+    from kendali.core.audit import audit_record
+
+    audit_record(
+        actor=actor,
+        action="assets.report.download",
+        object_type="assets.stocktake",
+        object_id=stocktake.pk,
+        object_repr=stocktake_filename(stocktake),
+        changes={"agency": stocktake.agency_id, "kind": "hasil_inventarisasi"},
+    )
+    conditions = {key: str(label) for key, label in Condition.choices}
+    latest: dict[int, object] = {}
+    for scan in stocktake.scans.filter(result="found").order_by("scanned_at", "id"):
+        latest[scan.item_id] = scan
+    items = _stocktake_expected(stocktake)
+    place = stocktake.agency.name + (f" — {stocktake.room}" if stocktake.room_id else "")
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def heading(ws, title: str) -> None:
+        for line in (
+            "PEMERINTAH KOTA SERANG",
+            title,
+            f"OPD/Unit: {place}",
+            f"Kegiatan: {stocktake.name} ({stocktake.planned_for:%d-%m-%Y})",
+        ):
+            cell = WriteOnlyCell(ws, value=line)
+            cell.font = bold
+            ws.append([cell])
+        ws.append([])
+
+    ws = wb.create_sheet(title="III.A Lembar Kerja")
+    heading(ws, "LEMBAR KERJA INVENTARISASI — LAMPIRAN III.A")
+    ws.append([WriteOnlyCell(ws, value=h) for h in LKI_HEADER])
+    per_kib: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
+    for n, item in enumerate(items, start=1):
+        scan = latest.get(item.pk)
+        totals = per_kib[item.kib]
+        totals[0] += 1
+        if scan is not None:
+            totals[1] += 1
+        else:
+            totals[2] += 1
+            totals[3] += item.value
+        ws.append(
+            [
+                n,
+                item.code.code,
+                item.name,
+                item.nibar,
+                item.kib,
+                item.room.name if item.room_id else "",
+                conditions.get(item.condition, ""),
+                float(item.value),
+                "Ditemukan" if scan is not None else "Tidak ditemukan",
+                conditions.get(scan.condition, "") if scan is not None else "",
+                scan.scanned_at.date() if scan is not None else None,
+                scan.note if scan is not None else "",
+            ]
+        )
+    ws = wb.create_sheet(title="III.B Hasil")
+    heading(ws, "LAPORAN HASIL INVENTARISASI — LAMPIRAN III.B")
+    ws.append(
+        [
+            WriteOnlyCell(ws, value=h)
+            for h in ("KIB", "Tercatat", "Ditemukan", "Tidak Ditemukan", "Nilai Tidak Ditemukan")
+        ]
+    )
+    for kib in sorted(per_kib):
+        expected, found, missing, value = per_kib[kib]
+        ws.append([f"KIB {kib}", int(expected), int(found), int(missing), float(value)])
+    ws.append([])
+    ws.append([WriteOnlyCell(ws, value="Ditemukan tetapi belum tercatat")])
+    ws.append(
+        [
+            WriteOnlyCell(ws, value=h)
+            for h in ("Tanggal Pindai", "Kode Dipindai", "Uraian", "Tindak Lanjut", "Nilai")
+        ]
+    )
+    for scan in stocktake.scans.filter(result="unregistered").select_related("drafted_item"):
+        proposed = scan.proposed or {}
+        if scan.drafted_item_id:
+            follow = (
+                f"Konsep perolehan: {scan.drafted_item.name} "
+                f"({scan.drafted_item.get_status_display()})"
+            )
+            value = float(scan.drafted_item.value)
+        elif "dismissed" in proposed:
+            follow, value = f"Diabaikan: {proposed['dismissed']}", None
+        else:
+            follow, value = "Belum ditindaklanjuti", None
+        ws.append(
+            [scan.scanned_at.date(), scan.scanned_code, proposed.get("name", ""), follow, value]
+        )
+    wb.save(target)
+
+
+def stocktake_filename(stocktake) -> str:
+    return f"hasil-inventarisasi-{stocktake.agency.code}-{stocktake.pk}.xlsx"
+
+
+def render_stocktake(*, actor: Actor, stocktake):
+    """(file-like, filename, content type), like ``render``."""
+    handle = tempfile.TemporaryFile()
+    write_stocktake_xlsx(actor=actor, stocktake=stocktake, target=handle)
+    handle.seek(0)
+    return handle, stocktake_filename(stocktake), XLSX

@@ -12,6 +12,7 @@ from kendali.assets.choices import Condition, EntryStatus, ItemStatus
 from kendali.assets.models import (
     DepreciationRun,
     Item,
+    ItemAttachment,
     LedgerEntry,
     MaintenanceTask,
     Room,
@@ -170,10 +171,37 @@ def stocktake_progress(stocktake: StockTake) -> dict:
         "found": found,
         "not_found": max(total - found, 0),
         "unregistered": scans.filter(result="unregistered").count(),
+        "unregistered_open": scans.filter(result="unregistered", drafted_item__isnull=True)
+        .exclude(proposed__has_key="dismissed")
+        .count(),
         "out_of_scope": scans.filter(result="out_of_scope").count(),
         "scans": scans.count(),
         "percent": round(found * 100 / total) if total else 0,
     }
+
+
+def stocktake_finds(stocktake: StockTake) -> QuerySet:
+    """Items found on site but not in the register (the census was read through the scope)."""
+    return (
+        stocktake.scans.filter(result="unregistered")
+        .select_related("drafted_item")
+        .order_by("scanned_at", "id")
+    )
+
+
+def find_for(*, actor: Actor, stocktake_id: int, scan_id: int):
+    """One find of a census the actor may see; NotFound otherwise."""
+    st = stocktake_for(actor=actor, stocktake_id=stocktake_id)
+    scan = stocktake_finds(st).filter(pk=scan_id).first()
+    if scan is None:
+        raise NotFound(_("Pindaian tidak ditemukan."))
+    return scan
+
+
+def find_state(scan) -> str:
+    if scan.drafted_item_id:
+        return "drafted"
+    return "dismissed" if "dismissed" in (scan.proposed or {}) else "open"
 
 
 def live_state(item: Item, *, actor: Actor) -> dict | None:
@@ -189,6 +217,24 @@ def live_state(item: Item, *, actor: Actor) -> dict | None:
             if state is not None:
                 return {**state, "source": str(source.label)}
     return {"online": None, "last_seen": None, "open_alarms": 0, "summary": _("Tidak ada kabar")}
+
+
+def attachments_of(item: Item) -> QuerySet:
+    """The item's documents and photos still shown (the item was read through the scope)."""
+    return (
+        ItemAttachment.objects.filter(item=item, removed_at__isnull=True)
+        .select_related("uploaded_by", "item")
+        .order_by("uploaded_at", "id")
+    )
+
+
+def attachment_for(*, actor: Actor, item_id: int, attachment_id: int) -> ItemAttachment:
+    """One attachment of an item the actor may see; another OPD's gets NotFound (404)."""
+    item = item_for(actor=actor, item_id=item_id)
+    attachment = attachments_of(item).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("Lampiran tidak ditemukan."))
+    return attachment
 
 
 def tasks_of(item: Item) -> QuerySet:

@@ -9,7 +9,9 @@ approved entries (``register_rebuild``).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import secrets
 import time as _time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from kendali.assets.choices import (
     KIB_FIELDS,
+    AttachmentKind,
     Condition,
     EntryKind,
     EntryStatus,
@@ -44,6 +47,7 @@ from kendali.assets.models import (
     DepreciationLine,
     DepreciationRun,
     Item,
+    ItemAttachment,
     LedgerEntry,
     LifeExtension,
     MaintenanceTask,
@@ -1179,7 +1183,136 @@ def depreciation_run(*, actor: Actor, period: str, agency: Agency | None = None)
     return run
 
 
-# --------------------------------------------------------------------------- maintenance
+# --------------------------------------------------------------------------- attachments
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 40  # shown on one item
+# The file's first bytes decide its type (the browser's type and the name are not trusted).
+ATTACHMENT_TYPES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+}
+
+
+def _sniff_attachment(head: bytes) -> tuple[str, str]:
+    for magic, kind in ATTACHMENT_TYPES.items():
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    raise Invalid(
+        _("Lampiran harus berupa PDF, JPEG, PNG atau WebP (isi berkas diperiksa)."),
+        errors={"file": [_("Jenis berkas tidak diterima.")]},
+    )
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Actor, item_id: int, upload, kind: str, title: str = ""
+) -> ItemAttachment:
+    """Attach a document or photo to an item of the actor's OPD. The type comes from the
+    file's content, the size is bounded, the stored name is ours; audited."""
+    _require(actor, PERM_DRAFT, _("Hanya Pengurus Barang yang melampirkan dokumen BMD."))
+    item = Item.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(_("Barang tidak ditemukan."))
+    _scoped(actor, item.agency_id)
+    if item.status in (ItemStatus.REJECTED, ItemStatus.CANCELLED):
+        raise Conflict(_("Barang yang ditolak atau dibatalkan tidak diberi lampiran."))
+    if kind not in AttachmentKind.values:
+        raise Invalid(_("Jenis lampiran tidak dikenal."), errors={"kind": [_("Tidak dikenal.")]})
+    if upload is None:
+        raise Invalid(_("Pilih berkas lampiran."), errors={"file": [_("Wajib diisi.")]})
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_ATTACHMENT_BYTES:
+        raise Invalid(
+            _("Lampiran terlalu besar (maks. %(m)d MB).") % {"m": MAX_ATTACHMENT_BYTES // 1048576},
+            errors={"file": [_("Terlalu besar.")]},
+        )
+    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise Invalid(
+            _("Lampiran terlalu besar (maks. %(m)d MB).") % {"m": MAX_ATTACHMENT_BYTES // 1048576},
+            errors={"file": [_("Terlalu besar.")]},
+        )
+    if not data:
+        raise Invalid(_("Berkas lampiran kosong."), errors={"file": [_("Kosong.")]})
+    content_type, ext = _sniff_attachment(data[:16])
+    if item.attachments.filter(removed_at__isnull=True).count() >= MAX_ATTACHMENTS:
+        raise Conflict(
+            _("Barang ini sudah punya %(n)d lampiran; hapus yang tidak diperlukan dulu.")
+            % {"n": MAX_ATTACHMENTS}
+        )
+    from django.core.files.base import ContentFile
+
+    original = str(getattr(upload, "name", "") or "")[:200]
+    attachment = ItemAttachment(
+        item=item,
+        kind=kind,
+        title=(title or "").strip()[:200] or str(AttachmentKind(kind).label),
+        original_name=original,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor.user,
+    )
+    attachment.file.save(f"{kind}-{secrets.token_hex(8)}.{ext}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            audit_record(
+                actor=actor,
+                action="assets.attachment.add",
+                obj=attachment,
+                changes={
+                    "item": item.pk,
+                    "kind": kind,
+                    "title": attachment.title,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                    "content_type": content_type,
+                },
+            )
+    except Exception:
+        attachment.file.delete(save=False)  # a failed write leaves no orphan file behind
+        raise
+    _events("assets.attachment.added", item, attachment=attachment.pk)
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: Actor, attachment_id: int, reason: str) -> ItemAttachment:
+    """Hide an attachment from the item (uploaded by mistake). The file is kept: what was
+    once shown as evidence stays in the archive and in the backup."""
+    _require(actor, PERM_DRAFT, _("Hanya Pengurus Barang yang mengelola lampiran BMD."))
+    attachment = (
+        ItemAttachment.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("Lampiran tidak ditemukan."))
+    _scoped(actor, attachment.item.agency_id)
+    if attachment.removed_at is not None:
+        raise Conflict(_("Lampiran ini sudah dihapus."))
+    if not (reason or "").strip():
+        raise Invalid(
+            _("Alasan penghapusan lampiran wajib diisi."), errors={"reason": [_("Wajib.")]}
+        )
+    attachment.removed_at = timezone.now()
+    attachment.removed_by = actor.user
+    attachment.save(update_fields=["removed_at", "removed_by"])
+    audit_record(
+        actor=actor,
+        action="assets.attachment.remove",
+        obj=attachment,
+        changes={"item": attachment.item_id, "title": attachment.title},
+        note=reason.strip()[:300],
+    )
+    _events("assets.attachment.removed", attachment.item, attachment=attachment.pk)
+    return attachment
 
 
 @transaction.atomic
@@ -1337,9 +1470,16 @@ def scan_record(
     lon: float | None = None,
     photo: str = "",
     scanned_at: datetime | None = None,
+    found_name: str = "",
+    found_code: str = "",
+    found_value: Any = None,
 ) -> tuple[StockTakeScan, bool]:
     """Record one scan. ``key`` is made by the page once per scan, so a scan sent again
-    after a lost answer is recognised and not counted twice. Returns (scan, created)."""
+    after a lost answer is recognised and not counted twice. Returns (scan, created).
+
+    An item on site that is not in the register (no label, or a label the register does
+    not know) is recorded with what the officer saw: ``found_name`` and, when known, its
+    ``found_code`` and ``found_value``; it becomes a draft item (``found_item_draft``)."""
     _require(actor, "assets.manage_stocktake", _("Peran Anda tidak berhak mencatat inventarisasi."))
     key = (key or "").strip()[:64]
     if not key:
@@ -1355,6 +1495,12 @@ def scan_record(
     if photo and (not photo.startswith("data:image/") or len(photo) > 400_000):
         raise Invalid(_("Foto harus gambar kecil (maks. 300 KB)."))
     code = (code or "").strip()
+    found_name = (found_name or "").strip()[:255]
+    if not code and not found_name:
+        raise Invalid(
+            _("Isi kode pada label, atau uraian barang yang tidak berlabel."),
+            errors={"code": [_("Wajib diisi.")]},
+        )
     nibar = code.rsplit("/", 1)[-1].replace("BMD:", "").strip()
     item = Item.objects.filter(nibar=nibar).first() if nibar else None
     if item is None:
@@ -1365,11 +1511,19 @@ def scan_record(
         result = ScanResult.OUT_OF_SCOPE
         if not may_see_agency(actor, item.agency_id):
             item = None  # another OPD's item is not named to this officer
+    proposed: dict = {}
+    if result == ScanResult.UNREGISTERED:
+        proposed = {"name": found_name or note.strip()[:255]}
+        if (found_code or "").strip():
+            proposed["code"] = found_code.strip()[:24]
+        if found_value not in (None, ""):
+            proposed["value"] = str(_money(found_value, "found_value"))
     scan = StockTakeScan.objects.create(
         stocktake=stocktake,
         key=key,
         scanned_code=code[:80],
         item=item,
+        proposed=proposed,
         result=result,
         condition=condition,
         note=note[:300],
@@ -1392,8 +1546,9 @@ def scan_record(
 def stocktake_close(*, actor: Actor, stocktake_id: int) -> dict:
     """Close the census; each difference becomes a draft entry for the approver:
     not found → draft penghapusan (to be investigated), a changed condition → draft
-    perubahan kondisi, found but not registered → listed for recording (an item cannot be
-    drafted without its code and value, which the Pengurus Barang adds)."""
+    perubahan kondisi, found but not registered → a draft acquisition of a new item (from
+    the code and value given at the scan or completed on the census page). A find with
+    neither, not dismissed with a reason, keeps the census open."""
     _require(actor, "assets.manage_stocktake")
     stocktake = _stocktake_for_update(actor, stocktake_id)
     if stocktake.status != StockTakeStatus.RUNNING:
@@ -1403,7 +1558,9 @@ def stocktake_close(*, actor: Actor, stocktake_id: int) -> dict:
         stocktake.scans.filter(result=ScanResult.FOUND).values_list("item_id", flat=True)
     )
     drafted = {"not_found": 0, "condition": 0, "unregistered": 0}
-    for item in stocktake_items(stocktake).exclude(pk__in=found_ids):
+    missing = list(stocktake_items(stocktake).exclude(pk__in=found_ids).order_by("pk"))
+    stocktake.missing_ids = [item.pk for item in missing]
+    for item in missing:
         if LedgerEntry.objects.filter(item=item, status=EntryStatus.DRAFT).exists():
             continue
         entry_draft(
@@ -1434,9 +1591,183 @@ def stocktake_close(*, actor: Actor, stocktake_id: int) -> dict:
                 note=stocktake.name,
             )
             drafted["condition"] += 1
-    drafted["unregistered"] = stocktake.scans.filter(result=ScanResult.UNREGISTERED).count()
+    _auto, incomplete = _draft_finds(actor, stocktake, today)
+    # Every find of this census drafted as a new item (on the page earlier, or just now).
+    drafted["unregistered"] = (
+        stocktake.scans.filter(drafted_item__isnull=False).values("drafted_item").distinct().count()
+    )
+    if incomplete:
+        # Nothing of the close is kept (one transaction): a find is never dropped.
+        raise Conflict(
+            _(
+                "Masih ada %(n)d temuan belum tercatat tanpa kode barang dan nilai; lengkapi "
+                "(catat sebagai konsep) atau abaikan dengan alasan sebelum menutup."
+            )
+            % {"n": incomplete}
+        )
     stocktake.status = StockTakeStatus.CLOSED
     stocktake.closed_at = timezone.now()
-    stocktake.save(update_fields=["status", "closed_at"])
+    stocktake.save(update_fields=["status", "closed_at", "missing_ids"])
     audit_record(actor=actor, action="assets.stocktake.close", obj=stocktake, changes=drafted)
     return drafted
+
+
+def _open_finds(stocktake: StockTake):
+    """Unregistered scans still waiting: neither drafted nor dismissed."""
+    return (
+        stocktake.scans.filter(result=ScanResult.UNREGISTERED, drafted_item__isnull=True)
+        .exclude(proposed__has_key="dismissed")
+        .order_by("scanned_at", "id")
+    )
+
+
+def _draft_finds(actor: Actor, stocktake: StockTake, day: date) -> tuple[int, int]:
+    """Draft every open find that carries a code and a value; (drafted, still incomplete)."""
+    drafted = incomplete = 0
+    for scan in _open_finds(stocktake):
+        scan.refresh_from_db(fields=["drafted_item"])
+        if scan.drafted_item_id:  # drafted together with an earlier scan of the same label
+            continue
+        proposed = scan.proposed or {}
+        if not (proposed.get("code") and proposed.get("value") and proposed.get("name")):
+            incomplete += 1
+            continue
+        try:
+            with transaction.atomic():
+                found_item_draft(
+                    actor=actor,
+                    scan_id=scan.pk,
+                    code=proposed["code"],
+                    name=proposed["name"],
+                    value=proposed["value"],
+                    acquisition_date=day,
+                    origin=Origin.OTHER,
+                )
+        except Invalid:
+            incomplete += 1  # a code not in the tree: a person completes it on the page
+        else:
+            drafted += 1
+    return drafted, incomplete
+
+
+def _open_find_for_update(actor: Actor, scan_id: int) -> StockTakeScan:
+    """An unregistered find still waiting, locked: two officers completing the same find
+    at once cannot make two draft items of it."""
+    _require(
+        actor, "assets.manage_stocktake", _("Peran Anda tidak berhak mencatat hasil inventarisasi.")
+    )
+    scan = (
+        StockTakeScan.objects.select_for_update(of=("self",))
+        .select_related("stocktake", "stocktake__agency", "stocktake__room")
+        .filter(pk=scan_id)
+        .first()
+    )
+    if scan is None or not may_see_agency(actor, scan.stocktake.agency_id):
+        raise NotFound(_("Pindaian tidak ditemukan."))
+    if scan.result != ScanResult.UNREGISTERED:
+        raise Conflict(_("Pindaian ini bukan temuan yang belum tercatat."))
+    if scan.drafted_item_id or "dismissed" in (scan.proposed or {}):
+        raise Conflict(_("Temuan ini sudah dicatat atau diabaikan."))
+    return scan
+
+
+@transaction.atomic
+def found_item_draft(
+    *,
+    actor: Actor,
+    scan_id: int,
+    code: str,
+    name: str,
+    value: Any,
+    acquisition_date: date,
+    origin: str = Origin.OTHER,
+    certificate_number: str = "",
+    note: str = "",
+) -> Item:
+    """An item found on site but not in the register becomes a draft acquisition (the
+    maker's draft; someone else approves it, and its NIBAR is issued then). Every scan of
+    the same unknown label in the census points to the one draft; the scan's photo becomes
+    the item's first condition photo."""
+    scan = _open_find_for_update(actor, scan_id)
+    stocktake = scan.stocktake
+    item = item_draft(
+        actor=actor,
+        agency=stocktake.agency,
+        code=code,
+        name=name,
+        acquisition_date=acquisition_date,
+        value=value,
+        origin=origin,
+        condition=scan.condition or Condition.GOOD,
+        certificate_number=certificate_number,
+        lat=scan.lat,
+        lon=scan.lon,
+        room=stocktake.room,
+        note=(
+            _("Temuan inventarisasi %(s)s (belum tercatat; kode dipindai: %(c)s).")
+            % {"s": stocktake.name, "c": scan.scanned_code or "—"}
+            + (f" {note.strip()}" if note.strip() else "")
+        ),
+    )
+    same = stocktake.scans.filter(
+        result=ScanResult.UNREGISTERED, drafted_item__isnull=True
+    ).exclude(proposed__has_key="dismissed")
+    same = (
+        same.filter(scanned_code=scan.scanned_code)
+        if scan.scanned_code
+        else same.filter(pk=scan.pk)
+    )
+    linked = same.update(drafted_item=item)
+    if scan.photo.startswith("data:image/") and "," in scan.photo:
+        _attach_scan_photo(actor, item, scan)
+    audit_record(
+        actor=actor,
+        action="assets.stocktake.find_draft",
+        obj=stocktake,
+        changes={"scan": scan.pk, "item": item.pk, "code": code, "scans": linked},
+    )
+    return item
+
+
+def _attach_scan_photo(actor: Actor, item: Item, scan: StockTakeScan) -> None:
+    import base64
+    import binascii
+
+    from django.core.files.base import ContentFile
+
+    try:
+        data = base64.b64decode(scan.photo.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        return  # the photo the page took is unreadable: the draft stands without it
+    try:
+        with transaction.atomic():
+            attachment_add(
+                actor=actor,
+                item_id=item.pk,
+                upload=ContentFile(data, name="pindaian.jpg"),
+                kind=AttachmentKind.PHOTO,
+                title=_("Foto saat inventarisasi"),
+            )
+    except Invalid:
+        return
+
+
+@transaction.atomic
+def found_item_dismiss(*, actor: Actor, scan_id: int, reason: str) -> StockTakeScan:
+    """A find that is not BMD after all (a private laptop, a duplicate scan): set aside with
+    the reason, audited, so the census can close."""
+    scan = _open_find_for_update(actor, scan_id)
+    if scan.stocktake.status == StockTakeStatus.CLOSED:
+        raise Conflict(_("Inventarisasi sudah ditutup."))
+    if not (reason or "").strip():
+        raise Invalid(_("Alasan wajib diisi."), errors={"reason": [_("Wajib diisi.")]})
+    scan.proposed = {**(scan.proposed or {}), "dismissed": reason.strip()[:300]}
+    scan.save(update_fields=["proposed"])
+    audit_record(
+        actor=actor,
+        action="assets.stocktake.find_dismiss",
+        obj=scan.stocktake,
+        changes={"scan": scan.pk, "code": scan.scanned_code},
+        note=reason.strip()[:300],
+    )
+    return scan

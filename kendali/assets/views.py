@@ -19,8 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kendali.assets import importer, labels, reports, selectors, services
 from kendali.assets.choices import KIB_FIELDS, Condition, EntryKind, ItemStatus, Kib
 from kendali.assets.forms import (
+    AttachmentForm,
+    AttachmentRemoveForm,
     DecideForm,
     EntryForm,
+    FindDismissForm,
+    FindDraftForm,
     ItemForm,
     LockForm,
     ReverseForm,
@@ -30,7 +34,8 @@ from kendali.assets.forms import (
 )
 from kendali.assets.models import CodeNode, CodeSetting, SemesterLock, period_of
 from kendali.core.actors import Actor
-from kendali.core.errors import KendaliError, NotFound
+from kendali.core.errors import Invalid, KendaliError, NotFound
+from kendali.core.files import private_file_response
 from kendali.core.pages import apply_errors
 
 
@@ -213,6 +218,9 @@ def item_detail(request, item_id: int):
             "lines": item.depreciation.order_by("period_index"),
             "live": selectors.live_state(item, actor=actor),
             "tasks": selectors.tasks_of(item)[:10],
+            "attachments": selectors.attachments_of(item),
+            "attachment_form": AttachmentForm(),
+            "attachment_remove_form": AttachmentRemoveForm(),
             "entry_form": EntryForm(
                 initial={"entry_date": today},
                 agencies=selectors.opds(actor=Actor.system("pilihan OPD")).exclude(
@@ -413,6 +421,62 @@ def report_download(request):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
+@perm_required("assets.draft_entry")
+@require_POST
+def attachment_upload(request, item_id: int):
+    actor = Actor.from_request(request)
+    item = selectors.item_for(actor=actor, item_id=item_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Lampiran belum lengkap: %(e)s") % {"e": form.errors.as_text()})
+        return redirect("assets:item", item.pk)
+    try:
+        services.attachment_add(
+            actor=actor,
+            item_id=item.pk,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+        )
+    except KendaliError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Lampiran disimpan."))
+    return redirect("assets:item", item.pk)
+
+
+@perm_required("assets.view_item")
+@require_GET
+def attachment_file(request, item_id: int, attachment_id: int):
+    actor = Actor.from_request(request)
+    attachment = selectors.attachment_for(actor=actor, item_id=item_id, attachment_id=attachment_id)
+    return private_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=attachment.download_name,
+        inline=attachment.inline,
+    )
+
+
+@perm_required("assets.draft_entry")
+@require_POST
+def attachment_remove(request, item_id: int, attachment_id: int):
+    actor = Actor.from_request(request)
+    attachment = selectors.attachment_for(actor=actor, item_id=item_id, attachment_id=attachment_id)
+    form = AttachmentRemoveForm(request.POST)
+    try:
+        services.attachment_remove(
+            actor=actor,
+            attachment_id=attachment.pk,
+            reason=form.data.get("reason", ""),
+        )
+    except KendaliError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Lampiran dihapus dari halaman barang."))
+    return redirect("assets:item", item_id)
+
+
 @perm_required("assets.view_item")
 @require_GET
 def item_label(request, item_id: int):
@@ -464,13 +528,38 @@ def stocktake_detail(request, stocktake_id: int):
             if "start" in request.POST:
                 services.stocktake_start(actor=actor, stocktake_id=st.pk)
                 messages.success(request, _("Inventarisasi dimulai."))
+            elif "find" in request.POST:
+                form = FindDraftForm(request.POST)
+                if not form.is_valid():
+                    raise Invalid(
+                        _("Isian temuan belum lengkap: %(e)s") % {"e": form.errors.as_text()}
+                    )
+                data = form.cleaned_data
+                scan = selectors.find_for(actor=actor, stocktake_id=st.pk, scan_id=data.pop("scan"))
+                item = services.found_item_draft(actor=actor, scan_id=scan.pk, **data)
+                messages.success(
+                    request,
+                    _("Temuan dicatat sebagai konsep perolehan %(n)s; menunggu persetujuan.")
+                    % {"n": item.name},
+                )
+            elif "dismiss" in request.POST:
+                form = FindDismissForm(request.POST)
+                if not form.is_valid():
+                    raise Invalid(_("Alasan wajib diisi."))
+                scan = selectors.find_for(
+                    actor=actor, stocktake_id=st.pk, scan_id=form.cleaned_data["scan"]
+                )
+                services.found_item_dismiss(
+                    actor=actor, scan_id=scan.pk, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Temuan diabaikan."))
             elif "close" in request.POST:
                 result = services.stocktake_close(actor=actor, stocktake_id=st.pk)
                 messages.success(
                     request,
                     _(
                         "Inventarisasi ditutup: %(a)d konsep penghapusan (tidak ditemukan), "
-                        "%(b)d konsep perubahan kondisi, %(c)d barang belum tercatat."
+                        "%(b)d konsep perubahan kondisi, %(c)d konsep perolehan barang temuan."
                     )
                     % {
                         "a": result["not_found"],
@@ -478,15 +567,37 @@ def stocktake_detail(request, stocktake_id: int):
                         "c": result["unregistered"],
                     },
                 )
+        except NotFound:
+            raise  # another census's find: 404, as for the census itself
         except KendaliError as exc:
             messages.error(request, exc.detail)
         return redirect("assets:stocktake", st.pk)
     found_ids = st.scans.filter(result="found").values("item_id")
     missing = services.stocktake_items(st).exclude(pk__in=found_ids).select_related("code")[:200]
+    finds = [
+        (
+            scan,
+            selectors.find_state(scan),
+            FindDraftForm(
+                initial={
+                    "scan": scan.pk,
+                    "name": (scan.proposed or {}).get("name", ""),
+                    "code": (scan.proposed or {}).get("code", ""),
+                    "value": (scan.proposed or {}).get("value"),
+                    "acquisition_date": timezone.localdate(),
+                },
+                auto_id=f"find{scan.pk}_%s",
+            ),
+            FindDismissForm(initial={"scan": scan.pk}, auto_id=f"dismiss{scan.pk}_%s"),
+        )
+        for scan in selectors.stocktake_finds(st)[:200]
+    ]
     return render(
         request,
         "assets/stocktake.html",
         {
+            "finds": finds,
+            "codes": CodeNode.objects.filter(level=7).only("code", "name") if finds else [],
             "st": st,
             "progress": selectors.stocktake_progress(st),
             "scans": st.scans.select_related("item")[:100],
@@ -519,6 +630,15 @@ def stocktake_labels(request, stocktake_id: int):
         content_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="label-inventarisasi-{st.pk}.pdf"'},
     )
+
+
+@perm_required("assets.view_reports")
+@require_GET
+def stocktake_result(request, stocktake_id: int):
+    actor = Actor.from_request(request)
+    st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
+    handle, filename, content_type = reports.render_stocktake(actor=actor, stocktake=st)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 @perm_required("assets.import_items")

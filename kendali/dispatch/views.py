@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kendali.core.errors import KendaliError, NotFound
+from kendali.core.files import private_file_response
 from kendali.core.models import Agency
 from kendali.core.notifiers import inbox as inbox_service
 from kendali.core.pages import page_permission
@@ -178,22 +179,13 @@ PHOTO_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "w
 def field_report_photo(request, actor, pk: int):
     """A field-report photo, for people who may see its incident (MEDIA_ROOT is not served)."""
     photo = selectors.field_report_photo_for(actor=actor, pk=pk)
-    try:
-        handle = photo.image.open("rb")
-    except OSError:
-        raise Http404(_("Berkas foto tidak ditemukan.")) from None
     ext = PHOTO_CONTENT_TYPES.get(photo.content_type)
-    name = f"{photo.report.incident.number}-foto-{photo.pk}.{ext or 'bin'}"
-    response = FileResponse(
-        handle,
-        content_type=photo.content_type if ext else "application/octet-stream",
-        as_attachment=ext is None,
-        filename=name,
+    return private_file_response(
+        photo.image,
+        content_type=photo.content_type,
+        filename=f"{photo.report.incident.number}-foto-{photo.pk}.{ext or 'bin'}",
+        inline=ext is not None,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # ---------------------------------------------------------------- agency inbox

@@ -31,13 +31,13 @@
     var list = document.getElementById("queue");
     list.textContent = "";
     queue.forEach(function (s) {
-      list.appendChild(li(s.code + " — " + (s.error ? msg.msgRefused + ": " + s.error : msg.msgQueued), s.error ? "bad" : ""));
+      list.appendChild(li((s.code || s.found_name) + " — " + (s.error ? msg.msgRefused + ": " + s.error : msg.msgQueued), s.error ? "bad" : ""));
     });
     document.getElementById("queue-count").textContent = queue.length;
   }
-  function net(online) {
+  function net(online, text) {
     var el = document.getElementById("net");
-    el.textContent = online ? msg.msgOnline : msg.msgOffline;
+    el.textContent = text || (online ? msg.msgOnline : msg.msgOffline);
     el.className = "net " + (online ? "ok" : "bad");
   }
   function progress(p) {
@@ -63,7 +63,7 @@
         var rest = load();
         if (resp.ok) {
           save(rest.filter(function (s) { return s.key !== scan.key; }));
-          var text = scan.code + " — " + (body.name || body.result) + " · " + (body.replayed ? msg.msgReplayed : msg.msgSent);
+          var text = (scan.code || scan.found_name) + " — " + (body.name || body.result) + " · " + (body.replayed ? msg.msgReplayed : msg.msgSent);
           document.getElementById("done").prepend(li(text, body.result === "found" ? "ok" : "warn"));
           progress(body.progress);
           net(true);
@@ -84,11 +84,16 @@
 
   function record(code) {
     code = (code || "").trim();
-    if (!code) return;
+    var foundName = document.getElementById("found_name").value.trim();
+    if (!code && !foundName) { net(navigator.onLine, msg.msgEmpty); return; }
+    var foundValue = document.getElementById("found_value").value;
     var queue = load();
     queue.push({
       key: newKey(),
       code: code,
+      found_name: foundName,
+      found_code: document.getElementById("found_code").value.trim(),
+      found_value: foundValue ? foundValue : null,
       condition: document.getElementById("condition").value,
       note: document.getElementById("note").value,
       lat: position ? position.latitude : null,
