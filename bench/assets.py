@@ -226,7 +226,7 @@ def _naive(period: str, limit: int) -> tuple[float, int]:
 
 
 def run_backend(
-    backend: str, n: int, baseline_limit: int, requests: int, xlsx_rows: tuple[int, int]
+    backend: str, n: int, baseline_limit: int, requests: int, xlsx_rows: tuple[int, int] | None
 ) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="assets-", dir=VAR))
     url = _db_url(backend, workdir)
@@ -306,7 +306,7 @@ def run_backend(
         items=Item.objects.count(),
         requests=requests,
     )
-    if backend == "sqlite":
+    if backend == "sqlite" and xlsx_rows:
         _xlsx(workdir, url, *xlsx_rows)
 
 
@@ -449,13 +449,16 @@ def main() -> None:
     parser.add_argument("--import", dest="import_")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--xlsx-only", help="database URL of an earlier run: only the XLSX figures")
+    parser.add_argument(
+        "--no-xlsx", action="store_true", help="skip the XLSX figures (they run on SQLite only)"
+    )
     args = parser.parse_args()
     if args.export or args.export_naive or args.import_:
         child_main(args)
         return
     VAR.mkdir(parents=True, exist_ok=True)
-    xlsx_rows = (args.export_rows, args.import_rows)
-    if args.xlsx_only:
+    xlsx_rows = None if args.no_xlsx else (args.export_rows, args.import_rows)
+    if args.xlsx_only and xlsx_rows:
         _xlsx(Path(tempfile.mkdtemp(prefix="assets-xlsx-", dir=VAR)), args.xlsx_only, *xlsx_rows)
         return
     if args.backend:
@@ -478,6 +481,7 @@ def main() -> None:
                 str(args.export_rows),
                 "--import-rows",
                 str(args.import_rows),
+                *(["--no-xlsx"] if args.no_xlsx else []),
             ],
             check=True,
         )
