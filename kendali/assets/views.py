@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -36,24 +34,7 @@ from kendali.assets.models import CodeNode, CodeSetting, SemesterLock, period_of
 from kendali.core.actors import Actor
 from kendali.core.errors import Invalid, KendaliError, NotFound
 from kendali.core.files import private_file_response
-from kendali.core.pages import apply_errors
-
-
-def perm_required(perm: str):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                return HttpResponseForbidden(_("Peran Anda tidak berhak membuka halaman ini."))
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.detail)
-
-        return wrapper
-
-    return decorator
+from kendali.core.pages import apply_errors, page_permission
 
 
 def _apply_errors(form, exc: KendaliError) -> None:
@@ -71,7 +52,7 @@ def _int(value) -> int | None:
         return None
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_GET
 def items(request):
     actor = Actor.from_request(request)
@@ -139,7 +120,7 @@ def items(request):
     )
 
 
-@perm_required("assets.draft_entry")
+@page_permission("assets.draft_entry")
 @require_http_methods(["GET", "POST"])
 def item_new(request):
     actor = Actor.from_request(request)
@@ -187,7 +168,7 @@ def item_new(request):
     )
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_GET
 def item_detail(request, item_id: int):
     actor = Actor.from_request(request)
@@ -235,7 +216,7 @@ def item_detail(request, item_id: int):
     )
 
 
-@perm_required("assets.draft_entry")
+@page_permission("assets.draft_entry")
 @require_POST
 def entry_new(request, item_id: int):
     actor = Actor.from_request(request)
@@ -271,7 +252,7 @@ def entry_new(request, item_id: int):
     return redirect("assets:item", item.pk)
 
 
-@perm_required("assets.approve_entry")
+@page_permission("assets.approve_entry")
 @require_POST
 def entry_decide(request, entry_id: int):
     actor = Actor.from_request(request)
@@ -295,7 +276,7 @@ def entry_decide(request, entry_id: int):
     return redirect(back if back.startswith("/aset/") else reverse("assets:approvals"))
 
 
-@perm_required("assets.draft_entry")
+@page_permission("assets.draft_entry")
 @require_POST
 def entry_reverse(request, entry_id: int):
     actor = Actor.from_request(request)
@@ -313,7 +294,7 @@ def entry_reverse(request, entry_id: int):
     return redirect("assets:item", entry.item_id)
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_GET
 def approvals(request):
     actor = Actor.from_request(request)
@@ -327,7 +308,7 @@ def approvals(request):
     )
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_GET
 def ledger(request):
     actor = Actor.from_request(request)
@@ -341,7 +322,7 @@ def ledger(request):
     )
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_http_methods(["GET", "POST"])
 def depreciation(request):
     actor = Actor.from_request(request)
@@ -390,7 +371,7 @@ def depreciation(request):
     )
 
 
-@perm_required("assets.view_reports")
+@page_permission("assets.view_reports")
 @require_GET
 def report_page(request):
     actor = Actor.from_request(request)
@@ -408,7 +389,7 @@ def report_page(request):
     )
 
 
-@perm_required("assets.view_reports")
+@page_permission("assets.view_reports")
 @require_GET
 def report_download(request):
     actor = Actor.from_request(request)
@@ -421,7 +402,7 @@ def report_download(request):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
-@perm_required("assets.draft_entry")
+@page_permission("assets.draft_entry")
 @require_POST
 def attachment_upload(request, item_id: int):
     actor = Actor.from_request(request)
@@ -445,7 +426,7 @@ def attachment_upload(request, item_id: int):
     return redirect("assets:item", item.pk)
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_GET
 def attachment_file(request, item_id: int, attachment_id: int):
     actor = Actor.from_request(request)
@@ -458,7 +439,7 @@ def attachment_file(request, item_id: int, attachment_id: int):
     )
 
 
-@perm_required("assets.draft_entry")
+@page_permission("assets.draft_entry")
 @require_POST
 def attachment_remove(request, item_id: int, attachment_id: int):
     actor = Actor.from_request(request)
@@ -477,7 +458,7 @@ def attachment_remove(request, item_id: int, attachment_id: int):
     return redirect("assets:item", item_id)
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_GET
 def item_label(request, item_id: int):
     actor = Actor.from_request(request)
@@ -492,7 +473,7 @@ def item_label(request, item_id: int):
     )
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_http_methods(["GET", "POST"])
 def stocktakes(request):
     actor = Actor.from_request(request)
@@ -516,7 +497,7 @@ def stocktakes(request):
     return render(request, "assets/stocktakes.html", {"rows": rows, "form": form})
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_http_methods(["GET", "POST"])
 def stocktake_detail(request, stocktake_id: int):
     actor = Actor.from_request(request)
@@ -606,7 +587,7 @@ def stocktake_detail(request, stocktake_id: int):
     )
 
 
-@perm_required("assets.manage_stocktake")
+@page_permission("assets.manage_stocktake")
 @require_GET
 def stocktake_scan(request, stocktake_id: int):
     actor = Actor.from_request(request)
@@ -616,7 +597,7 @@ def stocktake_scan(request, stocktake_id: int):
     )
 
 
-@perm_required("assets.manage_stocktake")
+@page_permission("assets.manage_stocktake")
 @require_GET
 def stocktake_labels(request, stocktake_id: int):
     actor = Actor.from_request(request)
@@ -632,7 +613,7 @@ def stocktake_labels(request, stocktake_id: int):
     )
 
 
-@perm_required("assets.view_reports")
+@page_permission("assets.view_reports")
 @require_GET
 def stocktake_result(request, stocktake_id: int):
     actor = Actor.from_request(request)
@@ -641,7 +622,7 @@ def stocktake_result(request, stocktake_id: int):
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
-@perm_required("assets.import_items")
+@page_permission("assets.import_items")
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     actor = Actor.from_request(request)
@@ -684,7 +665,7 @@ def import_page(request):
     return render(request, "assets/import.html", context)
 
 
-@perm_required("assets.approve_entry")
+@page_permission("assets.approve_entry")
 @require_POST
 def import_approve(request, batch_id: int):
     actor = Actor.from_request(request)
@@ -697,7 +678,7 @@ def import_approve(request, batch_id: int):
     return redirect("assets:approvals")
 
 
-@perm_required("assets.view_item")
+@page_permission("assets.view_item")
 @require_http_methods(["GET", "POST"])
 def codes(request):
     actor = Actor.from_request(request)
