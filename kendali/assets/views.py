@@ -6,8 +6,9 @@ import json
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -332,7 +333,7 @@ def depreciation(request):
     if request.method == "POST":
         if "run" in request.POST:
             if not request.user.has_perm("assets.run_depreciation"):
-                return HttpResponseForbidden(_("Hanya BPKAD yang menjalankan penyusutan."))
+                raise PermissionDenied(_("Hanya BPKAD yang menjalankan penyusutan."))
             if run_form.is_valid():
                 try:
                     run = services.depreciation_run(actor=actor, **run_form.cleaned_data)
@@ -347,9 +348,7 @@ def depreciation(request):
                     return redirect("assets:depreciation")
         elif "lock" in request.POST:
             if not request.user.has_perm("assets.lock_semester"):
-                return HttpResponseForbidden(
-                    _("Hanya BPKAD/Pengelola Barang yang mengunci semester.")
-                )
+                raise PermissionDenied(_("Hanya BPKAD/Pengelola Barang yang mengunci semester."))
             if lock_form.is_valid():
                 try:
                     services.semester_lock(actor=actor, period=lock_form.cleaned_data["period"])
@@ -485,7 +484,7 @@ def stocktakes(request):
     )
     if request.method == "POST":
         if not request.user.has_perm("assets.manage_stocktake"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak merencanakan inventarisasi."))
+            raise PermissionDenied(_("Peran Anda tidak berhak merencanakan inventarisasi."))
         if form.is_valid():
             try:
                 st = services.stocktake_plan(actor=actor, **form.cleaned_data)
@@ -504,7 +503,7 @@ def stocktake_detail(request, stocktake_id: int):
     st = selectors.stocktake_for(actor=actor, stocktake_id=stocktake_id)
     if request.method == "POST":
         if not request.user.has_perm("assets.manage_stocktake"):
-            return HttpResponseForbidden(_("Peran Anda tidak berhak mengelola inventarisasi."))
+            raise PermissionDenied(_("Peran Anda tidak berhak mengelola inventarisasi."))
         try:
             if "start" in request.POST:
                 services.stocktake_start(actor=actor, stocktake_id=st.pk)
@@ -685,7 +684,7 @@ def codes(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not request.user.has_perm("assets.manage_codes"):
-            return HttpResponseForbidden(_("Hanya BPKAD yang mengelola kodefikasi."))
+            raise PermissionDenied(_("Hanya BPKAD yang mengelola kodefikasi."))
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
