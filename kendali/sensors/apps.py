@@ -34,9 +34,11 @@ class SensorsConfig(AppConfig):
     def ready(self) -> None:
         from kendali.core import demo, demo_live, jobs
         from kendali.core.registry import (
+            IncidentGuard,
             KpiTile,
             MapLayer,
             NavItem,
+            register_incident_guard,
             register_layer,
             register_nav,
             register_tile,
@@ -81,6 +83,14 @@ class SensorsConfig(AppConfig):
                 perm="sensors.view_alarm",
                 topics=("sensors.alarm.",),
                 order=40,
+            )
+        )
+        # An alarm that opened an incident ends with it (closed, cancelled, merged elsewhere).
+        register_incident_guard(
+            IncidentGuard(
+                "sensor_alarms",
+                on_merge="kendali.sensors.services.on_incident_merge",
+                on_close="kendali.sensors.services.on_incident_close",
             )
         )
         jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.job_rules"))
