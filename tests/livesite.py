@@ -62,17 +62,22 @@ class LiveSite:
         )
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kendali.cli", "serve", "--port", str(self.port)],
-            env=self.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # The server's log goes to a file, never to a pipe nobody reads: a long run (the
+        # all-pages walk logs every 403 and 404 it meets) would fill the pipe and the server
+        # would stop in the middle of a response.
+        self.log = self.workdir / "server.log"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kendali.cli", "serve", "--port", str(self.port)],
+                env=self.env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode()[-2000:])
+                raise RuntimeError(self.log.read_text(errors="replace")[-2000:])
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return

@@ -76,17 +76,23 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> Server:
-        self.proc = subprocess.Popen(
-            [KENDALI, "serve", "--port", str(self.port), "--no-background"],
-            env=self.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # The log goes to a file beside the database, never to a pipe nobody reads (a full
+        # pipe stops the server in the middle of a response).
+        database = Path(self.env["KENDALI_DATABASE_URL"].removeprefix("sqlite:///"))
+        log_path = database.with_name(f"server-{self.port}.log")
+        with log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [KENDALI, "serve", "--port", str(self.port), "--no-background"],
+                env=self.env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
+                tail = log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"server exited: {tail}")
             try:
                 if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
                     return self
