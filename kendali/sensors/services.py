@@ -252,8 +252,11 @@ DEVICE_SUMMARIES = {
 }
 
 
-def device_event(device: Device, verb: str = "") -> dict:
-    """Event data of a device; ``summary`` is the sentence the control-room wall shows."""
+def device_event(device: Device, verb: str = "", *, quiet: bool = False) -> dict:
+    """Event data of a device; ``summary`` is the sentence the control-room wall shows.
+    ``quiet``: the change refreshes maps and lists but is not a ticker line of its own (a
+    device going offline or back whose offline rule raises or clears an alarm: one line,
+    the alarm's)."""
     kind = DeviceKind(device.kind).label if device.kind in DeviceKind.values else device.kind
     summary = DEVICE_SUMMARIES.get(verb, _("Sensor %(device)s"))
     return {
@@ -271,6 +274,7 @@ def device_event(device: Device, verb: str = "") -> dict:
         "kelurahan_name": device.kelurahan.nama if device.kelurahan_id else "",
         "agency_id": device.agency_id,
         "summary": (summary % {"device": device.name, "kind": kind}) + _place(device),
+        **({"quiet": True} if quiet else {}),
     }
 
 
@@ -402,13 +406,14 @@ def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: da
         device.status = DeviceStatus.ONLINE
         device.save(update_fields=["status"])
         if was_offline:
+            watched = list(device.rules.filter(kind=RuleKind.OFFLINE, is_active=True))
             publish(
                 "sensors.device.online",
-                device_event(device, "online"),
+                device_event(device, "online", quiet=bool(watched)),
                 perm="sensors.view_device",
                 agency_ids=[device.agency_id],
             )
-            for rule in device.rules.filter(kind=RuleKind.OFFLINE, is_active=True):
+            for rule in watched:
                 state = _locked_state(rule)
                 if state.in_episode:
                     _episode_off(rule, state, now)
@@ -1021,13 +1026,14 @@ def offline_check(*, now: datetime | None = None) -> int:
                 continue
             device.status = DeviceStatus.OFFLINE
             count += 1
+            watched = list(device.rules.filter(kind=RuleKind.OFFLINE, is_active=True))
             publish(
                 "sensors.device.offline",
-                device_event(device, "offline"),
+                device_event(device, "offline", quiet=bool(watched)),
                 perm="sensors.view_device",
                 agency_ids=[device.agency_id],
             )
-            for rule in device.rules.filter(kind=RuleKind.OFFLINE, is_active=True):
+            for rule in watched:
                 state = _locked_state(rule)
                 _episode_on(rule, state, rule.level, None, now, OFFLINE_JOB, started_at=last)
                 state.save()
