@@ -183,6 +183,9 @@
       layers = {};
       legend.innerHTML = "";
       list.forEach(function (meta) {
+        // The wall has no switches: it draws the layers that are on by default (a register
+        // of thousands of assets is for the dashboard, switched on when wanted).
+        if (isWall && !meta.default_on) { return; }
         var entry = { meta: meta, group: makeGroup(meta), data: { features: [] }, timer: null };
         var li = document.createElement("li");
         var swatch = "<span class='swatch'></span>";
@@ -197,7 +200,7 @@
         entry.shades = li.querySelector(".shades");
         entry.unplaced = li.querySelector(".unplaced");
         legend.appendChild(li);
-        if (meta.default_on || isWall) { entry.group.addTo(cm.map); }
+        if (meta.default_on) { entry.group.addTo(cm.map); }
         layers[meta.key] = entry;
       });
       if (!list.length) { legend.innerHTML = "<li class='muted'>Batas kecamatan dan kelurahan</li>"; }
