@@ -402,3 +402,22 @@ def test_supervisor_sets_sla_target_on_run_card_page(clients, make_incident, tim
     assert "30 dtk" in SlaBreach.objects.get(incident=incident).reason
     page = clients["supervisor"].get("/dispatch/kartu/").content.decode()
     assert "Target SLA" in page and ">30 dtk<" in page  # in words, never "14400 dtk"
+
+
+def test_one_assignment_is_one_ticker_line(
+    fleet, make_incident, actor_of, django_capture_on_commit_callbacks
+):
+    from kendali.core.events import get_store
+
+    incident = make_incident(priority="P1")
+    before = get_store().latest_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_create(
+            actor=actor_of("dispatcher"), incident=incident, unit=fleet["DMK-1"]
+        )
+    events = {e.topic: e.data for e in get_store().read_after(before)}
+    assert events["dispatch.assignment.created"]["summary"] == (
+        f"Unit DMK-1 · {incident.number}: Ditugaskan"
+    )
+    # The unit's own event refreshes the maps; the wall's ticker leaves quiet events out.
+    assert events["dispatch.unit.updated"]["quiet"] is True
