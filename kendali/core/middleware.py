@@ -118,3 +118,33 @@ class ApiProblemMiddleware(_DualMode):
 
     async def __acall__(self, request):
         return self._apply(request, await self.get_response(request))
+
+
+class MethodNotAllowedPageMiddleware(_DualMode):
+    """A page asked with a method it does not take (a POST-only action opened by its
+    address, a form posted to a read-only page) answers with the 405 page in the shell
+    (navigation, language), like 403/404/500; the API keeps its problem+json."""
+
+    def _apply(self, request, response):
+        if (
+            response.status_code == 405
+            and not request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/")
+            and not getattr(response, "streaming", False)
+            and not response.content.strip()
+        ):
+            from django.shortcuts import render
+
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
+
+    def handle_sync(self, request):
+        return self._apply(request, self.get_response(request))
+
+    async def __acall__(self, request):
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(self._apply)(request, await self.get_response(request))

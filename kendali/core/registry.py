@@ -91,11 +91,16 @@ class IncidentGuard:
     incident's row is locked, and returns a reason (translated text) why the incident may not
     become ``status`` ("selesai", "dibatalkan" or "digabung"), or "" when nothing is in the way.
     ``on_merge(*, actor, source, target)``, optional, runs inside a merge's transaction before
-    the check: the module carries its live records over to the target (or raises Conflict)."""
+    the check: the module carries its live records over to the target (or raises Conflict).
+    ``on_close(*, actor, incident, status)``, optional, runs inside the same transaction once
+    the incident has left the open statuses (closed, cancelled or merged; ``actor`` is the
+    person who did it): the module settles what was waiting on it (sensors: the alarm that
+    opened the incident is cleared)."""
 
     key: str
-    check: str  # dotted path
+    check: str = ""  # dotted path; none: the module never holds an incident open
     on_merge: str = ""  # dotted path
+    on_close: str = ""  # dotted path
     order: int = 100
 
 

@@ -103,8 +103,11 @@ def unit_event_data(unit: Unit) -> dict:
     }
 
 
-def _publish_unit(unit: Unit, verb: str = "updated") -> None:
-    publish(f"dispatch.unit.{verb}", unit_event_data(unit), agency_ids=[unit.agency_id])
+def _publish_unit(unit: Unit, verb: str = "updated", *, quiet: bool = False) -> None:
+    """``quiet``: the unit changed with one of its assignments, whose event is the ticker's
+    line; this one only refreshes the maps and boards (one change, one line on the wall)."""
+    data = unit_event_data(unit) | ({"quiet": True} if quiet else {})
+    publish(f"dispatch.unit.{verb}", data, agency_ids=[unit.agency_id])
 
 
 def assignment_event_data(a: Assignment) -> dict:
@@ -117,6 +120,10 @@ def assignment_event_data(a: Assignment) -> dict:
         "agency_id": a.agency_id,
         "status": a.status,
         "acknowledged": a.acknowledged_at is not None,
+        # The control-room ticker's line: "Unit DMK-03 · 112-2026-000008: Menuju lokasi".
+        "summary": _("Unit %(unit)s · %(n)s: %(status)s")
+        % {"unit": a.unit.callsign, "n": a.incident.number, "status": a.get_status_display()}
+        + (" · " + _("diterima instansi") if a.acknowledged_at else ""),
     }
 
 
@@ -327,7 +334,7 @@ def unit_set_status(*, actor: Actor, unit: Unit, status: str, note: str = "") ->
         changes={"status": [old, status]},
         note=note[:500],
     )
-    _publish_unit(unit)
+    _publish_unit(unit, quiet=assignment is not None)
     return unit
 
 
@@ -601,7 +608,7 @@ def assignment_create(*, actor: Actor, incident, unit: Unit) -> Assignment:
     )
     notify_agency(agency=unit.agency, message=_assignment_message(assignment))
     _publish_assignment(assignment, "created")
-    _publish_unit(unit)
+    _publish_unit(unit, quiet=True)
     return assignment
 
 
@@ -704,7 +711,7 @@ def assignment_release(*, actor: Actor, assignment: Assignment, reason: str) -> 
         note=reason,
     )
     _publish_assignment(a, "updated")
-    _publish_unit(unit)
+    _publish_unit(unit, quiet=True)
     return a
 
 
@@ -919,7 +926,7 @@ def on_incident_merge(*, actor: Actor, source, target) -> None:
             ),
         )
         _publish_assignment(a, "updated")
-        _publish_unit(a.unit)
+        _publish_unit(a.unit, quiet=True)
 
 
 @transaction.atomic

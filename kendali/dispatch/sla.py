@@ -230,6 +230,9 @@ def record_breaches(
                 "number": incident.number,
                 "kind": timer.kind,
                 "reason": breach.reason,
+                # The control-room ticker's line: "SLA 112-2026-000013: Respons melampaui …".
+                "summary": _("SLA %(n)s: %(reason)s")
+                % {"n": incident.number, "reason": breach.reason},
             },
             agency_ids=list(incident.agencies.values_list("id", flat=True)),
         )

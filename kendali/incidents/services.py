@@ -428,10 +428,20 @@ def _guard(incident: Incident, status: str) -> None:
     reasons = [
         reason
         for guard in incident_guards()
-        if (reason := run_selector(guard.check, incident=incident, status=status))
+        if guard.check and (reason := run_selector(guard.check, incident=incident, status=status))
     ]
     if reasons:
         raise Conflict(" ".join(str(r) for r in reasons), code="incident-busy")
+
+
+def _closed(actor: Actor, incident: Incident) -> None:
+    """Tell the modules that build on incidents that ``incident`` has left the open statuses
+    (inside the caller's transaction: their records change with the status or not at all)."""
+    from kendali.core.registry import incident_guards, run_selector
+
+    for guard in incident_guards():
+        if guard.on_close:
+            run_selector(guard.on_close, actor=actor, incident=incident, status=incident.status)
 
 
 # How an incident may be closed ("selesai"): the loop is closed by the responding agency's
@@ -498,6 +508,8 @@ def incident_set_status(
     elif status in OPEN_STATUSES:
         locked.closed_at = None
     locked.save(update_fields=["status", "closed_at", "updated_at"])
+    if status not in OPEN_STATUSES:
+        _closed(actor, locked)
     summary = _("Status: %(old)s → %(new)s") % {
         "old": old_label,
         "new": locked.get_status_display(),
@@ -702,6 +714,7 @@ def incident_merge(*, actor: Actor, source: Incident, target: Incident) -> Incid
     source.merged_into = target
     source.closed_at = now
     source.save(update_fields=["status", "merged_into", "closed_at", "updated_at"])
+    _closed(actor, source)
     # Earlier duplicates of the source now point at the final target (no chains).
     Incident.objects.filter(merged_into=source).update(merged_into=target, updated_at=now)
     target.agencies.add(*source.agencies.all())

@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from kendali.core import demo, demo_live, jobs
 from kendali.core.choices import Role
 from kendali.core.registry import (
+    IncidentGuard,
     KpiTile,
     MapLayer,
     NavItem,
+    register_incident_guard,
     register_layer,
     register_nav,
     register_tile,
@@ -80,6 +82,14 @@ class SensorsConfig(AppConfig):
                 perm="sensors.view_alarm",
                 topics=("sensors.alarm.",),
                 order=40,
+            )
+        )
+        # An alarm that opened an incident ends with it (closed, cancelled, merged elsewhere).
+        register_incident_guard(
+            IncidentGuard(
+                "sensor_alarms",
+                on_merge="kendali.sensors.services.on_incident_merge",
+                on_close="kendali.sensors.services.on_incident_close",
             )
         )
         jobs.register(jobs.Job("sensors.rules", 15, "kendali.sensors.services.jobs.job_rules"))

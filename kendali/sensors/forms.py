@@ -140,8 +140,10 @@ class VariableForm(forms.Form):
         label=_("Nama variabel (FIWARE)"),
         max_length=60,
         regex=r"^[A-Za-z][A-Za-z0-9_]*$",
+        # Shown as HTML by the form templates: the attribute name is a code, marked as one.
         help_text=_(
-            "Nama atribut FIWARE (kode untuk perangkat), mis. tinggi muka air = currentLevel."
+            "Nama atribut FIWARE (kode untuk perangkat), mis. tinggi muka air = "
+            "<code>currentLevel</code>."
         ),
         error_messages={"invalid": _("Huruf, angka dan garis bawah; diawali huruf.")},
     )

@@ -252,12 +252,13 @@ def test_dashboard_follow_a_unit_type_filter_and_readable_ticker(tmp_path, brows
         )
 
         # Follow the unit: its marker's popup has "Ikuti"; the map then keeps to it as it moves.
-        point = page.evaluate(
-            "() => { const p = Kendali.control.map.latLngToContainerPoint([-6.1185, 106.1525]);"
-            " const box = document.getElementById('control-map').getBoundingClientRect();"
-            " return [box.left + p.x, box.top + p.y]; }"
-        )
-        page.mouse.click(*point)  # the marker (drawn on a canvas)
+        # The map fits the city once the boundaries are in (data-kelurahan-count), which may
+        # be after the layers: wait for it, then click the marker itself by its accessible
+        # name (Playwright clicks once it stands still), never a point computed beforehand.
+        page.wait_for_selector("#control-map[data-kelurahan-count]", timeout=10_000)
+        marker = page.locator(".marker-shape[aria-label$='DMK-UJI']")
+        assert marker.count() == 1
+        marker.click()
         page.click(".popup-follow")
         page.wait_for_selector("#follow-status:has-text('Mengikuti: DMK-UJI')", timeout=2_000)
         follow_at = "() => document.getElementById('control').getAttribute('data-follow-at')"

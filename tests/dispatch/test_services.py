@@ -301,15 +301,24 @@ def test_referral_tracked_until_resolved(
     assert referral.status == "selesai" and referral.resolved_at
 
 
-def test_sla_breaches_recorded_with_reason(fleet, make_incident, actor_of, time_machine):
+def test_sla_breaches_recorded_with_reason(
+    fleet, make_incident, actor_of, time_machine, django_capture_on_commit_callbacks
+):
+    from kendali.core.events import get_store
+
     start = timezone.now()
     time_machine.move_to(start, tick=False)
     incident = make_incident(priority="P1")
     assert sla.check_running() == 0
     time_machine.move_to(start + timedelta(seconds=90), tick=False)
-    assert sla.check_running() == 1
+    before = get_store().latest_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla.check_running() == 1
     breach = SlaBreach.objects.get(incident=incident)
     assert breach.kind == "processing" and "belum ada unit" in breach.reason
+    # The control-room ticker's line is a sentence, not "SLA … breached".
+    event = next(e for e in get_store().read_after(before) if e.topic == "dispatch.sla.breached")
+    assert event.data["summary"] == f"SLA {incident.number}: {breach.reason}"
     assert sla.check_running() == 0  # recorded once
     services.assignment_create(actor=actor_of("dispatcher"), incident=incident, unit=fleet["DMK-1"])
     time_machine.move_to(start + timedelta(minutes=20), tick=False)
@@ -393,3 +402,22 @@ def test_supervisor_sets_sla_target_on_run_card_page(clients, make_incident, tim
     assert "30 dtk" in SlaBreach.objects.get(incident=incident).reason
     page = clients["supervisor"].get("/dispatch/kartu/").content.decode()
     assert "Target SLA" in page and ">30 dtk<" in page  # in words, never "14400 dtk"
+
+
+def test_one_assignment_is_one_ticker_line(
+    fleet, make_incident, actor_of, django_capture_on_commit_callbacks
+):
+    from kendali.core.events import get_store
+
+    incident = make_incident(priority="P1")
+    before = get_store().latest_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_create(
+            actor=actor_of("dispatcher"), incident=incident, unit=fleet["DMK-1"]
+        )
+    events = {e.topic: e.data for e in get_store().read_after(before)}
+    assert events["dispatch.assignment.created"]["summary"] == (
+        f"Unit DMK-1 · {incident.number}: Ditugaskan"
+    )
+    # The unit's own event refreshes the maps; the wall's ticker leaves quiet events out.
+    assert events["dispatch.unit.updated"]["quiet"] is True

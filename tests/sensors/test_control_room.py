@@ -125,6 +125,10 @@ def test_every_sensors_event_carries_a_readable_indonesian_summary(
     assert summaries["sensors.device.offline"] == [
         "Sensor tidak mengirim data — Pos duga air Sungai Cibanten · Kel. Kasemen"
     ]
+    # One offline sensor, one ticker line: its offline rule's alarm says it; the device's own
+    # event only refreshes the map (the ticker leaves quiet events out).
+    offline = next(e for e in events if e.topic == "sensors.device.offline")
+    assert offline.data["quiet"] is True
     offline_raised = [e for e in events if e.topic == "sensors.alarm.raised"][-1]
     assert offline_raised.data["summary"] == (
         "Waspada — Pos duga air Sungai Cibanten: tidak mengirim data · Kel. Kasemen"

@@ -347,3 +347,81 @@ def test_a_good_rule_is_stored_as_cleaned(device, system):
     assert (rule.name, rule.threshold, rule.incident_agencies) == ("Tinggi", 2.0, ["bpbd"])
     offline = rule_save(actor=system, device=device, name="Mati", kind="offline", variable="x")
     assert offline.variable == ""
+
+
+@pytest.fixture
+def flood_incident(device, system, bands_rule, regions_loaded):
+    """A flood wave that opened its 112 incident through the incidents service."""
+    from kendali.incidents.models import Incident, IncidentType
+
+    if not IncidentType.objects.filter(code="banjir").exists():
+        IncidentType.objects.create(code="banjir", name="Banjir", default_priority="P2")
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        readings_ingest(actor=system, items=readings(device.code, [2.6, 2.7, 2.9, 3.0]))
+    alarm = Alarm.objects.get()
+    assert alarm.status == "active" and alarm.level == "awas"
+    return Incident.objects.get(pk=alarm.incident_id)
+
+
+@pytest.mark.parametrize("how", ["close", "cancel"])
+def test_alarm_ends_with_its_incident(flood_incident, actor_of, how, device, system):
+    from kendali.core.models import AuditEntry
+    from kendali.dispatch.services import incident_close
+    from kendali.incidents.services import incident_set_status
+
+    supervisor = actor_of("supervisor")
+    if how == "close":
+        incident_close(actor=supervisor, incident=flood_incident, override_reason="Air surut")
+    else:
+        incident_set_status(actor=supervisor, incident=flood_incident, status="dibatalkan")
+    alarm = Alarm.objects.get()
+    assert alarm.status == "cleared" and alarm.cleared_at is not None
+    note = alarm.notes.get(author=supervisor.user)
+    assert flood_incident.number in note.text and supervisor.label in note.text
+    entry = AuditEntry.objects.get(action="sensors.alarm.clear", object_id=str(alarm.pk))
+    assert entry.actor_label == supervisor.label
+    assert entry.changes == {"status": ["active", "cleared"]}
+    # The water is still high: the episode stays quiet (no second alarm, no second incident).
+    with time_machine.travel(T0 + timedelta(hours=1, minutes=10), tick=False):
+        readings_ingest(
+            actor=system,
+            items=readings(device.code, [3.1, 3.2], start=T0 + timedelta(hours=1, minutes=5)),
+        )
+    assert Alarm.objects.count() == 1
+
+
+def test_alarm_follows_a_merge_and_ends_with_the_target(flood_incident, actor_of, users):
+    from kendali.core.models import AuditEntry
+    from kendali.incidents.services import incident_create, incident_merge, incident_set_status
+
+    supervisor = actor_of("supervisor")
+    first = incident_create(
+        actor=actor_of("calltaker"),
+        type_code="banjir",
+        lat=flood_incident.lat,
+        lon=flood_incident.lon,
+        description="Banjir dilaporkan warga",
+    )
+    incident_merge(actor=supervisor, source=flood_incident, target=first)
+    alarm = Alarm.objects.get()
+    assert alarm.status == "active"
+    assert (alarm.incident_id, alarm.incident_number) == (first.pk, first.number)
+    assert AuditEntry.objects.filter(
+        action="sensors.alarm.incident", actor_label=supervisor.label
+    ).exists()
+    incident_set_status(actor=supervisor, incident=first, status="dibatalkan")
+    assert Alarm.objects.get().status == "cleared"
+
+
+def test_alarm_pages_link_the_incident(flood_incident, clients):
+    from django.urls import reverse
+
+    alarm = Alarm.objects.get()
+    link = reverse("incidents:detail", args=[flood_incident.number])
+    for page in (
+        reverse("sensors:index"),
+        reverse("sensors:alarms"),
+        reverse("sensors:alarm", args=[alarm.pk]),
+    ):
+        html = clients["supervisor"].get(page).content.decode()
+        assert f'href="{link}"' in html, page

@@ -13,6 +13,8 @@ from kendali.sensors.services.alarms import (
     alarm_clear,
     alarm_event,
     alarm_note_add,
+    on_incident_close,
+    on_incident_merge,
 )
 from kendali.sensors.services.devices import (
     DEVICE_AUDIT_FIELDS,
@@ -77,6 +79,8 @@ __all__ = [
     "device_event",
     "device_token_issue",
     "job_offline",
+    "on_incident_close",
+    "on_incident_merge",
     "job_retention",
     "job_rules",
     "level_of",

@@ -11,6 +11,7 @@ from kendali.core.audit import audit_record
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import User
+from kendali.incidents.choices import OPEN_STATUSES
 from kendali.sensors.choices import (
     VARIABLE_LABELS,
     AlarmStatus,
@@ -157,6 +158,86 @@ def alarm_clear(*, actor: Actor, alarm_id: int, note: str = "") -> Alarm:
     )
     _publish_alarm(alarm, "cleared")
     return alarm
+
+
+def _clear_for_incident(actor: Actor, alarm: Alarm, text: str) -> None:
+    before = alarm.status
+    alarm.status = AlarmStatus.CLEARED
+    alarm.cleared_at = timezone.now()
+    alarm.save(update_fields=["status", "cleared_at"])
+    AlarmNote.objects.create(alarm=alarm, author=actor.user, author_label=actor.label, text=text)
+    audit_record(
+        actor=actor,
+        action="sensors.alarm.clear",
+        obj=alarm,
+        changes={"status": [before, AlarmStatus.CLEARED]},
+        note=text[:500],
+    )
+    _publish_alarm(alarm, "cleared")
+
+
+def _alarms_of_incident(incident_id: int) -> list[Alarm]:
+    return list(
+        Alarm.objects.select_for_update(of=("self",))
+        .select_related("device", "device__kelurahan", "rule")
+        .filter(incident_id=incident_id)
+        .exclude(status=AlarmStatus.CLEARED)
+        .order_by("pk")
+    )
+
+
+def on_incident_close(*, actor: Actor, incident, status: str) -> None:
+    """Registered in core (IncidentGuard.on_close), run inside the closing transaction: the
+    alarm that opened ``incident`` is done when the incident is (closed or cancelled), so it
+    does not stay "Aktif" on the sensor screens and the wall. Its rule keeps watching; while
+    the condition lasts it stays quiet (an episode cleared by hand), and a new episode raises
+    a new alarm. Noted on the alarm and audited in the name of the person who closed it."""
+    for alarm in _alarms_of_incident(incident.pk):
+        _clear_for_incident(
+            actor,
+            alarm,
+            _("Kejadian 112 %(n)s %(status)s oleh %(who)s; alarm selesai.")
+            % {
+                "n": incident.number,
+                "status": incident.get_status_display().lower(),
+                "who": actor.label,
+            },
+        )
+
+
+def on_incident_merge(*, actor: Actor, source, target) -> None:
+    """Registered in core (IncidentGuard.on_merge): an alarm whose incident is merged as a
+    duplicate goes on with the incident it was merged into (the same event); when that one is
+    already closed, the alarm is done with it."""
+    for alarm in _alarms_of_incident(source.pk):
+        if target.status not in OPEN_STATUSES:
+            _clear_for_incident(
+                actor,
+                alarm,
+                _(
+                    "Kejadian 112 %(src)s digabung ke %(n)s yang sudah ditutup (oleh %(who)s); "
+                    "alarm selesai."
+                )
+                % {"src": source.number, "n": target.number, "who": actor.label},
+            )
+            continue
+        alarm.incident_id, alarm.incident_number = target.pk, target.number
+        alarm.save(update_fields=["incident_id", "incident_number"])
+        text = _("Kejadian 112 %(src)s digabung ke %(n)s oleh %(who)s; alarm kini pada %(n)s.") % {
+            "src": source.number,
+            "n": target.number,
+            "who": actor.label,
+        }
+        AlarmNote.objects.create(
+            alarm=alarm, author=actor.user, author_label=actor.label, text=text
+        )
+        audit_record(
+            actor=actor,
+            action="sensors.alarm.incident",
+            obj=alarm,
+            changes={"incident_number": [source.number, target.number]},
+        )
+        _publish_alarm(alarm, "updated")
 
 
 @transaction.atomic

@@ -198,8 +198,11 @@ DEVICE_SUMMARIES = {
 }
 
 
-def device_event(device: Device, verb: str = "") -> dict:
-    """Event data of a device; ``summary`` is the sentence the control-room wall shows."""
+def device_event(device: Device, verb: str = "", *, quiet: bool = False) -> dict:
+    """Event data of a device; ``summary`` is the sentence the control-room wall shows.
+    ``quiet``: the change refreshes maps and lists but is not a ticker line of its own (a
+    device going offline or back whose offline rule raises or clears an alarm: one line,
+    the alarm's)."""
     kind = DeviceKind(device.kind).label if device.kind in DeviceKind.values else device.kind
     summary = DEVICE_SUMMARIES.get(verb, _("Sensor %(device)s"))
     return {
@@ -217,4 +220,5 @@ def device_event(device: Device, verb: str = "") -> dict:
         "kelurahan_name": device.kelurahan.nama if device.kelurahan_id else "",
         "agency_id": device.agency_id,
         "summary": (summary % {"device": device.name, "kind": kind}) + _place(device),
+        **({"quiet": True} if quiet else {}),
     }

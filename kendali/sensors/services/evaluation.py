@@ -312,13 +312,14 @@ def offline_check(*, now: datetime | None = None) -> int:
                 continue
             device.status = DeviceStatus.OFFLINE
             count += 1
+            watched = list(device.rules.filter(kind=RuleKind.OFFLINE, is_active=True))
             publish(
                 "sensors.device.offline",
-                device_event(device, "offline"),
+                device_event(device, "offline", quiet=bool(watched)),
                 perm="sensors.view_device",
                 agency_ids=[device.agency_id],
             )
-            for rule in device.rules.filter(kind=RuleKind.OFFLINE, is_active=True):
+            for rule in watched:
                 state = _locked_state(rule)
                 _episode_on(rule, state, rule.level, None, now, OFFLINE_JOB, started_at=last)
                 state.save()

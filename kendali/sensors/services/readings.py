@@ -158,13 +158,14 @@ def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: da
         device.status = DeviceStatus.ONLINE
         device.save(update_fields=["status"])
         if was_offline:
+            watched = list(device.rules.filter(kind=RuleKind.OFFLINE, is_active=True))
             publish(
                 "sensors.device.online",
-                device_event(device, "online"),
+                device_event(device, "online", quiet=bool(watched)),
                 perm="sensors.view_device",
                 agency_ids=[device.agency_id],
             )
-            for rule in device.rules.filter(kind=RuleKind.OFFLINE, is_active=True):
+            for rule in watched:
                 state = _locked_state(rule)
                 if state.in_episode:
                     _episode_off(rule, state, now)

@@ -116,10 +116,16 @@
     return L.geoJSON(null, {
       pane: "control-layers",
       pointToLayer: function (f, latlng) {
-        return L.marker(latlng, {
+        // The marker's accessible name (and hover title): what it is, then which one.
+        var p = f.properties || {};
+        var name = meta.label + (p.label && p.label !== meta.label ? ": " + p.label : "");
+        var marker = L.marker(latlng, {
           pane: "control-layers",
+          title: name,
           icon: L.divIcon({ className: "marker-shape", html: shapeSvg(shapeOf(meta), color(f, meta)), iconSize: [size, size], iconAnchor: [size / 2, size / 2] })
         });
+        marker.on("add", function () { if (marker._icon) { marker._icon.setAttribute("aria-label", name); } });
+        return marker;
       },
       style: function (f) {
         return { pane: "control-layers", color: color(f, meta), weight: meta.style.weight || 2, fillOpacity: meta.style.fillOpacity != null ? meta.style.fillOpacity : 0.25 };
@@ -177,6 +183,9 @@
       layers = {};
       legend.innerHTML = "";
       list.forEach(function (meta) {
+        // The wall has no switches: it draws the layers that are on by default (a register
+        // of thousands of assets is for the dashboard, switched on when wanted).
+        if (isWall && !meta.default_on) { return; }
         var entry = { meta: meta, group: makeGroup(meta), data: { features: [] }, timer: null };
         var li = document.createElement("li");
         var swatch = "<span class='swatch'></span>";
@@ -191,11 +200,11 @@
         entry.shades = li.querySelector(".shades");
         entry.unplaced = li.querySelector(".unplaced");
         legend.appendChild(li);
-        if (meta.default_on || isWall) { entry.group.addTo(cm.map); }
+        if (meta.default_on) { entry.group.addTo(cm.map); }
         layers[meta.key] = entry;
-        fetchLayer(entry);
       });
       if (!list.length) { legend.innerHTML = "<li class='muted'>Batas kecamatan dan kelurahan</li>"; }
+      return Promise.all(Object.keys(layers).map(function (k) { return fetchLayer(layers[k]); }));
     });
   }
 
@@ -291,8 +300,8 @@
         el.innerHTML = "<div class='tile-label'>" + esc(meta.label) + "</div><div class='tile-value'>…</div>";
         box.appendChild(el);
         tiles[meta.key] = { meta: meta, el: el, timer: null };
-        fetchTile(tiles[meta.key]);
       });
+      return Promise.all(Object.keys(tiles).map(function (k) { return fetchTile(tiles[k]); }));
     });
   }
 
@@ -324,7 +333,7 @@
   // What an event is about, in words (never the code: "assignment" → "penugasan"); an
   // unknown one is left out rather than shown raw.
   var THINGS = { assignment: "penugasan", unit: "unit", incident: "kejadian", call: "panggilan", alarm: "alarm", reading: "pembacaan", device: "perangkat", hotspot: "hotspot", ap: "titik akses", park: "taman", alert: "peringatan", sla: "SLA", breach: "pelanggaran SLA", message: "pesan", session: "sesi", report: "laporan", fieldreport: "laporan lapangan", referral: "rujukan", position: "posisi", rule: "aturan" };
-  var VERBS = { created: "baru", updated: "diperbarui", merged: "digabung", closed: "ditutup", offered: "masuk", answered: "dijawab", classified: "diklasifikasi", ended: "berakhir", assigned: "ditugaskan", dispatched: "diberangkatkan", arrived: "tiba di lokasi", status: "berubah status", moved: "bergerak", raised: "muncul", cleared: "pulih", acknowledged: "diterima", published: "diterbitkan", posted: "dipasang", cancelled: "dibatalkan" };
+  var VERBS = { created: "baru", updated: "diperbarui", merged: "digabung", closed: "ditutup", offered: "masuk", answered: "dijawab", classified: "diklasifikasi", ended: "berakhir", assigned: "ditugaskan", dispatched: "diberangkatkan", arrived: "tiba di lokasi", status: "berubah status", moved: "bergerak", raised: "muncul", cleared: "pulih", acknowledged: "diterima", published: "diterbitkan", posted: "dipasang", cancelled: "dibatalkan", breached: "terlampaui" };
   /* Names, never codes, for people: a kelurahan/kecamatan code in an event is shown with
      the name the map already loaded ("36.73.06.1001" → "Kasemen"). */
   var regionNames = {};
@@ -353,7 +362,7 @@
       return "Kejadian " + (d.number || "") + " diperbarui" + (d.status ? ": " + d.status : "") + place(d);
     }
     var subject = APPS[parts[0]] || parts[0];
-    var verb = VERBS[parts[parts.length - 1]] || parts[parts.length - 1];
+    var verb = VERBS[parts[parts.length - 1]] || "diperbarui";  // never the raw code
     var label = d.device_name || d.label || d.name || d.number || d.callsign || d.number_masked || d.code || "";
     var state = d.level_label || d.outcome_label || d.status_label || "";
     var thing = parts.length > 2 ? THINGS[parts[1]] : "";
@@ -392,7 +401,14 @@
   }
 
   /* ---- live ---- */
-  function loadAll() { loadLayers(); loadTiles(); loadMessages(); loadRecent(); }
+  // The page is busy (aria-busy) until the map has fitted the city and the first layers,
+  // tiles, messages and ticker lines are in: assistive technology, and the browser tests
+  // that look at it, wait for that instead of for a guessed time.
+  function loadAll() {
+    root.setAttribute("aria-busy", "true");
+    var done = function () { root.removeAttribute("aria-busy"); };
+    Promise.all([cm.ready.catch(function () {}), loadLayers(), loadTiles(), loadMessages(), loadRecent()]).then(done, done);
+  }
   K.live.on("", function (msg) {
     if (msg.topic === "kendali.reset") { loadAll(); return; }
     // core.* are personal notifications and housekeeping, not city events.
