@@ -44,9 +44,7 @@ def test_api_gives_values_on_a_date(bmd_client, depreciated):
     ],
 )
 def test_api_refuses_a_bad_date_with_a_problem(bmd_client, depreciated, text, message):
-    response = bmd_client("pengurus_a").get(
-        f"/api/v1/assets/items/{depreciated.pk}", {"at": text}
-    )
+    response = bmd_client("pengurus_a").get(f"/api/v1/assets/items/{depreciated.pk}", {"at": text})
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
