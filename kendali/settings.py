@@ -170,6 +170,9 @@ SESSION_COOKIE_AGE = conf.env_int("KENDALI_SESSION_HOURS", 12, minimum=1) * 3600
 # The video wall's account (control-room viewer role only, no other role) keeps a rolling
 # session of this many days while the wall is up, so the wall never falls out after a shift.
 WALL_SESSION_DAYS = conf.env_int("KENDALI_WALL_SESSION_DAYS", 30, minimum=1)
+# A registered wall screen whose page has not reported for this many minutes is offline
+# (its live state on the BMD item page; the page reports once a minute while connected).
+WALL_OFFLINE_MINUTES = conf.env_int("KENDALI_WALL_OFFLINE_MINUTES", 5, minimum=2)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; kept default
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

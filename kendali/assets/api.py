@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kendali.assets import reports, selectors, services
@@ -147,9 +147,37 @@ def item_create(request, payload: ItemIn):
     return Status(201, _item(selectors.item_for(actor=actor, item_id=item.pk)))
 
 
-@router.get("/items/{item_id}", response=ItemOut, auth=VIEW, summary="Satu barang")
-def item_get(request, item_id: int):
-    return _item(selectors.item_for(actor=actor_of(request), item_id=item_id))
+class ValuesOnOut(Schema):
+    on: date
+    value: Decimal
+    accumulated: Decimal
+    book_value: Decimal
+
+
+class ItemOnOut(ItemOut):
+    at: ValuesOnOut | None = Field(
+        None, description="Nilai pada tanggal `?at=` (kosong tanpa `?at=`)"
+    )
+
+
+class ItemAtQuery(Schema):
+    at: str = Field(
+        "",
+        max_length=10,
+        description=(
+            "Tanggal TTTT-BB-HH (antara tanggal perolehan dan hari ini): nilai tercatat, "
+            "akumulasi penyusutan sampai akhir semester terakhir yang selesai pada tanggal "
+            "itu, dan nilai buku. Tanggal yang salah dijawab 422 (problem+json)."
+        ),
+    )
+
+
+@router.get("/items/{item_id}", response=ItemOnOut, auth=VIEW, summary="Satu barang")
+def item_get(request, item_id: int, query: Query[ItemAtQuery]):
+    item = selectors.item_for(actor=actor_of(request), item_id=item_id)
+    data = _item(item)
+    data["at"] = selectors.values_on(item, query.at) if query.at else None
+    return data
 
 
 class StateOut(Schema):

@@ -474,8 +474,9 @@ def _name(index: int) -> str:
 
 
 def _link_devices(actor: Actor, users: dict) -> None:
-    """Every sensor and hotspot Kendali runs becomes a KIB B item of its OPD (Diskominfo for
-    the hotspots), approved, with its device linked for live state."""
+    """Every sensor, camera, hotspot and wall screen Kendali runs becomes a KIB B item of its
+    OPD (Diskominfo for the hotspots and screens), approved, with its device linked for live
+    state."""
     from kendali.core.registry import asset_sources, run_selector
 
     diskominfo = Agency.objects.filter(code="diskominfo").first()
@@ -489,6 +490,13 @@ def _link_devices(actor: Actor, users: dict) -> None:
         "air_quality": "1.3.2.08.06.01.001",
         "rain_gauge": "1.3.2.08.06.01.003",
         "cctv_status": "1.3.2.06.01.02.010",
+        "camera": "1.3.2.06.01.02.010",
+        "wall_display": "1.3.2.06.01.02.011",
+    }
+    values = {
+        "access_point": Decimal("4850000"),
+        "camera": Decimal("7250000"),
+        "wall_display": Decimal("64500000"),
     }
     day = date(timezone.localdate().year - 1, 3, 15)
     for source in asset_sources():
@@ -514,9 +522,7 @@ def _link_devices(actor: Actor, users: dict) -> None:
                 code=code,
                 name=device["name"][:200],
                 acquisition_date=day,
-                value=Decimal("4850000")
-                if device["kind"] == "access_point"
-                else Decimal("38500000"),
+                value=values.get(device["kind"], Decimal("38500000")),
                 details={
                     "merk_tipe": device.get("model") or device["kind"],
                     "nomor_pabrik": device["serial"],

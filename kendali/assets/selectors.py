@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.assets.choices import Condition, EntryStatus, ItemStatus
@@ -22,7 +23,7 @@ from kendali.assets.models import (
     period_of,
 )
 from kendali.core.actors import Actor
-from kendali.core.errors import NotAllowed, NotFound
+from kendali.core.errors import Invalid, NotAllowed, NotFound
 from kendali.core.models import Agency
 from kendali.core.scope import may_see_agency, scope_queryset
 
@@ -139,6 +140,33 @@ def value_at(item: Item, on: date) -> Decimal:
 
 def book_value_at(item: Item, on: date) -> Decimal:
     return value_at(item, on) - accumulated_at(item, on)
+
+
+def values_on(item: Item, text: str, *, field: str = "at") -> dict:
+    """Recorded value, accumulated depreciation and book value on the date ``text``
+    (YYYY-MM-DD, from the item page or ``?at=``): between the acquisition and today, since
+    depreciation is posted per semester and a later date would only guess."""
+    try:
+        on = date.fromisoformat((text or "").strip())
+    except ValueError:
+        on = None
+    if on is None or len(text.strip()) != 10:
+        message = _("Tanggal tidak valid: tulis TTTT-BB-HH, misalnya 2025-12-31.")
+    elif on < item.acquisition_date:
+        message = _("Tanggal itu sebelum tanggal perolehan (%(d)s).") % {
+            "d": item.acquisition_date.strftime("%d-%m-%Y")
+        }
+    elif on > timezone.localdate():
+        message = _("Tanggal tidak boleh setelah hari ini.")
+    else:
+        value, accumulated = value_at(item, on), accumulated_at(item, on)
+        return {
+            "on": on,
+            "value": value,
+            "accumulated": accumulated,
+            "book_value": value - accumulated,
+        }
+    raise Invalid(message, errors={field: [message]})
 
 
 def depreciation_runs(*, actor: Actor) -> QuerySet:

@@ -183,6 +183,13 @@ def item_detail(request, item_id: int):
         if item.details.get(key) not in (None, "")
     ]
     today = timezone.localdate()
+    on_text = request.GET.get("pada", "")
+    on_values, on_error = None, ""
+    if on_text:
+        try:
+            on_values = selectors.values_on(item, on_text, field="pada")
+        except Invalid as exc:
+            on_error = exc.detail
     geometry = item.shape or (
         {"type": "Point", "coordinates": [item.lon, item.lat]} if item.lat is not None else None
     )
@@ -199,6 +206,9 @@ def item_detail(request, item_id: int):
             "details": details,
             "lines": item.depreciation.order_by("period_index"),
             "live": selectors.live_state(item, actor=actor),
+            "on_text": on_text[:10],
+            "on_values": on_values,
+            "on_error": on_error,
             "tasks": selectors.tasks_of(item)[:10],
             "attachments": selectors.attachments_of(item),
             "attachment_form": AttachmentForm(),

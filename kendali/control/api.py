@@ -1,12 +1,15 @@
-"""/api/v1/control: what the wall shows — registered layers and tiles, history, wall messages."""
+"""/api/v1/control: what the wall shows — registered layers and tiles, history, wall messages —
+and the wall screens (registered by name, reporting that they are up)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from kendali.control import selectors, services
-from kendali.control.apps import POST_MESSAGE, VIEW
+from kendali.control.apps import MANAGE_DISPLAY, POST_MESSAGE, VIEW
 from kendali.control.choices import MessageLevel
 from kendali.control.sessions import keep_wall_session
 from kendali.core.apiauth import access, actor_of
@@ -129,3 +132,48 @@ def message_post(request, payload: MessageIn):
         minutes=payload.minutes,
     )
     return Status(201, services.message_data(message))
+
+
+class DisplayOut(Schema):
+    code: str
+    name: str
+    last_seen: datetime | None
+    online: bool | None = Field(
+        ..., description="kosong: belum pernah tersambung; false: tidak terlihat beberapa menit"
+    )
+
+
+class DisplayIn(Schema):
+    code: str = Field(..., max_length=40, description="dipakai di alamat dinding: `?layar=<kode>`")
+    name: str = Field(..., max_length=100)
+
+
+@router.get("/displays", response=list[DisplayOut], auth=access(perm=VIEW), summary="Layar dinding")
+def display_list(request):
+    return [services.display_data(d) for d in selectors.displays(actor=actor_of(request))]
+
+
+@router.post(
+    "/displays",
+    response={201: DisplayOut},
+    auth=access(perm=MANAGE_DISPLAY),
+    summary="Daftarkan layar dinding",
+)
+def display_register(request, payload: DisplayIn):
+    display = services.wall_display_register(
+        actor=actor_of(request), code=payload.code, name=payload.name
+    )
+    return Status(201, services.display_data(display))
+
+
+@router.post(
+    "/displays/{code}/seen",
+    response={204: None},
+    auth=access(perm=VIEW),
+    summary="Halaman dinding layar ini tersambung",
+)
+def display_seen(request, code: str):
+    """Sent by the wall page of ``?layar=<code>`` once a minute while its event stream is
+    connected; written at most once a minute per screen."""
+    services.wall_display_seen(actor=actor_of(request), code=code[:40])
+    return Status(204, None)

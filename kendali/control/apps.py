@@ -5,6 +5,7 @@ from kendali.core.choices import Role
 
 VIEW = "control.view_control"
 POST_MESSAGE = "control.add_wallmessage"
+MANAGE_DISPLAY = "control.add_walldisplay"
 
 
 class ControlConfig(AppConfig):
@@ -14,14 +15,17 @@ class ControlConfig(AppConfig):
 
     role_permissions = {
         Role.CONTROL_ROOM_VIEWER: [VIEW, "control.view_wallmessage"],
-        Role.SUPERVISOR: [VIEW, "control.view_wallmessage", POST_MESSAGE],
+        Role.SUPERVISOR: [VIEW, "control.view_wallmessage", POST_MESSAGE, MANAGE_DISPLAY],
         Role.DISPATCHER: [VIEW, "control.view_wallmessage", POST_MESSAGE],
-        Role.ADMINISTRATOR: [VIEW, "control.view_wallmessage", POST_MESSAGE],
+        Role.ADMINISTRATOR: [VIEW, "control.view_wallmessage", POST_MESSAGE, MANAGE_DISPLAY],
         Role.OPERATOR: [VIEW, "control.view_wallmessage"],
     }
 
     def ready(self) -> None:
+        from kendali.core import demo
         from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
+
+        demo.register(50, "kendali.control.demo.seed")
 
         register_nav(
             NavItem(

@@ -39,3 +39,23 @@ class WallMessage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class WallDisplay(models.Model):
+    """A screen of the video wall, named so the BMD register can link it to its KIB B item.
+
+    The wall page opened as ``/ruang-kendali/dinding/?layar=<code>`` reports that it is up
+    while its event stream is connected; ``last_seen_at`` moves at most once a minute."""
+
+    code = models.SlugField(_("kode layar"), max_length=40, unique=True)
+    name = models.CharField(_("nama layar"), max_length=100)
+    last_seen_at = models.DateTimeField(_("terakhir terlihat"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("layar dinding")
+        verbose_name_plural = _("layar dinding")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

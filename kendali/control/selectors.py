@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.control.apps import VIEW
-from kendali.control.models import WallMessage
+from kendali.control.models import WallDisplay, WallMessage
 from kendali.core import registry
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed, NotFound
@@ -118,6 +118,12 @@ def jobs_tile(*, actor: Actor) -> dict:
 def messages_active(*, actor: Actor) -> list[WallMessage]:
     _require_view(actor)
     return list(WallMessage.objects.filter(expires_at__gt=timezone.now())[:5])
+
+
+def displays(*, actor: Actor) -> list[WallDisplay]:
+    """The registered wall screens (a control room has a handful)."""
+    _require_view(actor)
+    return list(WallDisplay.objects.order_by("code")[:200])
 
 
 def history(

@@ -152,6 +152,19 @@ def devices_create(request, payload: DeviceIn):
     return 201, {"device": _device_out(device), "token": plain}
 
 
+@router.post(
+    "/devices/{code}/heartbeat",
+    response={204: None},
+    auth=access(perm="sensors.ingest_reading", scope=TokenScope.DEVICE),
+    summary="Detak perangkat tanpa bacaan (kamera CCTV)",
+)
+def device_heartbeat(request, code: str):
+    """The device (or the NVR or a probe checking it) says it is alive; for devices with no
+    variables, such as cameras. A device token sends only its own device's heartbeat."""
+    services.device_heartbeat(actor=actor_of(request), code=code[:60])
+    return Status(204, None)
+
+
 class PointOut(Schema):
     at: datetime
     mean: float

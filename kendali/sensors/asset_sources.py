@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from kendali.core.actors import Actor
 from kendali.core.registry import AssetSource, register_asset_source
-from kendali.sensors.choices import AlarmStatus, DeviceStatus
+from kendali.sensors.choices import AlarmStatus, DeviceKind, DeviceStatus
 from kendali.sensors.models import Device
 
 PREFIX = "sensors.device"
@@ -41,7 +41,11 @@ def states(*, refs: list[str]) -> dict:
             "online": online,
             "last_seen": device.last_value_at,
             "open_alarms": device.open_alarms,
-            "summary": _("Sensor %(code)s: %(status)s")
+            "summary": (
+                _("Kamera %(code)s: %(status)s")
+                if device.kind == DeviceKind.CAMERA
+                else _("Sensor %(code)s: %(status)s")
+            )
             % {"code": device.code, "status": device.get_status_display()},
         }
     return result

@@ -9,6 +9,9 @@ class DeviceKind(models.TextChoices):
     TRAFFIC_COUNTER = "traffic_counter", _("Penghitung lalu lintas")
     STREETLIGHT = "streetlight", _("Penerangan jalan")
     CCTV_STATUS = "cctv_status", _("Status CCTV")
+    # A camera measures nothing Kendali stores: it (or the NVR or a probe on its behalf)
+    # sends a heartbeat, and its state is online/offline only. No video passes through.
+    CAMERA = "camera", _("Kamera CCTV")
     GENERIC = "generic", _("Umum")
 
 
@@ -76,6 +79,7 @@ DEFAULT_VARIABLES: dict[str, list[tuple[str, str]]] = {
     ],
     DeviceKind.STREETLIGHT: [("powerState", "on/off"), ("illuminanceLevel", "%")],
     DeviceKind.CCTV_STATUS: [("status", "on/off")],
+    DeviceKind.CAMERA: [],
     DeviceKind.GENERIC: [],
 }
 

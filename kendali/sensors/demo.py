@@ -13,7 +13,7 @@ from django.utils import timezone
 from kendali.core.actors import Actor
 from kendali.core.models import Agency
 from kendali.sensors.models import Device
-from kendali.sensors.services import device_create, readings_ingest, rule_save
+from kendali.sensors.services import device_create, device_heartbeat, readings_ingest, rule_save
 
 FLOOD_BANDS = {"waspada": 1.5, "siaga": 2.0, "awas": 2.5}
 
@@ -50,7 +50,20 @@ DEMO_DEVICES = [
         106.1480,
         300,
     ),
+    # Cameras send no readings, only a heartbeat (no video passes through Kendali).
+    (
+        "cam-alunalun-01",
+        "Kamera CCTV Alun-alun Kota Serang",
+        "camera",
+        "diskominfo",
+        -6.1203,
+        106.1503,
+        300,
+    ),
+    ("cam-pasarrau-01", "Kamera CCTV Pasar Rau", "camera", "diskominfo", -6.1032, 106.1605, 300),
 ]
+# A demo camera that is down: it sends nothing, goes offline, and its item gets a task.
+SILENT_DEMO_CAMERAS = {"cam-pasarrau-01"}
 
 BASELINES = {
     "currentLevel": (0.9, 0.25),
@@ -119,6 +132,8 @@ def seed(*, actor: Actor) -> None:
                 )
         for start in range(0, len(items), 10_000):
             readings_ingest(actor=actor, items=items[start : start + 10_000])
+        if kind == "camera" and code not in SILENT_DEMO_CAMERAS:
+            device_heartbeat(actor=actor, code=code, now=now)
         if kind == "water_level":
             rule_save(
                 actor=actor,

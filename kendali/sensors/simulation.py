@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from kendali.core.actors import Actor
-from kendali.sensors.demo import DEMO_DEVICES, normal_value
+from kendali.sensors.demo import DEMO_DEVICES, SILENT_DEMO_CAMERAS, normal_value
 from kendali.sensors.models import Device
-from kendali.sensors.services import readings_ingest
+from kendali.sensors.services import device_heartbeat, readings_ingest
 
 FLOOD_GAUGE = "tma-kasemen-01"
 # One flood wave per cycle, counted from the gauge's registration (so the first wave
@@ -91,6 +91,9 @@ def demo_tick(now: datetime | None = None) -> dict:
     demo`` yet) or deactivated are skipped. Safe to call from a background thread (it uses
     Django's database connection of that thread; close it as any thread would).
 
+    Demo cameras (no variables) get a heartbeat (:func:`services.device_heartbeat`) when
+    one is due, except the ones in ``SILENT_DEMO_CAMERAS``, which stay offline.
+
     Returns ``{"stored": int, "rejected": int, "alarms": [alarm ids], "flood_level": float
     | None}`` (the gauge's newest level sent this call, or None).
     """
@@ -101,6 +104,14 @@ def demo_tick(now: datetime | None = None) -> dict:
     newest_flood = None
     for device in devices:
         every = sample_seconds(device.code, device.heartbeat_seconds)
+        if not device.variables.all():
+            # A camera only says it is alive; the demo keeps one silent, as a camera that
+            # is down, so its BMD item gets a maintenance task.
+            if device.code not in SILENT_DEMO_CAMERAS and _due_times(
+                device.last_value_at, now, every
+            ):
+                device_heartbeat(actor=Actor.system("demo"), code=device.code, now=now)
+            continue
         for at in _due_times(device.last_value_at, now, every):
             stamp = at.isoformat()
             for variable in device.variables.all():

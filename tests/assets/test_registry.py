@@ -3,7 +3,7 @@ live state, maintenance tasks for offline or broken devices, figures, evidence, 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -170,3 +170,135 @@ def test_ict_condition_as_it_stood_each_year(bmd, bmd_actor, laptop, hotspot):
     assert share(2026, date(2026, 7, 16)) == 50.0  # the laptop is Kurang Baik now
     assert share(2025) == 100.0  # both were in good condition at the end of 2025
     assert share(2024) is None  # neither had been bought yet
+
+
+def _sensor(kind):
+    def make():
+        from kendali.core.models import Agency
+        from kendali.sensors.services import device_create
+
+        device, _ = device_create(
+            actor=Actor.system("t"),
+            code=f"uji-{kind}",
+            name=f"Uji {kind}",
+            kind=kind,
+            agency=Agency.objects.get(code="diskominfo"),
+            heartbeat_seconds=60,
+        )
+        return f"sensors.device:{device.pk}", "1.3.2.06.01.02.010"
+
+    return make
+
+
+def _access_point():
+    from kendali.wifi.models import AccessPoint, Park
+
+    park = Park.objects.create(name="Taman Uji", lat=-6.12, lon=106.15)
+    ap = AccessPoint.objects.create(
+        park=park, name="AP uji", mac="48:8F:5A:99:00:09", nas_ip="10.99.0.9", secret_encrypted="x"
+    )
+    return f"wifi.access_point:{ap.pk}", "1.3.2.10.02.04.003"
+
+
+def _screen():
+    from kendali.control.services import wall_display_register
+
+    screen = wall_display_register(actor=Actor.system("t"), code="dinding-uji", name="Layar uji")
+    return f"control.display:{screen.pk}", "1.3.2.06.01.02.011"
+
+
+def _beat(ref):
+    """The device says it is alive, the way its module hears it."""
+    from django.utils import timezone
+
+    key, pk = ref.rsplit(":", 1)
+    if key == "sensors.device":
+        from kendali.sensors.models import Device
+        from kendali.sensors.services import device_heartbeat, readings_ingest
+
+        device = Device.objects.get(pk=pk)
+        variable = device.variables.first()
+        if variable is None:
+            device_heartbeat(actor=Actor.system("t"), code=device.code)
+        else:
+            readings_ingest(
+                actor=Actor.system("t"),
+                items=[
+                    {
+                        "device": device.code,
+                        "variable": variable.name,
+                        "time": timezone.now().isoformat(),
+                        "value": 1.0,
+                    }
+                ],
+            )
+    elif key == "wifi.access_point":
+        from kendali.wifi.models import AccessPoint
+        from kendali.wifi.services import access_point_heartbeat
+
+        access_point_heartbeat(actor=Actor.system("t"), ap=AccessPoint.objects.get(pk=pk))
+    else:
+        from kendali.control import services as control
+        from kendali.control.models import WallDisplay
+
+        control._seen_written.clear()
+        control.wall_display_seen(actor=Actor.system("t"), code=WallDisplay.objects.get(pk=pk).code)
+
+
+def _go_silent(ref):
+    """Time passes without a word from the device; its module's own check notices."""
+    key = ref.split(":", 1)[0]
+    if key == "sensors.device":
+        from django.utils import timezone
+
+        from kendali.sensors.services import offline_check
+
+        offline_check(now=timezone.now())
+    elif key == "wifi.access_point":
+        from kendali.wifi.services import access_points_sweep
+
+        access_points_sweep()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [_sensor("water_level"), _sensor("camera"), _access_point, _screen],
+    ids=["sensor", "camera", "access_point", "wall_screen"],
+)
+def test_every_device_kind_offline_or_broken_opens_a_task(bmd, bmd_actor, bmd_client, make):
+    import time_machine
+    from django.utils import timezone
+
+    ref, code = make()
+    item = services.item_draft(
+        actor=bmd_actor("bpkad"),
+        agency=bmd["agencies"]["diskominfo"],
+        code=code,
+        name="Perangkat uji",
+        acquisition_date=date(2025, 3, 1),
+        value="7250000",
+        device_ref=ref,
+    )
+    services.entry_approve(actor=bmd_actor("bpkad2"), entry_id=item.entries.get().pk)
+    _beat(ref)
+    page = bmd_client("bpkad").get(f"/aset/{item.pk}/").content.decode()
+    assert "live-state ok" in page and "Daring" in page
+    assert services.devices_sweep() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=30), tick=False):
+        _go_silent(ref)
+        assert selectors.live_state(item, actor=bmd_actor("bpkad"))["online"] is False
+        page = bmd_client("bpkad").get(f"/aset/{item.pk}/").content.decode()
+        assert "live-state bad" in page and "Luring" in page
+        assert services.devices_sweep() == 1
+        assert services.devices_sweep() == 0
+        # Reported broken (condition Rusak Berat, approved): a task of its own.
+        entry = services.entry_draft(
+            actor=bmd_actor("bpkad"),
+            item=item,
+            kind=EntryKind.CONDITION,
+            entry_date=timezone.localdate(),
+            data={"condition": "RB"},
+        )
+        services.entry_approve(actor=bmd_actor("bpkad2"), entry_id=entry.pk)
+    reasons = sorted(MaintenanceTask.objects.filter(item=item).values_list("reason", flat=True))
+    assert reasons == ["offline", "rusak"]

@@ -2,6 +2,7 @@ from tests.access import Route, only
 
 VIEWERS = only("admin", "supervisor", "dispatcher", "viewer", "operator")
 POSTERS = only("admin", "supervisor", "dispatcher")
+DISPLAY_MANAGERS = only("admin", "supervisor")
 
 ROUTES = [
     Route("GET", "/ruang-kendali/", VIEWERS),
@@ -15,4 +16,17 @@ ROUTES = [
     Route("GET", "/api/v1/control/messages", VIEWERS),
     Route("GET", "/api/v1/control/recent", VIEWERS),
     Route("POST", "/api/v1/control/messages", POSTERS, body={"text": "Uji akses dinding"}),
+    Route("GET", "/api/v1/control/displays", VIEWERS),
+    Route(
+        "POST",
+        "/api/v1/control/displays",
+        DISPLAY_MANAGERS,
+        body={"code": "uji-akses", "name": "Layar uji akses"},
+    ),
+    Route(
+        "POST",
+        "/api/v1/control/displays/tidak-ada/seen",
+        VIEWERS,
+        note="404 for an unregistered screen",
+    ),
 ]

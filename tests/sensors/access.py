@@ -7,6 +7,12 @@ MANAGE = only("admin", "operator")
 
 ROUTES = [
     Route("POST", "/api/v1/sensors/readings", MANAGE, body={"readings": []}),
+    Route(
+        "POST",
+        "/api/v1/sensors/devices/tidak-ada/heartbeat",
+        MANAGE,
+        note="404 for an unknown device",
+    ),
     Route("GET", "/api/v1/sensors/devices", VIEW_DEVICE),
     Route("POST", "/api/v1/sensors/devices", MANAGE, body={}, note="422 for an empty body"),
     Route(

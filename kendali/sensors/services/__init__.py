@@ -44,6 +44,7 @@ from kendali.sensors.services.notifications import (
 )
 from kendali.sensors.services.readings import (
     IngestResult,
+    device_heartbeat,
     readings_import_csv,
     readings_ingest,
     readings_purge,
@@ -74,6 +75,7 @@ __all__ = [
     "alarm_clear",
     "alarm_event",
     "alarm_note_add",
+    "device_heartbeat",
     "can_see_device",
     "device_create",
     "device_event",

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.choices import TokenScope
-from kendali.core.errors import Invalid, NotAllowed
+from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
+from kendali.core.scope import may_see_agency
 from kendali.sensors import conf, ingest
 from kendali.sensors.choices import (
     DeviceStatus,
@@ -125,15 +126,40 @@ def readings_ingest(
     return result
 
 
+def device_heartbeat(*, actor: Actor, code: str, now: datetime | None = None) -> Device:
+    """A device that measures nothing (a camera) is alive: its heartbeat, sent by the device
+    or by a probe on its behalf (NVR, ping/ONVIF check), moves its last-seen time and brings
+    it back online. A device with variables is alive by its readings instead."""
+    only_device = _ingest_device_of(actor)
+    if only_device is not None and only_device.code != code:
+        raise NotAllowed(_("Token perangkat hanya boleh mengirim data perangkatnya."))
+    device = only_device or Device.objects.filter(code=code).first()
+    if device is None or not may_see_agency(actor, device.agency_id):
+        raise NotFound(_("Perangkat %(c)s tidak ditemukan.") % {"c": code[:60]})
+    if not device.is_active:
+        raise Conflict(_("Perangkat ini tidak aktif."))
+    if device.variables.exists():
+        raise Invalid(
+            _("Perangkat ini mengirim bacaan; kabar hidupnya adalah bacaannya, bukan detak.")
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        _mark_seen({device.pk: now}, now)
+    return device
+
+
 def _devices_seen(new_rows: list[tuple], variables: dict[int, Variable], now: datetime) -> None:
     newest: dict[int, float] = {}
     for variable_id, _t, _v, ts in new_rows:
         device_id = variables[variable_id].device_id
         if ts > newest.get(device_id, 0):
             newest[device_id] = ts
+    _mark_seen({d: datetime.fromtimestamp(ts, tz=UTC) for d, ts in newest.items()}, now)
+
+
+def _mark_seen(newest: dict[int, datetime], now: datetime) -> None:
     moved: dict[int, datetime] = {}
-    for device_id, ts in newest.items():
-        at = datetime.fromtimestamp(ts, tz=UTC)
+    for device_id, at in newest.items():
         # Conditional UPDATE: only moves forward, whatever order batches commit in.
         if (
             Device.objects.filter(pk=device_id)

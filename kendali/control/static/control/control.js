@@ -427,9 +427,16 @@
   // the page was not live is then on screen even if its events were already purged.
   var refetch = { timer: null };
   var wasLive = false;
+  // A named screen (/ruang-kendali/dinding/?layar=<kode>) reports once a minute that its
+  // page is up with the stream connected, so the BMD register shows the screen online.
+  var screen = isWall ? new URLSearchParams(window.location.search).get("layar") : null;
+  function reportSeen() {
+    if (!screen || document.documentElement.getAttribute("data-live") !== "live") { return; }
+    K.fetchJSON(API + "displays/" + encodeURIComponent(screen) + "/seen", { method: "POST" }).catch(function () {});
+  }
   new MutationObserver(function () {
     var live = document.documentElement.getAttribute("data-live") === "live";
-    if (live && !wasLive) { later(refetch, loadAll); }
+    if (live && !wasLive) { later(refetch, loadAll); reportSeen(); }
     wasLive = live;
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-live"] });
   K.live.start();
@@ -439,7 +446,7 @@
     if (!wasLive) { loadAll(); }
   }, function () { if (!wasLive) { loadAll(); } });
   // Safety net for values that change with time alone (expiry, jobs alive).
-  setInterval(function () { Object.keys(tiles).forEach(function (k) { fetchTile(tiles[k]); }); loadMessages(); }, 60000);
+  setInterval(function () { Object.keys(tiles).forEach(function (k) { fetchTile(tiles[k]); }); loadMessages(); reportSeen(); }, 60000);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
