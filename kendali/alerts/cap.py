@@ -88,7 +88,7 @@ def region_polygons(region) -> tuple[str, ...]:
 def area_description(area) -> str:
     if area.kind == AreaKind.CIRCLE:
         return area.description or (
-            f"Radius {area.radius_km:g} km dari {area.latitude:.5f},{area.longitude:.5f}"
+            f"Radius {area.radius_km:g} km dari {area.lat:.5f},{area.lon:.5f}"
         )
     region = area.region
     parts = [_region_name(region)]
@@ -173,7 +173,7 @@ def document_tree(alert, infos, areas, *, base_url: str) -> ET.Element:
                 _sub(
                     area_el,
                     "circle",
-                    f"{area.latitude:.5f},{area.longitude:.5f} {area.radius_km:g}",
+                    f"{area.lat:.5f},{area.lon:.5f} {area.radius_km:g}",
                 )
             else:
                 for polygon in region_polygons(area.region):

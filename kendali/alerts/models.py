@@ -162,8 +162,8 @@ class AlertArea(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
     radius_km = models.FloatField(null=True, blank=True)
     description = models.CharField(_("uraian wilayah"), max_length=200, blank=True)
 
@@ -171,7 +171,7 @@ class AlertArea(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="circle") & Q(radius_km__gt=0) & Q(latitude__isnull=False))
+                condition=(Q(kind="circle") & Q(radius_km__gt=0) & Q(lat__isnull=False))
                 | (~Q(kind="circle") & Q(region__isnull=False)),
                 name="alerts_area_region_or_circle",
             )

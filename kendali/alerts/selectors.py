@@ -91,7 +91,7 @@ def _covers(alert: Alert, kelurahan) -> bool:
             return True
         if area.kind == AreaKind.CIRCLE:
             # Degrees → km with the longitude shrunk by the latitude; good to metres here.
-            center = Point(area.longitude, area.latitude)
+            center = Point(area.lon, area.lat)
             distance_deg = _shape_of(kelurahan).distance(center)
             if distance_deg * KM_PER_DEGREE <= area.radius_km:
                 return True
@@ -161,7 +161,7 @@ def area_features(alert: Alert, properties: dict) -> list[dict]:
         if area.kind == AreaKind.CIRCLE:
             geometry = {
                 "type": "Polygon",
-                "coordinates": [circle_ring(area.latitude, area.longitude, area.radius_km)],
+                "coordinates": [circle_ring(area.lat, area.lon, area.radius_km)],
             }
         else:
             geometry = area.region.geometry
