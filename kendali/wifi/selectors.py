@@ -28,9 +28,13 @@ def _require(actor: Actor, perm: str) -> None:
 
 def parks_with_aps(*, actor: Actor):
     _require(actor, "wifi.view_park")
-    return Park.objects.prefetch_related("access_points").annotate(
-        ap_total=Count("access_points"),
-        ap_online=Count("access_points", filter=Q(access_points__status=ApStatus.ONLINE)),
+    return (
+        Park.objects.select_related("kelurahan", "kecamatan")
+        .prefetch_related("access_points")
+        .annotate(
+            ap_total=Count("access_points"),
+            ap_online=Count("access_points", filter=Q(access_points__status=ApStatus.ONLINE)),
+        )
     )
 
 
@@ -64,8 +68,8 @@ def parks_overview(*, actor: Actor) -> list[dict]:
             "name": p.name,
             "lat": p.lat,
             "lon": p.lon,
-            "kelurahan": p.kelurahan,
-            "kecamatan": p.kecamatan,
+            "kelurahan": p.kelurahan.nama if p.kelurahan else "",
+            "kecamatan": p.kecamatan.nama if p.kecamatan else "",
             "access_points": [
                 {
                     "id": ap.pk,
@@ -155,11 +159,11 @@ def announcements_for(park: Park | None, *, now=None) -> list[Announcement]:
 def public_warnings_for(park: Park | None) -> list:
     """Active public warnings covering the park's kelurahan, from the alerts app when it is
     installed; none otherwise (the portal must work without it)."""
-    if park is None or not park.kelurahan_kode:
+    if park is None or not park.kelurahan_id:
         return []
     try:
         active_alerts_for_kelurahan = _active_alerts()
-        return [_warning(a) for a in active_alerts_for_kelurahan(park.kelurahan_kode)][:3]
+        return [_warning(a) for a in active_alerts_for_kelurahan(park.kelurahan_id)][:3]
     except ImportError:
         return []
     except Exception:  # noqa: BLE001 - a failing alerts app must not take the portal down
@@ -190,7 +194,7 @@ def _active_alerts():
 
 def usage_days(*, actor: Actor, park: Park | None, start: date, end: date):
     _require(actor, "wifi.view_wifi_usage")
-    qs = DailyUsage.objects.select_related("park").filter(day__gte=start, day__lte=end)
+    qs = DailyUsage.objects.select_related("park__kelurahan").filter(day__gte=start, day__lte=end)
     return qs.filter(park=park) if park else qs
 
 
