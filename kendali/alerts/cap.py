@@ -6,6 +6,7 @@ combination the form allows without touching the database.
 
 from __future__ import annotations
 
+import json
 import re
 import zoneinfo
 from datetime import datetime
@@ -52,8 +53,6 @@ def _sub(parent, name: str, text: str | None = None):
 
 @lru_cache(maxsize=256)
 def _region_polygons(kode: str, geometry_json: str) -> tuple[str, ...]:
-    import json
-
     geom = shape(json.loads(geometry_json))
     simplified = geom.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
     polygons = []
@@ -80,8 +79,6 @@ def _ring(coords) -> str | None:
 
 
 def region_polygons(region) -> tuple[str, ...]:
-    import json
-
     return _region_polygons(region.kode, json.dumps(region.geometry, sort_keys=True))
 
 

@@ -19,6 +19,7 @@ from kendali.alerts.choices import (
     AlertState,
     AreaKind,
     CapStatus,
+    Category,
     Certainty,
     MsgType,
     Severity,
@@ -133,8 +134,6 @@ class Alert(models.Model):
     @property
     def category_labels(self) -> list[str]:
         """The CAP categories in words ("Meteorologi (banjir, cuaca)", not "Met")."""
-        from kendali.alerts.choices import Category
-
         return [str(Category(c).label) if c in Category.values else c for c in self.categories]
 
 

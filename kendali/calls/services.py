@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from kendali.calls.choices import CallSource, CallState, EventKind, NumberFlag, Outcome
 from kendali.calls.models import BlockPolicy, Call, Caller, RetentionSetting, TelephonyEvent
 from kendali.calls.numbers import mask, normalize
+from kendali.calls.selectors import caller_summary, calls_visible
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read, audit_record, diff, snapshot
 from kendali.core.edge import MAX_YEAR, MIN_YEAR, escape_controls, has_controls
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
+from kendali.core.models import User
+from kendali.incidents import selectors as incident_selectors
+from kendali.incidents import services as incident_services
 
 CALL_FIELDS = (
     "state",
@@ -288,8 +292,6 @@ class EventResult:
 
 
 def _user_for_extension(extension: str):
-    from kendali.core.models import User
-
     if not extension:
         return None
     return User.objects.filter(extension=extension, is_active=True).first()
@@ -332,8 +334,6 @@ def _call_for_event(*, pbx_call_id: str, number: str, trunk: str, at: datetime) 
 
 
 def screenpop_data(call: Call) -> dict:
-    from kendali.calls.selectors import caller_summary
-
     return {
         **call_event_data(call),
         "number": call.number_e164 or call.number_raw,
@@ -694,9 +694,6 @@ def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None =
 
 
 def _incidents():
-    from kendali.incidents import selectors as incident_selectors
-    from kendali.incidents import services as incident_services
-
     return incident_services, incident_selectors
 
 
@@ -784,8 +781,6 @@ def _attach(*, actor: Actor, call: Call, incident, kind: str, verb: str) -> None
 
 
 def call_get(*, actor: Actor, call_id: int) -> Call:
-    from kendali.calls.selectors import calls_visible
-
     call = calls_visible(actor=actor).filter(pk=call_id).first()
     if call is None:
         raise NotFound(_("Panggilan tidak ditemukan."))

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from kendali.core.errors import KendaliError, NotFound
@@ -21,17 +21,19 @@ from kendali.core.pages import page_permission
 from kendali.dispatch import reports, selectors, services, sla
 from kendali.dispatch.choices import (
     ACTIVE_ASSIGNMENT,
+    DEFAULT_SLA_SECONDS,
     UNIT_TRANSITIONS,
     Outcome,
+    SlaKind,
     UnitKind,
     UnitStatus,
 )
-from kendali.dispatch.models import RunCard, ShiftLog
+from kendali.dispatch.models import RunCard, ShiftLog, SlaTarget
+from kendali.incidents.choices import Priority
+from kendali.incidents.models import IncidentType
 
 
 def _back(request, fallback: str, *args):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return redirect(nxt)
@@ -400,9 +402,6 @@ def _runcard_lines(post) -> list[dict]:
 
 @page_permission("dispatch.view_runcard", methods=("GET", "POST"), with_actor=True)
 def runcards(request, actor):
-    from kendali.incidents.choices import Priority
-    from kendali.incidents.models import IncidentType
-
     if request.method == "POST":
         if not request.user.has_perm("dispatch.change_runcard"):
             raise PermissionDenied(_("Hanya supervisor yang dapat mengubah kartu pengerahan."))
@@ -427,8 +426,6 @@ def runcards(request, actor):
             + "?"
             + urlencode({"jenis": type_code, "prioritas": priority})
         )
-    from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SlaKind
-    from kendali.dispatch.models import SlaTarget
 
     cards = RunCard.objects.select_related("incident_type").prefetch_related("lines__agency")
     types = list(IncidentType.objects.filter(is_active=True))
