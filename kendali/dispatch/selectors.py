@@ -11,12 +11,22 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.errors import NotFound
+from kendali.core.models import Agency
 from kendali.core.scope import scope_queryset
 from kendali.dispatch import scope, sla
 from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, SLA_SHORT, SlaKind, UnitKind, UnitStatus
-from kendali.dispatch.models import Assignment, FieldReportPhoto, Referral, RunCard, SlaBreach, Unit
+from kendali.dispatch.models import (
+    Assignment,
+    FieldReportPhoto,
+    Referral,
+    RunCard,
+    ShiftLog,
+    SlaBreach,
+    SlaTarget,
+    Unit,
+)
 from kendali.dispatch.travel import unit_index
-from kendali.incidents.models import Incident
+from kendali.incidents.models import Incident, IncidentType
 
 STATUS_COLORS = {
     UnitStatus.TERSEDIA: "#2e7d32",
@@ -332,3 +342,40 @@ def breaches_today_tile(*, actor: Actor) -> dict:
         "detail": detail,
         "level": "ok" if total == 0 else ("warn" if total < 5 else "bad"),
     }
+
+
+# ---------------------------------------------------------------- the pages' reference data
+# Agencies, incident types, run cards, SLA targets and shift logs are the same for everyone
+# who may open the page (the page's permission decides); nothing here is agency-scoped.
+
+
+def active_agencies():
+    return Agency.objects.filter(is_active=True).order_by("short_name")
+
+
+def agency_by_id(raw) -> Agency | None:
+    """The agency a form names (``agency_id``), or None when it names none or an unknown one."""
+    raw = str(raw or "").strip()
+    return Agency.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def run_cards():
+    return RunCard.objects.select_related("incident_type").prefetch_related("lines__agency")
+
+
+def active_incident_types() -> list[IncidentType]:
+    return list(IncidentType.objects.filter(is_active=True))
+
+
+def sla_targets():
+    return SlaTarget.objects.select_related("incident_type").order_by(
+        "kind", "incident_type__order", "priority"
+    )
+
+
+def shift_logs(limit: int = 30):
+    return ShiftLog.objects.select_related("handed_over_by", "received_by")[:limit]
+
+
+def shift_log(pk: int) -> ShiftLog | None:
+    return ShiftLog.objects.filter(pk=pk).first()

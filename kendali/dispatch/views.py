@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from kendali.core.errors import KendaliError, NotFound
-from kendali.core.models import Agency
 from kendali.core.notifiers import inbox as inbox_service
 from kendali.core.pages import page_permission
 from kendali.dispatch import reports, selectors, services, sla
@@ -28,9 +27,7 @@ from kendali.dispatch.choices import (
     UnitKind,
     UnitStatus,
 )
-from kendali.dispatch.models import RunCard, ShiftLog, SlaTarget
 from kendali.incidents.choices import Priority
-from kendali.incidents.models import IncidentType
 
 
 def _back(request, fallback: str, *args):
@@ -84,7 +81,7 @@ def incident_panel(request, actor, pk: int):
         "recommendation": selectors.recommend(actor=actor, incident=incident)
         if can_assign and incident.is_open
         else None,
-        "agencies": Agency.objects.filter(is_active=True),
+        "agencies": selectors.active_agencies(),
         "outcomes": Outcome.choices,
         "can_report": request.user.has_perm("dispatch.add_fieldreport"),
         "can_override": request.user.has_perm("dispatch.close_override"),
@@ -134,7 +131,7 @@ def close(request, actor, pk: int):
 @page_permission("dispatch.add_referral", methods=("POST",), with_actor=True)
 def refer(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
-    agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
+    agency = selectors.agency_by_id(request.POST.get("agency_id"))
     if agency is None:
         messages.error(request, _("Pilih instansi."))
     else:
@@ -151,9 +148,7 @@ def refer(request, actor, pk: int):
 @page_permission("dispatch.add_fieldreport", methods=("POST",), with_actor=True)
 def field_report(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
-    agency = None
-    if request.POST.get("agency_id"):
-        agency = Agency.objects.filter(pk=request.POST["agency_id"]).first()
+    agency = selectors.agency_by_id(request.POST.get("agency_id"))
     _run(
         request,
         lambda: services.field_report_create(
@@ -293,7 +288,7 @@ def units(request, actor):
         {
             "units": list(selectors.units_visible(actor=actor)),
             "kinds": UnitKind.choices,
-            "agencies": Agency.objects.filter(is_active=True),
+            "agencies": selectors.active_agencies(),
             "can_add": request.user.has_perm("dispatch.add_unit"),
             "can_change": request.user.has_perm("dispatch.change_unit"),
         },
@@ -302,7 +297,7 @@ def units(request, actor):
 
 @page_permission("dispatch.add_unit", methods=("POST",), with_actor=True)
 def unit_add(request, actor):
-    agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
+    agency = selectors.agency_by_id(request.POST.get("agency_id"))
     if agency is None:
         messages.error(request, _("Pilih instansi."))
         return redirect("dispatch:units")
@@ -427,8 +422,8 @@ def runcards(request, actor):
             + urlencode({"jenis": type_code, "prioritas": priority})
         )
 
-    cards = RunCard.objects.select_related("incident_type").prefetch_related("lines__agency")
-    types = list(IncidentType.objects.filter(is_active=True))
+    cards = selectors.run_cards()
+    types = selectors.active_incident_types()
     # The card being edited: chosen with ?jenis=<type code>&prioritas=<P1..P4> (the "Ubah" link
     # of a row); its lines pre-fill the form, with a few empty rows to add more.
     edit_type = request.GET.get("jenis", "")
@@ -447,9 +442,7 @@ def runcards(request, actor):
     ]
     rows += [{"kind": "", "count": "", "agency_id": None}] * RUNCARD_BLANK_ROWS
     sla_defaults = [(k.value, k.label, DEFAULT_SLA_SECONDS[k]) for k in SlaKind]
-    sla_targets = SlaTarget.objects.select_related("incident_type").order_by(
-        "kind", "incident_type__order", "priority"
-    )
+    sla_targets = selectors.sla_targets()
     return render(
         request,
         "dispatch/runcards.html",
@@ -458,7 +451,7 @@ def runcards(request, actor):
             "types": types,
             "priorities": Priority.choices,
             "kinds": UnitKind.choices,
-            "agencies": Agency.objects.filter(is_active=True).order_by("short_name"),
+            "agencies": selectors.active_agencies(),
             "can_edit": request.user.has_perm("dispatch.change_runcard"),
             "edit_type": edit_type,
             "edit_priority": edit_priority,
@@ -506,7 +499,7 @@ def handover(request, actor):
         request,
         "dispatch/handover.html",
         {
-            "logs": ShiftLog.objects.select_related("handed_over_by", "received_by")[:30],
+            "logs": selectors.shift_logs(),
             "current": (day, shift),
             "can_write": request.user.has_perm("dispatch.add_shiftlog"),
         },
@@ -515,7 +508,7 @@ def handover(request, actor):
 
 @page_permission("dispatch.add_shiftlog", methods=("POST",), with_actor=True)
 def handover_receive(request, actor, pk: int):
-    log = ShiftLog.objects.filter(pk=pk).first()
+    log = selectors.shift_log(pk)
     if log is None:
         raise Http404
     _run(request, lambda: services.shift_receive(actor=actor, log=log), _("Serah terima diterima."))

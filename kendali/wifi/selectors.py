@@ -12,11 +12,20 @@ from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed
+from kendali.core.geo import normalize_mac
 from kendali.core.models import NotificationDelivery
 from kendali.core.notifiers.sms import masked
 from kendali.wifi import conf, counters
 from kendali.wifi.choices import ApStatus
-from kendali.wifi.models import AccessPoint, Announcement, DailyUsage, Park, QuotaGroup
+from kendali.wifi.models import (
+    AccessPoint,
+    Announcement,
+    DailyUsage,
+    Park,
+    QuotaGroup,
+    Subscriber,
+    VoucherBatch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -222,3 +231,51 @@ def has_open_session(subscriber) -> bool:
     return RadiusSession.objects.filter(
         subscriber=subscriber, stopped_at__isnull=True, updated_at__gte=stale
     ).exists()
+
+
+# --------------------------------------------------------------------------- pages' lookups
+# The operator pages' permission is checked by the page; the captive portal is public and only
+# ever shows a park's name, announcements and warnings.
+
+
+def park_by_id(pk) -> Park | None:
+    """The park of an id from a URL, a query string or the portal's session; None otherwise."""
+    raw = str(pk or "").strip()
+    return Park.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def parks():
+    return Park.objects.all()
+
+
+def access_point_by_id(pk: int) -> AccessPoint | None:
+    return AccessPoint.objects.select_related("park").filter(pk=pk).first()
+
+
+def access_point_by_key(key: str) -> AccessPoint | None:
+    """The hotspot a captive-portal redirect names, by its MAC or else its NAS address."""
+    aps = AccessPoint.objects.select_related("park")
+    ap = aps.filter(mac=normalize_mac(key) or "").first()
+    if ap is None and key.replace(".", "").isdigit():
+        ap = aps.filter(nas_ip=key).first()
+    return ap
+
+
+def is_hotspot_address(ip: str) -> bool:
+    return AccessPoint.objects.filter(nas_ip=ip).exists()
+
+
+def recent_announcements(limit: int = 50):
+    return Announcement.objects.select_related("park").all()[:limit]
+
+
+def voucher_batches(limit: int = 100):
+    return VoucherBatch.objects.select_related("group", "park").all()[:limit]
+
+
+def voucher_batch(pk: int) -> VoucherBatch | None:
+    return VoucherBatch.objects.select_related("group").filter(pk=pk).first()
+
+
+def portal_subscriber(pk) -> Subscriber | None:
+    return Subscriber.objects.select_related("group").filter(pk=pk).first() if pk else None
