@@ -14,7 +14,7 @@ class AlertAreaInline(admin.TabularInline):
     model = AlertArea
     extra = 0
     can_delete = False
-    readonly_fields = ("kind", "region", "latitude", "longitude", "radius_km", "description")
+    readonly_fields = ("kind", "region", "lat", "lon", "radius_km", "description")
 
 
 @admin.register(Alert)

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import (
+    IncidentAction,
+    KpiTile,
+    MapLayer,
+    NavItem,
+    register_incident_action,
+    register_layer,
+    register_nav,
+    register_tile,
+)
 
 VIEW = "alerts.view_alert"
 DRAFT = "alerts.draft_alert"
@@ -23,18 +34,6 @@ class AlertsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
-        from kendali.core.registry import (
-            IncidentAction,
-            KpiTile,
-            MapLayer,
-            NavItem,
-            register_incident_action,
-            register_layer,
-            register_nav,
-            register_tile,
-        )
-
         register_nav(
             NavItem("alerts", _("Peringatan"), "alerts:manage", perm=VIEW, icon="⚠", order=60)
         )

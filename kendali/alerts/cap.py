@@ -6,6 +6,7 @@ combination the form allows without touching the database.
 
 from __future__ import annotations
 
+import json
 import re
 import zoneinfo
 from datetime import datetime
@@ -52,8 +53,6 @@ def _sub(parent, name: str, text: str | None = None):
 
 @lru_cache(maxsize=256)
 def _region_polygons(kode: str, geometry_json: str) -> tuple[str, ...]:
-    import json
-
     geom = shape(json.loads(geometry_json))
     simplified = geom.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
     polygons = []
@@ -80,15 +79,13 @@ def _ring(coords) -> str | None:
 
 
 def region_polygons(region) -> tuple[str, ...]:
-    import json
-
     return _region_polygons(region.kode, json.dumps(region.geometry, sort_keys=True))
 
 
 def area_description(area) -> str:
     if area.kind == AreaKind.CIRCLE:
         return area.description or (
-            f"Radius {area.radius_km:g} km dari {area.latitude:.5f},{area.longitude:.5f}"
+            f"Radius {area.radius_km:g} km dari {area.lat:.5f},{area.lon:.5f}"
         )
     region = area.region
     parts = [_region_name(region)]
@@ -173,7 +170,7 @@ def document_tree(alert, infos, areas, *, base_url: str) -> ET.Element:
                 _sub(
                     area_el,
                     "circle",
-                    f"{area.latitude:.5f},{area.longitude:.5f} {area.radius_km:g}",
+                    f"{area.lat:.5f},{area.lon:.5f} {area.radius_km:g}",
                 )
             else:
                 for polygon in region_polygons(area.region):

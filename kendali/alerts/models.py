@@ -19,6 +19,7 @@ from kendali.alerts.choices import (
     AlertState,
     AreaKind,
     CapStatus,
+    Category,
     Certainty,
     MsgType,
     Severity,
@@ -133,8 +134,6 @@ class Alert(models.Model):
     @property
     def category_labels(self) -> list[str]:
         """The CAP categories in words ("Meteorologi (banjir, cuaca)", not "Met")."""
-        from kendali.alerts.choices import Category
-
         return [str(Category(c).label) if c in Category.values else c for c in self.categories]
 
 
@@ -162,8 +161,8 @@ class AlertArea(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
     radius_km = models.FloatField(null=True, blank=True)
     description = models.CharField(_("uraian wilayah"), max_length=200, blank=True)
 
@@ -171,7 +170,7 @@ class AlertArea(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="circle") & Q(radius_km__gt=0) & Q(latitude__isnull=False))
+                condition=(Q(kind="circle") & Q(radius_km__gt=0) & Q(lat__isnull=False))
                 | (~Q(kind="circle") & Q(region__isnull=False)),
                 name="alerts_area_region_or_circle",
             )

@@ -3,12 +3,15 @@ wall, and other modules (the park Wi-Fi portal asks which warnings cover its kel
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime
 from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
@@ -22,6 +25,7 @@ from kendali.alerts.choices import (
 from kendali.alerts.models import Alert
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed, NotFound
+from kendali.regions.models import Region
 
 WARNING_TYPES = (MsgType.ALERT, MsgType.UPDATE)
 KM_PER_DEGREE = 111.32
@@ -72,14 +76,10 @@ def public_alert(*, identifier: str) -> Alert:
 
 @lru_cache(maxsize=512)
 def _region_shape(kode: str, geometry_key: str):
-    import json
-
     return shape(json.loads(geometry_key))
 
 
 def _shape_of(region):
-    import json
-
     return _region_shape(region.kode, json.dumps(region.geometry, sort_keys=True))
 
 
@@ -91,7 +91,7 @@ def _covers(alert: Alert, kelurahan) -> bool:
             return True
         if area.kind == AreaKind.CIRCLE:
             # Degrees → km with the longitude shrunk by the latitude; good to metres here.
-            center = Point(area.longitude, area.latitude)
+            center = Point(area.lon, area.lat)
             distance_deg = _shape_of(kelurahan).distance(center)
             if distance_deg * KM_PER_DEGREE <= area.radius_km:
                 return True
@@ -101,8 +101,6 @@ def _covers(alert: Alert, kelurahan) -> bool:
 def active_alerts_for_kelurahan(kode: str, *, now: datetime | None = None) -> list[Alert]:
     """Warnings in force whose area covers the kelurahan (chosen directly, through its
     kecamatan, or touched by a circle), most severe first."""
-    from kendali.regions.models import Region
-
     kelurahan = Region.objects.filter(kode=kode).first()
     if kelurahan is None:
         return []
@@ -161,7 +159,7 @@ def area_features(alert: Alert, properties: dict) -> list[dict]:
         if area.kind == AreaKind.CIRCLE:
             geometry = {
                 "type": "Polygon",
-                "coordinates": [circle_ring(area.latitude, area.longitude, area.radius_km)],
+                "coordinates": [circle_ring(area.lat, area.lon, area.radius_km)],
             }
         else:
             geometry = area.region.geometry
@@ -253,9 +251,6 @@ def incident_warning_url(*, incident) -> str:
     read goes in: the type, the kelurahan/kecamatan and the time of the report. Never the
     reporter's name or phone, the street address or the call-taker's free text, which may
     name people; the operator writes the details on the form."""
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
     if not incident.is_open:
         return ""
     kind = incident.type.name

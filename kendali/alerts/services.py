@@ -131,8 +131,8 @@ def _write_children(alert: Alert, data: DraftInput) -> None:
         AlertArea.objects.create(
             alert=alert,
             kind=AreaKind.CIRCLE,
-            latitude=data.circle_lat,
-            longitude=data.circle_lon,
+            lat=data.circle_lat,
+            lon=data.circle_lon,
             radius_km=data.circle_radius_km,
             description=data.circle_description.strip(),
         )
@@ -163,8 +163,8 @@ def draft_input_of(alert: Alert) -> DraftInput:
         note=alert.note,
         kelurahan=[a.region_id for a in alert.areas.all() if a.kind == AreaKind.KELURAHAN],
         kecamatan=[a.region_id for a in alert.areas.all() if a.kind == AreaKind.KECAMATAN],
-        circle_lat=circle.latitude if circle else None,
-        circle_lon=circle.longitude if circle else None,
+        circle_lat=circle.lat if circle else None,
+        circle_lon=circle.lon if circle else None,
         circle_radius_km=circle.radius_km if circle else None,
         circle_description=circle.description if circle else "",
         event_en=info_en.event if info_en else "",

@@ -174,7 +174,7 @@ def _day(rng: random.Random, start_year: int = 2016) -> date:
 
 def _rows_for(agency: Agency, rooms: list[Room], rng: random.Random, n_b: int) -> list[dict]:
     rows: list[dict] = []
-    lat, lon = agency.latitude, agency.longitude
+    lat, lon = agency.lat, agency.lon
 
     def add(
         code,

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -21,6 +22,7 @@ from kendali.core.apiauth import access, actor_of
 from kendali.core.audit import audit_personal_read
 from kendali.core.edge import Latitude, Longitude, Timestamp, allow_raw_text
 from kendali.core.errors import Invalid
+from kendali.incidents.selectors import incident_for, incidents_nearby
 
 telephony_router = Router(tags=["112 telepon"])
 calls_router = Router(tags=["112"])
@@ -373,8 +375,6 @@ class IncidentRefOut(Schema):
 
 
 def _incident_ref(incident) -> dict:
-    from django.urls import NoReverseMatch, reverse
-
     try:
         url = reverse("incidents:detail", args=[incident.pk])
     except NoReverseMatch:
@@ -406,8 +406,6 @@ class LinkIn(Schema):
     auth=access(perm="calls.classify_call"),
 )
 def call_link(request, call_id: int, payload: LinkIn):
-    from kendali.incidents.selectors import incident_for
-
     actor = actor_of(request)
     call = services.call_get(actor=actor, call_id=call_id)
     incident = incident_for(actor=actor, number_or_id=payload.incident)
@@ -426,8 +424,6 @@ class NearbyQuery(Schema):
     auth=access(perm="calls.classify_call"),
 )
 def nearby(request, query: Query[NearbyQuery]):
-    from kendali.incidents.selectors import incidents_nearby
-
     found = incidents_nearby(
         actor=actor_of(request), lat=query.lat, lon=query.lon, type_code=query.type_code
     )

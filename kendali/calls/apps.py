@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, demo_live, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
 
 CALL_TAKING = [
     "calls.view_call",
@@ -37,9 +39,6 @@ class CallsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, demo_live, jobs
-        from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
-
         register_nav(
             NavItem(
                 "calls",

@@ -8,16 +8,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from kendali.calls import services
+from kendali.calls.models import Call
 from kendali.core.actors import Actor
+from kendali.core.models import User
 
 PRANKSTERS = ["081298765001", "085711223344", "089612340000"]
 
 
 def seed(*, actor: Actor) -> None:
-    from kendali.calls import services
-    from kendali.calls.models import Call
-    from kendali.core.models import User
-
     if Call.objects.exists():
         return
     rng = random.Random(112)

@@ -18,7 +18,12 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from kendali.calls import services
+from kendali.calls.choices import CallState
+from kendali.calls.models import Call, TelephonyEvent
 from kendali.calls.simulation import SimCall, events_for, serang_stream
+from kendali.core.demo_live import simulator_actor
+from kendali.core.models import User
 
 PREFIX = "demo-live"
 BATCH_SECONDS = 300
@@ -118,8 +123,6 @@ SIM_EXTENSIONS = ("2191", "2192", "2193")
 
 def _extensions() -> list[str]:
     """The simulator's extensions that no active account uses."""
-    from kendali.core.models import User
-
     taken = set(
         User.objects.filter(extension__in=SIM_EXTENSIONS, is_active=True).values_list(
             "extension", flat=True
@@ -142,9 +145,6 @@ def _scenario(pbx_call_id: str) -> dict:
 
 def _ring(now: datetime, pbx) -> None:
     """Send the PBX events that are due and not yet recorded."""
-    from kendali.calls import services
-    from kendali.calls.models import TelephonyEvent
-
     extensions = _extensions() or [""]  # no free position: rings unanswered by a person
     k_now = int(now.timestamp() // BATCH_SECONDS)
     plans = {}
@@ -175,10 +175,6 @@ def _ring(now: datetime, pbx) -> None:
 
 def _handle(now: datetime, taker, pbx) -> None:
     """The demo call-taker: open an incident for a genuine call, classify the rest."""
-    from kendali.calls import services
-    from kendali.calls.choices import CallState
-    from kendali.calls.models import Call
-
     pending = Call.objects.filter(
         pbx_call_id__startswith=PREFIX + "-", outcome="", incident__isnull=True
     ).order_by("offered_at")
@@ -200,8 +196,6 @@ def _handle(now: datetime, taker, pbx) -> None:
 
 
 def demo_tick(*, now: datetime | None = None) -> None:
-    from kendali.core.demo_live import simulator_actor
-
     now = now or timezone.now()
     pbx = simulator_actor("pbx")
     _ring(now, pbx)

@@ -9,15 +9,14 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kendali.calls.choices import CallState, Outcome
+from kendali.calls.models import Call
 from kendali.core.registry import EvidenceSource, register_evidence
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 
 def service_112(*, actor, year: int) -> dict:
-    from kendali.calls.choices import CallState, Outcome
-    from kendali.calls.models import Call
-
     start = datetime.combine(datetime(year, 1, 1).date(), time.min, tzinfo=WIB)
     end = datetime.combine(datetime(year + 1, 1, 1).date(), time.min, tzinfo=WIB)
     calls = Call.objects.filter(offered_at__gte=start, offered_at__lt=end)

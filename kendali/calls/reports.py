@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from kendali.calls.choices import GENUINE_OUTCOMES, Outcome
 from kendali.calls.models import Call
@@ -258,8 +259,6 @@ def as_csv(rows: list[list]) -> bytes:
 
 
 def as_xlsx(rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]

@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from kendali.calls.choices import CallSource, CallState, EventKind, NumberFlag, Outcome
 from kendali.calls.models import BlockPolicy, Call, Caller, RetentionSetting, TelephonyEvent
 from kendali.calls.numbers import mask, normalize
+from kendali.calls.selectors import caller_summary, calls_visible
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read, audit_record, diff, snapshot
 from kendali.core.edge import MAX_YEAR, MIN_YEAR, escape_controls, has_controls
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
+from kendali.core.models import User
+from kendali.incidents import selectors as incident_selectors
+from kendali.incidents import services as incident_services
 
 CALL_FIELDS = (
     "state",
@@ -288,8 +292,6 @@ class EventResult:
 
 
 def _user_for_extension(extension: str):
-    from kendali.core.models import User
-
     if not extension:
         return None
     return User.objects.filter(extension=extension, is_active=True).first()
@@ -332,8 +334,6 @@ def _call_for_event(*, pbx_call_id: str, number: str, trunk: str, at: datetime) 
 
 
 def screenpop_data(call: Call) -> dict:
-    from kendali.calls.selectors import caller_summary
-
     return {
         **call_event_data(call),
         "number": call.number_e164 or call.number_raw,
@@ -363,22 +363,10 @@ def _screenpop(call: Call, user) -> None:
     publish("calls.screenpop", screenpop_data(call), perm=SCREENPOP_PERM, user_ids=[user.pk])
 
 
-@transaction.atomic
-def telephony_event(
-    *,
-    actor: Actor,
-    kind: str,
-    pbx_call_id: str,
-    at: datetime | None = None,
-    number: str = "",
-    trunk: str = "",
-    extension: str = "",
-    payload: dict | None = None,
-) -> EventResult:
-    """Apply one PBX event. Idempotent on (call id, kind); any order is reconciled:
-    "ended" before "answered" closes the call and a late "answered" fills in its time."""
-    if not (actor.has_scope("telephony") or actor.has_perm("calls.add_call")):
-        raise NotAllowed(_("Tidak berhak mengirim peristiwa telepon."))
+def _clean_event_input(
+    *, kind: str, pbx_call_id: str, at: datetime | None, number: str, trunk: str, extension: str
+) -> tuple[str, datetime, str, str, str]:
+    """The event's fields as stored: (pbx_call_id, at, number, trunk, extension)."""
     if kind not in EventKind.values:
         raise Invalid(_("Jenis peristiwa tidak dikenal: %s") % kind)
     pbx_call_id = (pbx_call_id or "").strip()
@@ -404,7 +392,128 @@ def telephony_event(
             _("Waktu peristiwa di luar batas wajar."),
             errors=[{"field": "at", "message": _("Tahun harus antara 2000 dan 2100.")}],
         )
-    extension = (extension or "").strip()[:20]
+    return pbx_call_id, at, number, trunk, (extension or "").strip()[:20]
+
+
+def _fill_in_number(call: Call, *, pbx_call_id: str, number: str, trunk: str) -> None:
+    """A later event carried the number (or the trunk) the first one lacked."""
+    if (
+        call.number_flag == NumberFlag.WITHHELD
+        and number
+        and normalize(number).flag != NumberFlag.WITHHELD
+    ):
+        fresh = _new_call(
+            pbx_call_id=pbx_call_id,
+            number=number,
+            trunk=trunk,
+            at=call.offered_at,
+            source=call.source,
+        )
+        call.number_raw, call.number_e164, call.number_flag = (
+            fresh.number_raw,
+            fresh.number_e164,
+            fresh.number_flag,
+        )
+        call.caller, call.caller_was_blocked = fresh.caller, fresh.caller_was_blocked
+    if trunk and not call.trunk:
+        call.trunk = trunk[:60]
+
+
+# One handler per event kind: each applies its event to the call and returns the
+# call-taker whose console pops the call up, if any.
+
+
+def _on_offered(call: Call, *, at: datetime, extension: str):
+    if at < call.offered_at:
+        call.offered_at = at
+    return None
+
+
+def _picked_up(call: Call, user):
+    """Answered or transferred: a call closed as abandoned before this late event was answered
+    after all; a call still ringing is now answered."""
+    if call.abandoned or (call.outcome == Outcome.TERPUTUS and call.classified_by_id is None):
+        call.abandoned = False
+        call.outcome = ""
+        call.classified_at = None
+    if call.state == CallState.ENDED:
+        return None
+    call.state = CallState.ANSWERED
+    return user
+
+
+def _on_answered(call: Call, *, at: datetime, extension: str):
+    user = _user_for_extension(extension)
+    if call.answered_at is None or at < call.answered_at:
+        call.answered_at = max(at, call.offered_at)
+    if not call.extension or call.call_taker_id is None:
+        call.extension, call.call_taker = extension, user
+    return _picked_up(call, user)
+
+
+def _on_transferred(call: Call, *, at: datetime, extension: str):
+    user = _user_for_extension(extension)
+    call.transferred_to = extension
+    call.extension, call.call_taker = extension, user
+    if call.answered_at is None:
+        call.answered_at = max(at, call.offered_at)
+    return _picked_up(call, user)
+
+
+def _hang_up(call: Call, at: datetime) -> None:
+    call.state = CallState.ENDED
+    if call.answered_at is None and not call.outcome:
+        # Ended before anyone answered: abandoned.
+        call.abandoned = True
+        call.outcome = Outcome.TERPUTUS
+        call.classified_at = at
+
+
+def _mark_ended(call: Call, at: datetime) -> None:
+    call.ended_at = max(at, call.offered_at)
+    _hang_up(call, at)
+
+
+def _on_ended(call: Call, *, at: datetime, extension: str):
+    _mark_ended(call, at)  # "ended" is the PBX's final word on the time
+    return None
+
+
+def _on_abandoned(call: Call, *, at: datetime, extension: str):
+    if call.ended_at is None:
+        call.ended_at = max(at, call.offered_at)
+    _hang_up(call, at)
+    return None
+
+
+EVENT_HANDLERS = {
+    EventKind.OFFERED: _on_offered,
+    EventKind.ANSWERED: _on_answered,
+    EventKind.TRANSFERRED: _on_transferred,
+    EventKind.ENDED: _on_ended,
+    EventKind.ABANDONED: _on_abandoned,
+}
+
+
+@transaction.atomic
+def telephony_event(
+    *,
+    actor: Actor,
+    kind: str,
+    pbx_call_id: str,
+    at: datetime | None = None,
+    number: str = "",
+    trunk: str = "",
+    extension: str = "",
+    payload: dict | None = None,
+) -> EventResult:
+    """Apply one PBX event. Idempotent on (call id, kind); any order is reconciled:
+    "ended" before "answered" closes the call and a late "answered" fills in its time."""
+    if not (actor.has_scope("telephony") or actor.has_perm("calls.add_call")):
+        raise NotAllowed(_("Tidak berhak mengirim peristiwa telepon."))
+    pbx_call_id, at, number, trunk, extension = _clean_event_input(
+        kind=kind, pbx_call_id=pbx_call_id, at=at, number=number, trunk=trunk, extension=extension
+    )
     # Idempotency: the unique (call id, kind) constraint decides; a duplicate insert
     # fails inside its savepoint and the event is ignored.
     try:
@@ -428,60 +537,9 @@ def telephony_event(
     call = _call_for_event(pbx_call_id=pbx_call_id, number=number, trunk=trunk, at=at)
     record.call = call
     record.save(update_fields=["call"])
-    if (
-        call.number_flag == NumberFlag.WITHHELD
-        and number
-        and normalize(number).flag != NumberFlag.WITHHELD
-    ):
-        # A later event carried the number the first one lacked.
-        fresh = _new_call(
-            pbx_call_id=pbx_call_id,
-            number=number,
-            trunk=trunk,
-            at=call.offered_at,
-            source=call.source,
-        )
-        call.number_raw, call.number_e164, call.number_flag = (
-            fresh.number_raw,
-            fresh.number_e164,
-            fresh.number_flag,
-        )
-        call.caller, call.caller_was_blocked = fresh.caller, fresh.caller_was_blocked
-    if trunk and not call.trunk:
-        call.trunk = trunk[:60]
+    _fill_in_number(call, pbx_call_id=pbx_call_id, number=number, trunk=trunk)
     before = snapshot(call, CALL_FIELDS)
-    popped_user = None
-    if kind == EventKind.OFFERED:
-        if at < call.offered_at:
-            call.offered_at = at
-    elif kind in (EventKind.ANSWERED, EventKind.TRANSFERRED):
-        user = _user_for_extension(extension)
-        if kind == EventKind.ANSWERED:
-            if call.answered_at is None or at < call.answered_at:
-                call.answered_at = max(at, call.offered_at)
-            if not call.extension or call.call_taker_id is None:
-                call.extension, call.call_taker = extension, user
-        else:
-            call.transferred_to = extension
-            call.extension, call.call_taker = extension, user
-            if call.answered_at is None:
-                call.answered_at = max(at, call.offered_at)
-        if call.abandoned or (call.outcome == Outcome.TERPUTUS and call.classified_by_id is None):
-            # An answer arriving after "ended"/"abandoned": the call was answered after all.
-            call.abandoned = False
-            call.outcome = ""
-            call.classified_at = None
-        if call.state != CallState.ENDED:
-            call.state = CallState.ANSWERED
-            popped_user = user
-    elif kind in (EventKind.ENDED, EventKind.ABANDONED):
-        if call.ended_at is None or kind == EventKind.ENDED:
-            call.ended_at = max(at, call.offered_at)
-        call.state = CallState.ENDED
-        if call.answered_at is None and not call.outcome:
-            call.abandoned = True
-            call.outcome = Outcome.TERPUTUS
-            call.classified_at = at
+    popped_user = EVENT_HANDLERS[EventKind(kind)](call, at=at, extension=extension)
     call.save()
     audit_record(
         actor=actor,
@@ -547,16 +605,6 @@ def _lock_call(call: Call) -> Call:
 
 # Outcomes after which a manual call stays open: the call-taker is still on the line.
 OUTCOMES_KEEPING_MANUAL_CALL_OPEN = frozenset({Outcome.DARURAT})
-
-
-def _mark_ended(call: Call, at: datetime) -> None:
-    call.ended_at = max(at, call.offered_at)
-    call.state = CallState.ENDED
-    if call.answered_at is None and not call.outcome:
-        # Ended before anyone answered: abandoned, as a PBX "ended" would make it.
-        call.abandoned = True
-        call.outcome = Outcome.TERPUTUS
-        call.classified_at = at
 
 
 @transaction.atomic
@@ -646,9 +694,6 @@ def call_classify(*, actor: Actor, call: Call, outcome: str, notes: str | None =
 
 
 def _incidents():
-    from kendali.incidents import selectors as incident_selectors
-    from kendali.incidents import services as incident_services
-
     return incident_services, incident_selectors
 
 
@@ -736,8 +781,6 @@ def _attach(*, actor: Actor, call: Call, incident, kind: str, verb: str) -> None
 
 
 def call_get(*, actor: Actor, call_id: int) -> Call:
-    from kendali.calls.selectors import calls_visible
-
     call = calls_visible(actor=actor).filter(pk=call_id).first()
     if call is None:
         raise NotFound(_("Panggilan tidak ditemukan."))

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kendali.calls import reports, selectors, services
+from kendali.calls.api import blocklist_csv as export
 from kendali.calls.choices import Outcome
 from kendali.calls.models import BlockPolicy, Caller, RetentionSetting
+from kendali.calls.numbers import normalize
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import KendaliError
 from kendali.core.pages import page_permission
+from kendali.incidents.models import IncidentType
 
 # Console shortcuts: one key picks the outcome, Enter (or the same key again) confirms.
 NOISE_KEYS = [
@@ -32,8 +35,6 @@ NOISE_KEYS = [
 
 @page_permission("calls.classify_call")
 def console(request):
-    from kendali.incidents.models import IncidentType
-
     types = [
         {"code": t.code, "name": t.name, "shortcut": t.shortcut, "priority": t.default_priority}
         for t in IncidentType.objects.filter(is_active=True)
@@ -87,8 +88,6 @@ def callers(request):
     actor = Actor.from_request(request)
     query = request.GET.get("q", "").strip()
     if query:
-        from kendali.calls.numbers import normalize
-
         found = Caller.objects.filter(number=normalize(query).key or query).first()
         if found is not None:
             return redirect("calls:caller", pk=found.pk)
@@ -107,8 +106,6 @@ def callers(request):
 
 @page_permission("calls.manage_blocking")
 def blocklist_csv(request):
-    from kendali.calls.api import blocklist_csv as export
-
     return export(Actor.from_request(request))
 
 

@@ -87,8 +87,9 @@ class AgencyOut(Schema):
     name: str
     short_name: str
     kind: str
-    latitude: float | None
-    longitude: float | None
+    # The wire keeps its long names for the clients that read them; the model says lat/lon.
+    latitude: float | None = Field(alias="lat")
+    longitude: float | None = Field(alias="lon")
     channels: list[ChannelOut]
 
 

@@ -232,8 +232,8 @@ def seed_core(*, actor: Actor) -> list[tuple[str, str, str]]:
             name=name,
             short_name=short,
             kind=kind,
-            latitude=lat,
-            longitude=lon,
+            lat=lat,
+            lon=lon,
         )
         services.agency_channel_add(
             actor=actor,

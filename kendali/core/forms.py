@@ -53,8 +53,8 @@ class AgencyForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap"), max_length=200)
     kind = forms.ChoiceField(label=_("Jenis"), choices=AgencyKind.choices)
     address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
-    latitude = forms.FloatField(label=_("Lintang"), required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(label=_("Bujur"), required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("Lintang"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Bujur"), required=False, min_value=-180, max_value=180)
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 
 

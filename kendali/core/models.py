@@ -16,8 +16,8 @@ class Agency(models.Model):
     short_name = models.CharField(_("singkatan"), max_length=40)
     kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices)
     address = models.CharField(_("alamat"), max_length=300, blank=True)
-    latitude = models.FloatField(_("lintang"), null=True, blank=True)
-    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -32,8 +32,8 @@ AGENCY_AUDIT_FIELDS = [
     "short_name",
     "kind",
     "address",
-    "latitude",
-    "longitude",
+    "lat",
+    "lon",
     "is_active",
 ]
 

@@ -14,7 +14,7 @@ from kendali.core.edge import Id, Latitude, Longitude
 from kendali.core.errors import Invalid
 from kendali.core.models import Agency
 from kendali.dispatch import selectors, services, sla
-from kendali.dispatch.choices import UnitKind, UnitStatus
+from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, UnitKind, UnitStatus
 
 router = Router(tags=["dispatch"])
 
@@ -271,8 +271,6 @@ def assign(request, payload: AssignIn):
     summary="Penugasan aktif",
 )
 def assignments(request):
-    from kendali.dispatch.choices import ACTIVE_ASSIGNMENT
-
     qs = selectors.assignments_visible(actor=actor_of(request)).filter(status__in=ACTIVE_ASSIGNMENT)
     return [_assignment(a) for a in qs[:500]]
 

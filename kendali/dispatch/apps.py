@@ -1,13 +1,25 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, demo_live, jobs
 from kendali.core.choices import Role
+from kendali.core.notifiers import register_acknowledged_hook
+from kendali.core.registry import (
+    IncidentGuard,
+    KpiTile,
+    MapLayer,
+    NavItem,
+    register_incident_guard,
+    register_layer,
+    register_nav,
+    register_tile,
+)
 
 
 def _install_index_triggers(*, using: str = "default", **kwargs) -> None:
-    from django.db import connections
-
+    # travel imports the dispatch models, which cannot load while the app registry is filled.
     from kendali.dispatch.travel import install_index_triggers
 
     connection = connections[using]
@@ -74,19 +86,6 @@ class DispatchConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, demo_live, jobs
-        from kendali.core.notifiers import register_acknowledged_hook
-        from kendali.core.registry import (
-            IncidentGuard,
-            KpiTile,
-            MapLayer,
-            NavItem,
-            register_incident_guard,
-            register_layer,
-            register_nav,
-            register_tile,
-        )
-
         register_nav(
             NavItem(
                 "dispatch",

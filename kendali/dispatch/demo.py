@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from kendali.core.actors import Actor
 from kendali.core.models import Agency
+from kendali.dispatch import services
+from kendali.dispatch.defaults import seed_run_cards
+from kendali.dispatch.models import RunCard, RunCardLine, Unit
+from kendali.dispatch.selectors import recommend
+from kendali.incidents.models import Incident, IncidentType
 
 # (agency code, callsign, kind, station, lat, lon, capabilities)
 DEMO_UNITS = [
@@ -45,11 +50,6 @@ DEMO_UNITS = [
 
 
 def seed(*, actor: Actor) -> None:
-    from kendali.dispatch import services
-    from kendali.dispatch.defaults import seed_run_cards
-    from kendali.dispatch.models import RunCard, RunCardLine, Unit
-    from kendali.incidents.models import Incident, IncidentType
-
     seed_run_cards(IncidentType, RunCard, RunCardLine)
     agencies = {a.code: a for a in Agency.objects.all()}
     for code, callsign, kind, station, lat, lon, capabilities in DEMO_UNITS:
@@ -66,7 +66,6 @@ def seed(*, actor: Actor) -> None:
             capabilities=capabilities,
         )
     # Send the nearest recommended units to the open P1 incidents, as a dispatcher would.
-    from kendali.dispatch.selectors import recommend
 
     for incident in Incident.objects.open().filter(priority="P1", lat__isnull=False)[:2]:
         if incident.assignments.exists():

@@ -27,8 +27,14 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from kendali.core.demo_live import SIMULATOR_LABEL, human_agency_ids, simulator_actor
+from kendali.core.models import AuditEntry
+from kendali.dispatch import selectors, services
 from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, KIND_SPEED_KMH, UnitKind, UnitStatus
+from kendali.dispatch.models import FieldReport, Unit
 from kendali.dispatch.travel import haversine_m_scalar
+from kendali.incidents.choices import OPEN_STATUSES
+from kendali.incidents.models import Incident
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +49,6 @@ REPORT_ACTIONS = "Simulasi demo: penanganan di lokasi selesai, situasi aman terk
 
 
 def _actors():
-    from kendali.core.demo_live import simulator_actor
-
     return (
         simulator_actor("dispatcher"),
         simulator_actor("instansi"),
@@ -56,10 +60,6 @@ def demo_incident_ids(since: datetime) -> list[int]:
     """Incidents of the moving city: those the demo simulator opened (their creation is
     audited under its name) and those the sensors opened by themselves (the demo flood
     wave), so that every one of them is handled and none piles up overnight."""
-    from kendali.core.demo_live import SIMULATOR_LABEL
-    from kendali.core.models import AuditEntry
-    from kendali.incidents.models import Incident
-
     ids = AuditEntry.objects.filter(
         action="incident.create",
         object_type="incidents.incident",
@@ -81,8 +81,6 @@ def _step_toward(lat, lon, to_lat, to_lon, metres):
 
 
 def _drive(crew, unit, to_lat, to_lon, now) -> bool:
-    from kendali.dispatch import services
-
     elapsed = (now - unit.position_at).total_seconds() if unit.position_at else 5.0
     seconds = min(max(elapsed, 1.0), MAX_STEP_S)
     metres = KIND_SPEED_KMH[UnitKind(unit.kind)] / 3.6 * SPEEDUP * seconds
@@ -94,9 +92,6 @@ def _drive(crew, unit, to_lat, to_lon, now) -> bool:
 
 
 def _report(agency_actor, incident, unit) -> None:
-    from kendali.dispatch import services
-    from kendali.dispatch.models import FieldReport
-
     if not FieldReport.objects.filter(incident=incident, agency_id=unit.agency_id).exists():
         services.field_report_create(
             actor=agency_actor,
@@ -114,8 +109,6 @@ def may_acknowledge(assignment, human_agencies: set[int]) -> bool:
 
 
 def _move(actors, unit, demo_ids: set[int], now, human_agencies: set[int]) -> None:
-    from kendali.dispatch import services
-
     _dispatcher, agency_actor, crew = actors
     assignment = unit.current_assignment
     incident = assignment.incident if assignment else None
@@ -139,9 +132,6 @@ def _move(actors, unit, demo_ids: set[int], now, human_agencies: set[int]) -> No
 
 
 def _send_units(dispatcher, incident) -> None:
-    from kendali.dispatch import selectors, services
-    from kendali.dispatch.models import Unit
-
     recommendation = selectors.recommend(actor=dispatcher, incident=incident)
     candidates = recommendation["candidates"]
     chosen = [c for c in candidates if c["suggested"]][:UNITS_PER_INCIDENT] or candidates[:1]
@@ -154,9 +144,6 @@ def _send_units(dispatcher, incident) -> None:
 def _wind_down(actors, incident, reason: str) -> None:
     """Bring a demo incident to an end now: units on scene report and leave, others are
     released, then the dispatcher closes it (with the report, or by override)."""
-    from kendali.dispatch import services
-    from kendali.dispatch.models import FieldReport
-
     dispatcher, agency_actor, crew = actors
     for a in incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT).select_related("unit"):
         if a.unit.status == UnitStatus.DI_LOKASI:
@@ -171,17 +158,10 @@ def _wind_down(actors, incident, reason: str) -> None:
 
 
 def _close(dispatcher, incident) -> None:
-    from kendali.dispatch import services
-
     services.incident_close(actor=dispatcher, incident=incident)
 
 
 def demo_tick(*, now: datetime | None = None) -> None:
-    from kendali.core.demo_live import human_agency_ids
-    from kendali.dispatch.models import FieldReport, Unit
-    from kendali.incidents.choices import OPEN_STATUSES
-    from kendali.incidents.models import Incident
-
     now = now or timezone.now()
     actors = _actors()
     dispatcher = actors[0]

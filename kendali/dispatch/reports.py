@@ -10,11 +10,13 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from kendali.core.actors import Actor
 from kendali.core.formatting import Minutes, xlsx_row
 from kendali.core.scope import scope_queryset
 from kendali.dispatch.models import Assignment, SlaBreach
+from kendali.dispatch.pdf import SimplePdf
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -217,8 +219,6 @@ def _safe_cell(value):
 
 
 def to_xlsx(report: dict) -> bytes:
-    from openpyxl import Workbook
-
     book = Workbook()
     book.remove(book.active)
     for n, (title, header, rows) in enumerate(tables(report), start=1):
@@ -233,8 +233,6 @@ def to_xlsx(report: dict) -> bytes:
 
 
 def to_pdf(report: dict) -> bytes:
-    from kendali.dispatch.pdf import SimplePdf
-
     pdf = SimplePdf()
     period = f"{timezone.localtime(report['since']):%d-%m-%Y} – {timezone.localtime(report['until']):%d-%m-%Y}"
     pdf.heading(_("Laporan respons Kendali Kota Serang") + f" ({period})")

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.errors import NotFound
+from kendali.core.models import Agency
 from kendali.core.scope import scope_queryset
-from kendali.dispatch import scope
-from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, UnitKind, UnitStatus
-from kendali.dispatch.models import Assignment, Referral, RunCard, SlaBreach, Unit
+from kendali.dispatch import scope, sla
+from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, SLA_SHORT, SlaKind, UnitKind, UnitStatus
+from kendali.dispatch.models import (
+    Assignment,
+    FieldReportPhoto,
+    Referral,
+    RunCard,
+    ShiftLog,
+    SlaBreach,
+    SlaTarget,
+    Unit,
+)
 from kendali.dispatch.travel import unit_index
+from kendali.incidents.models import Incident, IncidentType
 
 STATUS_COLORS = {
     UnitStatus.TERSEDIA: "#2e7d32",
@@ -74,8 +86,6 @@ def referral_for(*, actor: Actor, pk) -> Referral:
 
 def incident_for(*, actor: Actor, pk):
     """An incident the actor may see (dispatch staff: all; officers: their agency's)."""
-    from kendali.incidents.models import Incident
-
     qs = Incident.objects.select_related("type")
     if not actor.has_perm("incidents.view_incident"):
         qs = qs.none()
@@ -88,8 +98,6 @@ def incident_for(*, actor: Actor, pk):
 
 def field_report_photo_for(*, actor: Actor, pk):
     """A field-report photo of an incident the actor may see (officers: their agency's)."""
-    from kendali.dispatch.models import FieldReportPhoto
-
     qs = FieldReportPhoto.objects.select_related("report__incident")
     qs = scope_queryset(qs, actor, "report__incident__agencies")
     try:
@@ -104,8 +112,6 @@ def field_report_photo_for(*, actor: Actor, pk):
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -221,10 +227,6 @@ def recommend(*, actor: Actor, incident, limit: int = 9) -> dict:
 
 def active_incidents(*, actor: Actor, limit: int = 300):
     """Open incidents for the board, most urgent first, with their assignments."""
-    from django.db.models import Prefetch
-
-    from kendali.incidents.models import Incident
-
     qs = (
         Incident.objects.open()
         .select_related("type", "kecamatan")
@@ -247,8 +249,6 @@ def active_incidents(*, actor: Actor, limit: int = 300):
 
 def board(*, actor: Actor, with_units: bool = True) -> dict:
     """Everything the dispatcher board shows, in a bounded number of queries."""
-    from kendali.dispatch import sla
-
     now = timezone.now()
     incidents = active_incidents(actor=actor)
     timers = sla.timers_for(incidents, now=now)
@@ -332,7 +332,6 @@ def breaches_today_tile(*, actor: Actor) -> dict:
     qs = scope_queryset(qs, actor, "incident__agencies")
     counts = Counter(qs.values_list("kind", flat=True))
     total = sum(counts.values())
-    from kendali.dispatch.choices import SLA_SHORT, SlaKind
 
     detail = ", ".join(
         f"{SLA_SHORT[SlaKind(k)]} {v}" for k, v in sorted(counts.items()) if k in SlaKind.values
@@ -343,3 +342,40 @@ def breaches_today_tile(*, actor: Actor) -> dict:
         "detail": detail,
         "level": "ok" if total == 0 else ("warn" if total < 5 else "bad"),
     }
+
+
+# ---------------------------------------------------------------- the pages' reference data
+# Agencies, incident types, run cards, SLA targets and shift logs are the same for everyone
+# who may open the page (the page's permission decides); nothing here is agency-scoped.
+
+
+def active_agencies():
+    return Agency.objects.filter(is_active=True).order_by("short_name")
+
+
+def agency_by_id(raw) -> Agency | None:
+    """The agency a form names (``agency_id``), or None when it names none or an unknown one."""
+    raw = str(raw or "").strip()
+    return Agency.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def run_cards():
+    return RunCard.objects.select_related("incident_type").prefetch_related("lines__agency")
+
+
+def active_incident_types() -> list[IncidentType]:
+    return list(IncidentType.objects.filter(is_active=True))
+
+
+def sla_targets():
+    return SlaTarget.objects.select_related("incident_type").order_by(
+        "kind", "incident_type__order", "priority"
+    )
+
+
+def shift_logs(limit: int = 30):
+    return ShiftLog.objects.select_related("handed_over_by", "received_by")[:limit]
+
+
+def shift_log(pk: int) -> ShiftLog | None:
+    return ShiftLog.objects.filter(pk=pk).first()

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from kendali.core.events import publish
 from kendali.core.formatting import duration_text
 from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SLA_SHORT, SlaKind
+from kendali.dispatch.models import Assignment, SlaBreach, SlaTarget
+from kendali.incidents.models import Incident, IncidentTimeline
 
 CALL_KINDS = ("call", "call.answered")
 
@@ -78,8 +80,6 @@ class Timer:
 
 
 def _target_table() -> dict:
-    from kendali.dispatch.models import SlaTarget
-
     return {(t.kind, t.incident_type_id, t.priority): t.seconds for t in SlaTarget.objects.all()}
 
 
@@ -97,8 +97,6 @@ def target_for(table: dict, kind: str, type_id: int | None, priority: str) -> in
 
 def answer_times(incident_ids: list[int]) -> dict[int, datetime]:
     """The earliest answer (or offer) time of a linked call per incident, from the timeline."""
-    from kendali.incidents.models import IncidentTimeline
-
     result: dict[int, datetime] = {}
     rows = IncidentTimeline.objects.filter(
         incident_id__in=incident_ids, kind__in=CALL_KINDS
@@ -121,8 +119,6 @@ def timers_for(
     incidents, *, now: datetime | None = None, table: dict | None = None
 ) -> dict[int, list[Timer]]:
     """Timers for many incidents with three queries in all (assignments, timeline, targets)."""
-    from kendali.dispatch.models import Assignment
-
     now = now or timezone.now()
     incidents = list(incidents)
     ids = [i.pk for i in incidents]
@@ -201,8 +197,6 @@ def record_breaches(
     incident, *, now: datetime | None = None, timers: list[Timer] | None = None
 ) -> list:
     """Record each breached timer of an incident once (idempotent), with its reason."""
-    from kendali.dispatch.models import SlaBreach
-
     timers = timers if timers is not None else timers_for([incident], now=now)[incident.pk]
     known = set(SlaBreach.objects.filter(incident=incident).values_list("kind", flat=True))
     created = []
@@ -241,8 +235,6 @@ def record_breaches(
 
 def check_running() -> int:
     """Job: record breaches of open incidents' running timers. Returns how many new."""
-    from kendali.incidents.models import Incident
-
     now = timezone.now()
     incidents = list(
         Incident.objects.open().only(

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from django.db import connections
 from django.utils.module_loading import import_string
 
 from kendali.core.notifiers.base import setting
 from kendali.dispatch.choices import ASSIGNABLE_STATUSES, KIND_SPEED_KMH, UnitKind
+from kendali.dispatch.models import Unit
 
 EARTH_RADIUS_M = 6_371_000.0
 ROAD_FACTOR = 1.4  # typical urban detour of the road network over the straight line
@@ -345,10 +347,6 @@ def unit_index() -> UnitIndex:
     updated, added or dropped); a full read when a unit was deleted or on first use. Inside
     a transaction the result is not kept for others: it may show this transaction's own
     uncommitted writes, which a rollback would take back."""
-    from django.db import connections
-
-    from kendali.dispatch.models import Unit
-
     alias = Unit.objects.db
     connection = connections[alias]
     vendor = connection.vendor

@@ -11,28 +11,27 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from kendali.core.errors import KendaliError, NotFound
 from kendali.core.files import private_file_response
-from kendali.core.models import Agency
 from kendali.core.notifiers import inbox as inbox_service
 from kendali.core.pages import page_permission
 from kendali.dispatch import reports, selectors, services, sla
 from kendali.dispatch.choices import (
     ACTIVE_ASSIGNMENT,
+    DEFAULT_SLA_SECONDS,
     UNIT_TRANSITIONS,
     Outcome,
+    SlaKind,
     UnitKind,
     UnitStatus,
 )
-from kendali.dispatch.models import RunCard, ShiftLog
+from kendali.incidents.choices import Priority
 
 
 def _back(request, fallback: str, *args):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return redirect(nxt)
@@ -83,7 +82,7 @@ def incident_panel(request, actor, pk: int):
         "recommendation": selectors.recommend(actor=actor, incident=incident)
         if can_assign and incident.is_open
         else None,
-        "agencies": Agency.objects.filter(is_active=True),
+        "agencies": selectors.active_agencies(),
         "outcomes": Outcome.choices,
         "can_report": request.user.has_perm("dispatch.add_fieldreport"),
         "can_override": request.user.has_perm("dispatch.close_override"),
@@ -133,7 +132,7 @@ def close(request, actor, pk: int):
 @page_permission("dispatch.add_referral", methods=("POST",), with_actor=True)
 def refer(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
-    agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
+    agency = selectors.agency_by_id(request.POST.get("agency_id"))
     if agency is None:
         messages.error(request, _("Pilih instansi."))
     else:
@@ -150,9 +149,7 @@ def refer(request, actor, pk: int):
 @page_permission("dispatch.add_fieldreport", methods=("POST",), with_actor=True)
 def field_report(request, actor, pk: int):
     incident = selectors.incident_for(actor=actor, pk=pk)
-    agency = None
-    if request.POST.get("agency_id"):
-        agency = Agency.objects.filter(pk=request.POST["agency_id"]).first()
+    agency = selectors.agency_by_id(request.POST.get("agency_id"))
     _run(
         request,
         lambda: services.field_report_create(
@@ -283,7 +280,7 @@ def units(request, actor):
         {
             "units": list(selectors.units_visible(actor=actor)),
             "kinds": UnitKind.choices,
-            "agencies": Agency.objects.filter(is_active=True),
+            "agencies": selectors.active_agencies(),
             "can_add": request.user.has_perm("dispatch.add_unit"),
             "can_change": request.user.has_perm("dispatch.change_unit"),
         },
@@ -292,7 +289,7 @@ def units(request, actor):
 
 @page_permission("dispatch.add_unit", methods=("POST",), with_actor=True)
 def unit_add(request, actor):
-    agency = Agency.objects.filter(pk=request.POST.get("agency_id") or 0).first()
+    agency = selectors.agency_by_id(request.POST.get("agency_id"))
     if agency is None:
         messages.error(request, _("Pilih instansi."))
         return redirect("dispatch:units")
@@ -392,9 +389,6 @@ def _runcard_lines(post) -> list[dict]:
 
 @page_permission("dispatch.view_runcard", methods=("GET", "POST"), with_actor=True)
 def runcards(request, actor):
-    from kendali.incidents.choices import Priority
-    from kendali.incidents.models import IncidentType
-
     if request.method == "POST":
         if not request.user.has_perm("dispatch.change_runcard"):
             raise PermissionDenied(_("Hanya supervisor yang dapat mengubah kartu pengerahan."))
@@ -419,11 +413,9 @@ def runcards(request, actor):
             + "?"
             + urlencode({"jenis": type_code, "prioritas": priority})
         )
-    from kendali.dispatch.choices import DEFAULT_SLA_SECONDS, SlaKind
-    from kendali.dispatch.models import SlaTarget
 
-    cards = RunCard.objects.select_related("incident_type").prefetch_related("lines__agency")
-    types = list(IncidentType.objects.filter(is_active=True))
+    cards = selectors.run_cards()
+    types = selectors.active_incident_types()
     # The card being edited: chosen with ?jenis=<type code>&prioritas=<P1..P4> (the "Ubah" link
     # of a row); its lines pre-fill the form, with a few empty rows to add more.
     edit_type = request.GET.get("jenis", "")
@@ -442,9 +434,7 @@ def runcards(request, actor):
     ]
     rows += [{"kind": "", "count": "", "agency_id": None}] * RUNCARD_BLANK_ROWS
     sla_defaults = [(k.value, k.label, DEFAULT_SLA_SECONDS[k]) for k in SlaKind]
-    sla_targets = SlaTarget.objects.select_related("incident_type").order_by(
-        "kind", "incident_type__order", "priority"
-    )
+    sla_targets = selectors.sla_targets()
     return render(
         request,
         "dispatch/runcards.html",
@@ -453,7 +443,7 @@ def runcards(request, actor):
             "types": types,
             "priorities": Priority.choices,
             "kinds": UnitKind.choices,
-            "agencies": Agency.objects.filter(is_active=True).order_by("short_name"),
+            "agencies": selectors.active_agencies(),
             "can_edit": request.user.has_perm("dispatch.change_runcard"),
             "edit_type": edit_type,
             "edit_priority": edit_priority,
@@ -501,7 +491,7 @@ def handover(request, actor):
         request,
         "dispatch/handover.html",
         {
-            "logs": ShiftLog.objects.select_related("handed_over_by", "received_by")[:30],
+            "logs": selectors.shift_logs(),
             "current": (day, shift),
             "can_write": request.user.has_perm("dispatch.add_shiftlog"),
         },
@@ -510,7 +500,7 @@ def handover(request, actor):
 
 @page_permission("dispatch.add_shiftlog", methods=("POST",), with_actor=True)
 def handover_receive(request, actor, pk: int):
-    log = ShiftLog.objects.filter(pk=pk).first()
+    log = selectors.shift_log(pk)
     if log is None:
         raise Http404
     _run(request, lambda: services.shift_receive(actor=actor, log=log), _("Serah terima diterima."))

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import (
+    HistorySource,
+    KpiTile,
+    MapLayer,
+    NavItem,
+    register_history,
+    register_layer,
+    register_nav,
+    register_tile,
+)
 
 STAFF = [
     "incidents.view_incident",
@@ -33,20 +44,10 @@ class IncidentsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
+        # The services import the incident models: only once the app registry is ready.
         from kendali.incidents.services import personal_data_days
 
         personal_data_days()  # a malformed KENDALI_PERSONAL_DATA_DAYS stops start-up
-        from kendali.core.registry import (
-            HistorySource,
-            KpiTile,
-            MapLayer,
-            NavItem,
-            register_history,
-            register_layer,
-            register_nav,
-            register_tile,
-        )
 
         register_nav(
             NavItem(

@@ -3,8 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core.models import Agency
 from kendali.core.widgets import DateInput
 from kendali.incidents.choices import IncidentStatus, Priority
+from kendali.incidents.selectors import type_choices
+from kendali.regions.models import Region
 
 STATUS_FILTER = [
     ("", _("Semua status")),
@@ -14,14 +17,10 @@ STATUS_FILTER = [
 
 
 def _type_choices(empty_label):
-    from kendali.incidents.selectors import type_choices
-
     return [("", empty_label), *type_choices()]
 
 
 def _region_choices(level: str, empty_label):
-    from kendali.regions.models import Region
-
     return [("", empty_label), *Region.objects.filter(level=level).values_list("kode", "nama")]
 
 
@@ -64,8 +63,6 @@ class IncidentCreateForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from kendali.core.models import Agency
-
         super().__init__(*args, **kwargs)
         self.fields["type_code"].choices = _type_choices(_("— pilih —"))
         self.fields["agency_codes"].choices = list(

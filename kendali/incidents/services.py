@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kendali import conf
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency
+from kendali.core.registry import incident_guards, run_selector
 from kendali.core.scope import sees_every_agency
 from kendali.incidents.choices import (
     OPEN_STATUSES,
@@ -33,6 +35,8 @@ from kendali.incidents.models import (
     IncidentType,
 )
 from kendali.incidents.selectors import may_see_incident
+from kendali.regions.locate import locate
+from kendali.regions.models import Region
 
 AUDIT_FIELDS = [
     "number",
@@ -142,9 +146,6 @@ def validate_coordinates(lat, lon) -> tuple[float | None, float | None]:
 
 def _place(lat, lon) -> dict:
     """Coordinates, flag, kelurahan and kecamatan for a (validated) point."""
-    from kendali.regions.locate import locate
-    from kendali.regions.models import Region
-
     lat, lon = validate_coordinates(lat, lon)
     if lat is None:
         return {
@@ -423,8 +424,6 @@ ALLOWED_TRANSITIONS = {
 def _guard(incident: Incident, status: str) -> None:
     """Ask the modules that build on incidents (registered in core, e.g. dispatch: units still
     on the incident) whether ``incident`` may become ``status``; refuse with their reasons."""
-    from kendali.core.registry import incident_guards, run_selector
-
     reasons = [
         reason
         for guard in incident_guards()
@@ -702,7 +701,6 @@ def incident_merge(*, actor: Actor, source: Incident, target: Incident) -> Incid
         )
     # Modules that build on incidents carry their live records over (dispatch: units still
     # on the duplicate go on to the target), then nothing may be left on the source.
-    from kendali.core.registry import incident_guards, run_selector
 
     for guard in incident_guards():
         if guard.on_merge:
@@ -751,8 +749,6 @@ def incident_merge(*, actor: Actor, source: Incident, target: Incident) -> Incid
 
 
 def personal_data_days() -> int:
-    from kendali import conf
-
     configured = getattr(settings, "PERSONAL_DATA_DAYS", None)
     if configured is not None:
         return int(configured)

@@ -8,6 +8,9 @@ after migrations ran).
 
 from __future__ import annotations
 
+from kendali.core.models import Agency
+from kendali.incidents.models import IncidentType
+
 TAXONOMY = [
     ("kebakaran", "Kebakaran", "P1", "k", ("damkar", "dinkes"), 10),
     ("kecelakaan", "Kecelakaan lalu lintas", "P1", "l", ("dinkes", "polresta", "dishub"), 20),
@@ -31,8 +34,6 @@ TAXONOMY = [
 def ensure_taxonomy() -> int:
     """Create the types that are missing (a fresh database is seeded by the migration; this
     covers a flushed one). Existing rows are left as the administrators edited them."""
-    from kendali.incidents.models import IncidentType
-
     have = set(IncidentType.objects.values_list("code", flat=True))
     missing = [
         IncidentType(
@@ -48,9 +49,6 @@ def ensure_taxonomy() -> int:
 
 def link_default_agencies() -> int:
     """Link each type to its default agencies that exist. Returns how many links were added."""
-    from kendali.core.models import Agency
-    from kendali.incidents.models import IncidentType
-
     agencies = {a.code: a for a in Agency.objects.all()}
     types = {t.code: t for t in IncidentType.objects.prefetch_related("default_agencies")}
     added = 0

@@ -6,7 +6,7 @@ from kendali.wifi.models import AccessPoint, Announcement, Park, QuotaGroup, Rad
 @admin.register(Park)
 class ParkAdmin(admin.ModelAdmin):
     list_display = ("name", "kelurahan", "kecamatan")
-    readonly_fields = ("kelurahan_kode", "kelurahan", "kecamatan")
+    readonly_fields = ("kelurahan", "kecamatan")
 
 
 @admin.register(AccessPoint)

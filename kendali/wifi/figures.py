@@ -31,14 +31,14 @@ def _usage(field: str, *, start: date, end: date, by_kecamatan: bool) -> dict | 
     total = 0.0
     rows = (
         DailyUsage.objects.filter(day__gte=start, day__lt=min(end, today))
-        .values("park__kelurahan_kode")
+        .values("park__kelurahan_id")
         .annotate(n=Sum(field))
     )
     seen = False
     for row in rows:
         seen = True
         total += row["n"] or 0
-        kec = _kecamatan_of(row["park__kelurahan_kode"] or "")
+        kec = _kecamatan_of(row["park__kelurahan_id"] or "")
         if kec:
             per[kec] = per.get(kec, 0.0) + (row["n"] or 0)
     if start <= today < end:
@@ -48,7 +48,7 @@ def _usage(field: str, *, start: date, end: date, by_kecamatan: bool) -> dict | 
             if values["sessions"] or values["unique_users"]:
                 seen = True
             total += values[field]
-            kec = _kecamatan_of(park.kelurahan_kode)
+            kec = _kecamatan_of(park.kelurahan_id)
             if kec:
                 per[kec] = per.get(kec, 0.0) + values[field]
     if not seen:
@@ -96,8 +96,8 @@ def _visits(*, start: date, end: date, weekend: bool) -> tuple[dict[str, list[in
     if weekend:
         rows = rows.filter(day__week_day__in=WEEKEND)
     per: dict[str, list[int]] = {}
-    for row in rows.values("park__kelurahan_kode").annotate(u=Sum("unique_users"), d=Count("id")):
-        bucket = per.setdefault(row["park__kelurahan_kode"] or "", [0, 0])
+    for row in rows.values("park__kelurahan_id").annotate(u=Sum("unique_users"), d=Count("id")):
+        bucket = per.setdefault(row["park__kelurahan_id"] or "", [0, 0])
         bucket[0] += row["u"]
         bucket[1] += row["d"]
     days = rows.values("day").distinct().count()
@@ -107,7 +107,7 @@ def _visits(*, start: date, end: date, weekend: bool) -> tuple[dict[str, list[in
             n = compute_day(park, today)["unique_users"]
             if n:
                 visited = True
-                bucket = per.setdefault(park.kelurahan_kode or "", [0, 0])
+                bucket = per.setdefault(park.kelurahan_id or "", [0, 0])
                 bucket[0] += n
                 bucket[1] += 1
         days += visited
@@ -188,7 +188,7 @@ def area_covered(*, actor: Actor, start: date, end: date, by_kecamatan: bool = F
         }
     covered_codes = set(
         AccessPoint.objects.filter(created_at__lt=until).values_list(
-            "park__kelurahan_kode", flat=True
+            "park__kelurahan_id", flat=True
         )
     )
     covered = kelurahan.filter(kode__in=covered_codes)

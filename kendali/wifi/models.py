@@ -14,9 +14,24 @@ class Park(models.Model):
     address = models.CharField(_("alamat"), max_length=250, blank=True)
     lat = models.FloatField(_("lintang"))
     lon = models.FloatField(_("bujur"))
-    kelurahan_kode = models.CharField(_("kode kelurahan"), max_length=20, blank=True, db_index=True)
-    kelurahan = models.CharField(_("kelurahan"), max_length=120, blank=True)
-    kecamatan = models.CharField(_("kecamatan"), max_length=120, blank=True)
+    # Where the park lies, as incidents and sensors say it: the Region rows (the kelurahan's
+    # Kemendagri code is ``kelurahan_id``; its name ``kelurahan.nama``).
+    kelurahan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kelurahan"),
+    )
+    kecamatan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
     opens_at = models.TimeField(_("buka"), null=True, blank=True)
     closes_at = models.TimeField(_("tutup"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -29,7 +29,7 @@ COLUMNS = (
 def daily_by_park(*, start: date, end: date) -> Iterator[dict]:
     rows = (
         DailyUsage.objects.filter(day__gte=start, day__lt=end)
-        .select_related("park")
+        .select_related("park__kelurahan", "park__kecamatan")
         .order_by("day", "park__name")
     )
     for usage in rows.iterator(chunk_size=2000):
@@ -37,9 +37,9 @@ def daily_by_park(*, start: date, end: date) -> Iterator[dict]:
         yield {
             "tanggal": usage.day.isoformat(),
             "taman": park.name,
-            "kelurahan_kode": park.kelurahan_kode,
-            "kelurahan": park.kelurahan,
-            "kecamatan": park.kecamatan,
+            "kelurahan_kode": park.kelurahan_id or "",
+            "kelurahan": park.kelurahan.nama if park.kelurahan else "",
+            "kecamatan": park.kecamatan.nama if park.kecamatan else "",
             "pengguna": usage.unique_users,
             "sesi": usage.sessions,
             "jam_daring": round(usage.session_seconds / 3600, 2),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kendali.alerts.selectors import active_alerts_for_kelurahan
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed
+from kendali.core.geo import normalize_mac
 from kendali.core.models import NotificationDelivery
 from kendali.core.notifiers.sms import masked
 from kendali.wifi import conf, counters
@@ -24,6 +25,8 @@ from kendali.wifi.models import (
     Park,
     QuotaGroup,
     RadiusSession,
+    Subscriber,
+    VoucherBatch,
 )
 
 logger = logging.getLogger(__name__)
@@ -36,9 +39,13 @@ def _require(actor: Actor, perm: str) -> None:
 
 def parks_with_aps(*, actor: Actor):
     _require(actor, "wifi.view_park")
-    return Park.objects.prefetch_related("access_points").annotate(
-        ap_total=Count("access_points"),
-        ap_online=Count("access_points", filter=Q(access_points__status=ApStatus.ONLINE)),
+    return (
+        Park.objects.select_related("kelurahan", "kecamatan")
+        .prefetch_related("access_points")
+        .annotate(
+            ap_total=Count("access_points"),
+            ap_online=Count("access_points", filter=Q(access_points__status=ApStatus.ONLINE)),
+        )
     )
 
 
@@ -72,8 +79,8 @@ def parks_overview(*, actor: Actor) -> list[dict]:
             "name": p.name,
             "lat": p.lat,
             "lon": p.lon,
-            "kelurahan": p.kelurahan,
-            "kecamatan": p.kecamatan,
+            "kelurahan": p.kelurahan.nama if p.kelurahan else "",
+            "kecamatan": p.kecamatan.nama if p.kecamatan else "",
             "access_points": [
                 {
                     "id": ap.pk,
@@ -163,11 +170,11 @@ def announcements_for(park: Park | None, *, now=None) -> list[Announcement]:
 def public_warnings_for(park: Park | None) -> list:
     """Active public warnings covering the park's kelurahan, from the alerts app when it is
     installed; none otherwise (the portal must work without it)."""
-    if park is None or not park.kelurahan_kode:
+    if park is None or not park.kelurahan_id:
         return []
     try:
         active_alerts_for_kelurahan = _active_alerts()
-        return [_warning(a) for a in active_alerts_for_kelurahan(park.kelurahan_kode)][:3]
+        return [_warning(a) for a in active_alerts_for_kelurahan(park.kelurahan_id)][:3]
     except ImportError:
         return []
     except Exception:  # noqa: BLE001 - a failing alerts app must not take the portal down
@@ -196,7 +203,7 @@ def _active_alerts():
 
 def usage_days(*, actor: Actor, park: Park | None, start: date, end: date):
     _require(actor, "wifi.view_wifi_usage")
-    qs = DailyUsage.objects.select_related("park").filter(day__gte=start, day__lte=end)
+    qs = DailyUsage.objects.select_related("park__kelurahan").filter(day__gte=start, day__lte=end)
     return qs.filter(park=park) if park else qs
 
 
@@ -217,3 +224,51 @@ def has_open_session(subscriber) -> bool:
     return RadiusSession.objects.filter(
         subscriber=subscriber, stopped_at__isnull=True, updated_at__gte=stale
     ).exists()
+
+
+# --------------------------------------------------------------------------- pages' lookups
+# The operator pages' permission is checked by the page; the captive portal is public and only
+# ever shows a park's name, announcements and warnings.
+
+
+def park_by_id(pk) -> Park | None:
+    """The park of an id from a URL, a query string or the portal's session; None otherwise."""
+    raw = str(pk or "").strip()
+    return Park.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+def parks():
+    return Park.objects.all()
+
+
+def access_point_by_id(pk: int) -> AccessPoint | None:
+    return AccessPoint.objects.select_related("park").filter(pk=pk).first()
+
+
+def access_point_by_key(key: str) -> AccessPoint | None:
+    """The hotspot a captive-portal redirect names, by its MAC or else its NAS address."""
+    aps = AccessPoint.objects.select_related("park")
+    ap = aps.filter(mac=normalize_mac(key) or "").first()
+    if ap is None and key.replace(".", "").isdigit():
+        ap = aps.filter(nas_ip=key).first()
+    return ap
+
+
+def is_hotspot_address(ip: str) -> bool:
+    return AccessPoint.objects.filter(nas_ip=ip).exists()
+
+
+def recent_announcements(limit: int = 50):
+    return Announcement.objects.select_related("park").all()[:limit]
+
+
+def voucher_batches(limit: int = 100):
+    return VoucherBatch.objects.select_related("group", "park").all()[:limit]
+
+
+def voucher_batch(pk: int) -> VoucherBatch | None:
+    return VoucherBatch.objects.select_related("group").filter(pk=pk).first()
+
+
+def portal_subscriber(pk) -> Subscriber | None:
+    return Subscriber.objects.select_related("group").filter(pk=pk).first() if pk else None

@@ -22,6 +22,7 @@ from kendali.core.events import publish
 from kendali.core.geo import normalize_mac
 from kendali.core.notifiers import Message, notify
 from kendali.regions.locate import InvalidCoordinate, locate
+from kendali.regions.models import Region
 from kendali.wifi import conf, counters, crypto, radius_cache
 from kendali.wifi.choices import ApStatus, AuthResult, SubscriberKind
 from kendali.wifi.models import (
@@ -41,7 +42,7 @@ from kendali.wifi.usage import rollup_day
 
 logger = logging.getLogger(__name__)
 
-PARK_FIELDS = ("name", "address", "lat", "lon", "kelurahan_kode", "opens_at", "closes_at")
+PARK_FIELDS = ("name", "address", "lat", "lon", "kelurahan", "opens_at", "closes_at")
 AP_FIELDS = ("park_id", "name", "mac", "model", "nas_ip", "ssid", "uplink", "heartbeat_interval")
 GROUP_FIELDS = (
     "name",
@@ -92,9 +93,9 @@ def park_save(
     before = snapshot(park, PARK_FIELDS) if not creating else {}
     park.name, park.lat, park.lon, park.address = name[:120], lat, lon, (address or "")[:250]
     park.opens_at, park.closes_at = opens_at, closes_at
-    park.kelurahan_kode = where.kelurahan_kode or ""
-    park.kelurahan = where.kelurahan or ""
-    park.kecamatan = where.kecamatan or ""
+    regions = Region.objects.in_bulk([where.kelurahan_kode, where.kecamatan_kode])
+    park.kelurahan = regions.get(where.kelurahan_kode)
+    park.kecamatan = regions.get(where.kecamatan_kode)
     if Park.objects.filter(name__iexact=park.name).exclude(pk=park.pk).exists():
         raise Conflict(_("Taman dengan nama ini sudah ada."), errors={"name": [_("Sudah ada.")]})
     park.save()

@@ -135,7 +135,7 @@ def to_csv(rows) -> str:
             [
                 r.day.isoformat(),
                 r.park.name,
-                r.park.kelurahan,
+                r.park.kelurahan.nama if r.park.kelurahan else "",
                 r.unique_users,
                 r.sessions,
                 r.output_octets,

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kendali.core.actors import Actor, client_ip
 from kendali.core.errors import KendaliError
-from kendali.core.geo import normalize_mac
 from kendali.core.pages import apply_errors as _apply_errors
 from kendali.core.pages import page_permission
 from kendali.wifi import conf, crypto, selectors, services, usage
@@ -36,7 +35,7 @@ from kendali.wifi.forms import (
     VoucherBatchForm,
     VoucherForm,
 )
-from kendali.wifi.models import AccessPoint, Announcement, Park, Subscriber, VoucherBatch
+from kendali.wifi.models import Park, Subscriber
 
 # --------------------------------------------------------------------------- operator pages
 
@@ -73,7 +72,9 @@ def parks(request):
 @require_http_methods(["GET", "POST"])
 def park_detail(request, park_id: int):
     actor = Actor.from_request(request)
-    park = get_object_or_404(Park, pk=park_id)
+    park = selectors.park_by_id(park_id)
+    if park is None:
+        raise Http404
     form = AccessPointForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("wifi.add_accesspoint"):
@@ -106,7 +107,9 @@ def park_detail(request, park_id: int):
 @require_http_methods(["GET", "POST"])
 def park_edit(request, park_id: int):
     actor = Actor.from_request(request)
-    park = get_object_or_404(Park, pk=park_id)
+    park = selectors.park_by_id(park_id)
+    if park is None:
+        raise Http404
     initial = {f: getattr(park, f) for f in ParkForm.base_fields}
     form = ParkForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +144,7 @@ def announcements(request):
         else:
             messages.success(request, _("Pengumuman tampil di portal."))
             return redirect("wifi:announcements")
-    items = Announcement.objects.select_related("park").all()[:50]
+    items = selectors.recent_announcements()
     return render(request, "wifi/announcements.html", {"items": items, "form": form})
 
 
@@ -149,7 +152,9 @@ def announcements(request):
 @require_http_methods(["GET", "POST"])
 def access_point_edit(request, ap_id: int):
     actor = Actor.from_request(request)
-    ap = get_object_or_404(AccessPoint.objects.select_related("park"), pk=ap_id)
+    ap = selectors.access_point_by_id(ap_id)
+    if ap is None:
+        raise Http404
     initial = {f: getattr(ap, f) for f in AccessPointEditForm.base_fields if f != "secret"}
     form = AccessPointEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +215,7 @@ def vouchers(request):
             else:
                 messages.success(request, _("Voucher dibuat. Cetak lembarnya."))
                 return redirect("wifi:voucher_sheet", batch_id=batch.pk)
-    batches = VoucherBatch.objects.select_related("group", "park").all()[:100]
+    batches = selectors.voucher_batches()
     return render(request, "wifi/vouchers.html", {"batches": batches, "form": form})
 
 
@@ -218,7 +223,9 @@ def vouchers(request):
 @require_GET
 def voucher_sheet(request, batch_id: int):
     actor = Actor.from_request(request)
-    batch = get_object_or_404(VoucherBatch.objects.select_related("group"), pk=batch_id)
+    batch = selectors.voucher_batch(batch_id)
+    if batch is None:
+        raise Http404
     portal = request.build_absolute_uri(reverse("wifi:portal"))
     cards = []
     for voucher, code in services.voucher_codes(actor=actor, batch=batch):
@@ -246,8 +253,7 @@ def _usage_range(request):
 def _usage_park(request) -> Park | None:
     """The park chosen with ?taman=<id>; anything else (empty, unknown, not a number) is
     "all parks", never an error."""
-    taman = request.GET.get("taman", "")
-    return Park.objects.filter(pk=int(taman)).first() if taman.isdigit() else None
+    return selectors.park_by_id(request.GET.get("taman", ""))
 
 
 @page_permission("wifi.view_wifi_usage")
@@ -268,7 +274,7 @@ def usage_page(request):
             "rows": rows,
             "days": days,
             "park": park,
-            "parks": Park.objects.all(),
+            "parks": selectors.parks(),
             "chart": mark_safe(usage.hourly_svg(hourly, title=_("Profil per jam"))),  # noqa: S308
             "can_export": request.user.has_perm("wifi.export_wifi_usage"),
             "totals": {
@@ -315,7 +321,7 @@ def _safe_login_url(url: str) -> str:
         ip = ipaddress.ip_address(parts.hostname)
     except ValueError:
         return url if parts.hostname.lower() in allowed_hosts else ""
-    if ip.is_private or AccessPoint.objects.filter(nas_ip=str(ip)).exists():
+    if ip.is_private or selectors.is_hotspot_address(str(ip)):
         return url
     return ""
 
@@ -323,17 +329,12 @@ def _safe_login_url(url: str) -> str:
 def _park_of(request, state: dict) -> Park | None:
     ap_key = request.GET.get("ap") or request.GET.get("nas")
     if ap_key:
-        mac = normalize_mac(ap_key) or ""
-        ap = AccessPoint.objects.select_related("park").filter(mac=mac).first()
-        if ap is None and ap_key.replace(".", "").isdigit():
-            ap = AccessPoint.objects.select_related("park").filter(nas_ip=ap_key).first()
+        ap = selectors.access_point_by_key(ap_key)
         if ap is not None:
             return ap.park
     if request.GET.get("taman", "").isdigit():
-        return Park.objects.filter(pk=request.GET["taman"]).first()
-    if state.get("park"):
-        return Park.objects.filter(pk=state["park"]).first()
-    return None
+        return selectors.park_by_id(request.GET["taman"])
+    return selectors.park_by_id(state.get("park"))
 
 
 def _portal_context(request, park: Park | None, **extra) -> dict:
@@ -361,7 +362,7 @@ def _logged_in(request, login: services.Login):
         "wifi/portal/login.html",
         _portal_context(
             request,
-            Park.objects.filter(pk=state.get("park")).first(),
+            selectors.park_by_id(state.get("park")),
             username=login.subscriber.username,
             credential=login.credential,
             login_url=state.get("login_url", ""),
@@ -404,7 +405,7 @@ def portal(request):
 @require_POST
 def portal_send_code(request):
     state = _portal_state(request)
-    park = Park.objects.filter(pk=state.get("park")).first()
+    park = selectors.park_by_id(state.get("park"))
     form = PhoneForm(request.POST)
     if form.is_valid():
         try:
@@ -456,7 +457,7 @@ def portal_send_code(request):
 @require_POST
 def portal_verify(request):
     state = _portal_state(request)
-    park = Park.objects.filter(pk=state.get("park")).first()
+    park = selectors.park_by_id(state.get("park"))
     form = CodeForm(request.POST)
     if form.is_valid():
         try:
@@ -478,7 +479,7 @@ def portal_verify(request):
 @require_POST
 def portal_voucher(request):
     state = _portal_state(request)
-    park = Park.objects.filter(pk=state.get("park")).first()
+    park = selectors.park_by_id(state.get("park"))
     form = VoucherForm(request.POST)
     if form.is_valid():
         if not form.cleaned_data["terms"]:
@@ -502,14 +503,14 @@ def portal_voucher(request):
 
 def _subscriber_of(request) -> Subscriber | None:
     pk = _portal_state(request).get("subscriber")
-    return Subscriber.objects.select_related("group").filter(pk=pk).first() if pk else None
+    return selectors.portal_subscriber(pk)
 
 
 @never_cache
 @require_GET
 def portal_status(request):
     state = _portal_state(request)
-    park = Park.objects.filter(pk=state.get("park")).first()
+    park = selectors.park_by_id(state.get("park"))
     subscriber = _subscriber_of(request)
     status = selectors.subscriber_status(subscriber) if subscriber else None
     return render(

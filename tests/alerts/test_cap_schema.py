@@ -30,7 +30,7 @@ CATEGORY_SETS = [[c] for c in Category.values] + [list(Category.values)]
 
 
 def _areas(kind, kelurahan, kecamatan):
-    circle = AlertArea(kind=AreaKind.CIRCLE, latitude=-6.1103, longitude=106.1639, radius_km=2.5)
+    circle = AlertArea(kind=AreaKind.CIRCLE, lat=-6.1103, lon=106.1639, radius_km=2.5)
     by_kind = {
         AreaKind.KELURAHAN: [AlertArea(kind=AreaKind.KELURAHAN, region=r) for r in kelurahan],
         AreaKind.KECAMATAN: [AlertArea(kind=AreaKind.KECAMATAN, region=kecamatan)],

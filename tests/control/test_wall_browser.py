@@ -233,7 +233,7 @@ def test_dashboard_follow_a_unit_type_filter_and_readable_ticker(tmp_path, brows
         "from kendali.core.actors import Actor; from kendali.core import services as cs;"
         "from kendali.dispatch import services;"
         "a = cs.agency_save(actor=Actor.system('uji'), code='damkar', name='Damkar Kota Serang',"
-        " short_name='Damkar', kind='opd', latitude=-6.1185, longitude=106.1525);"
+        " short_name='Damkar', kind='opd', lat=-6.1185, lon=106.1525);"
         "u = services.unit_create(actor=Actor.system('uji'), agency=a, callsign='DMK-UJI',"
         " kind='pemadam', home_lat=-6.1185, home_lon=106.1525, station='Mako');"
         "print(u.pk)",

@@ -28,7 +28,7 @@ def test_admin_creates_agency_and_channel(clients, agencies):
 def test_bad_coordinates_rejected_in_agency_form(clients, agencies):
     response = clients["admin"].post(
         "/instansi/",
-        {"code": "x", "short_name": "X", "kind": "opd", "name": "X", "latitude": "123"},
+        {"code": "x", "short_name": "X", "kind": "opd", "name": "X", "lat": "123"},
     )
     assert response.status_code == 200 and not Agency.objects.filter(code="x").exists()
 
@@ -156,3 +156,25 @@ def test_an_administrator_opens_the_data_administration_in_indonesian(users, act
     assert page.status_code == 200
     text = page.content.decode()
     assert "Administrasi data Kendali" in text and "Django" not in text.split("<body")[1]
+
+
+def test_agency_coordinates_keep_their_wire_names(clients, agencies):
+    clients["admin"].post(
+        "/instansi/",
+        {
+            "code": "pdam",
+            "short_name": "PDAM",
+            "kind": "utility",
+            "name": "Perumda Tirta Madani",
+            "lat": "-6.1201",
+            "lon": "106.1502",
+            "is_active": "on",
+        },
+    )
+    assert (Agency.objects.get(code="pdam").lat, Agency.objects.get(code="pdam").lon) == (
+        -6.1201,
+        106.1502,
+    )
+    listed = {a["code"]: a for a in clients["supervisor"].get("/api/v1/agencies").json()}
+    assert (listed["pdam"]["latitude"], listed["pdam"]["longitude"]) == (-6.1201, 106.1502)
+    assert "lat" not in listed["pdam"]

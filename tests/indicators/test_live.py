@@ -116,11 +116,11 @@ def test_sensor_uptime_counts_hours_with_readings(agencies, regions_loaded):
     assert result["by_kecamatan"] == {"36.73.02": 100.0, "36.73.01": 50.0}
 
 
-def test_wifi_users_from_daily_rollups(db, frozen):
+def test_wifi_users_from_daily_rollups(db, frozen, regions_loaded):
     from kendali.wifi.models import DailyUsage, Park
 
     park = Park.objects.create(
-        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_kode="36.73.01.1001"
+        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_id="36.73.01.1001"
     )
     DailyUsage.objects.create(park=park, day=date(2026, 7, 3), unique_users=40, sessions=55)
     DailyUsage.objects.create(park=park, day=date(2026, 7, 4), unique_users=2, sessions=3)
@@ -147,16 +147,16 @@ def test_snapshot_feeds_overview_and_moves(regions_loaded, frozen):
     assert [p.year for p in rows["LIV-02"].points] == [2022, 2023, 2024, 2025, 2026]
 
 
-def test_park_visitors_per_day_and_at_weekends(db, frozen):
+def test_park_visitors_per_day_and_at_weekends(db, frozen, regions_loaded):
     """Smart economy: visitors of one park on an average day, and of all parks on an average
     Saturday or Sunday; a park-day without a single user is no visit day."""
     from kendali.wifi.models import DailyUsage, Park
 
     sari = Park.objects.create(
-        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_kode="36.73.01.1001"
+        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_id="36.73.01.1001"
     )
     banten = Park.objects.create(
-        name="Taman Banten Lama", lat=-6.03, lon=106.16, kelurahan_kode="36.73.02.1003"
+        name="Taman Banten Lama", lat=-6.03, lon=106.16, kelurahan_id="36.73.02.1003"
     )
     # Friday, Saturday and Sunday before the frozen Wednesday 15 July 2026.
     for day, at_sari, at_banten in [(10, 40, 10), (11, 90, 30), (12, 70, 0)]:
@@ -173,14 +173,14 @@ def test_park_visitors_per_day_and_at_weekends(db, frozen):
     assert compute("wifi.weekend_visitors", period=weekdays)["value"] is None
 
 
-def test_park_visitors_move_as_the_demo_city_runs(db, frozen):
+def test_park_visitors_move_as_the_demo_city_runs(db, frozen, regions_loaded):
     """The live demo's Wi-Fi tick sends accounting through the real service; today's
     visitors are counted from it, so the economy figure moves minute by minute."""
     from kendali.wifi import demo_live
     from kendali.wifi.models import AccessPoint, Park, QuotaGroup, Subscriber
 
     park = Park.objects.create(
-        name="Alun-alun Kota Serang", lat=-6.12, lon=106.15, kelurahan_kode="36.73.01.1001"
+        name="Alun-alun Kota Serang", lat=-6.12, lon=106.15, kelurahan_id="36.73.01.1001"
     )
     AccessPoint.objects.create(
         park=park, name="Alun-alun", mac="48:8F:5A:99:00:09", nas_ip="10.99.0.9", ssid="S"

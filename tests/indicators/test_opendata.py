@@ -50,7 +50,7 @@ def city_with_people(regions_loaded, agencies, frozen):
     sensor = helpers.device("tma-kasemen", "water_level", agencies["bpbd"], EXACT)
     helpers.rollups(sensor, "currentLevel", T, 3, value=1.2)
     park = Park.objects.create(
-        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_kode="36.73.01.1001"
+        name="Taman Sari", lat=-6.12, lon=106.15, kelurahan_id="36.73.01.1001"
     )
     DailyUsage.objects.create(park=park, day=T.date(), unique_users=3, sessions=9)
     DailyUsage.objects.create(

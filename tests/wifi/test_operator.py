@@ -27,14 +27,19 @@ from kendali.wifi.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_operator_adds_a_park_located_in_its_kelurahan(clients):
+def test_operator_adds_a_park_located_in_its_kelurahan(regions_loaded, clients):
     response = clients["operator"].post(
         "/wifi/",
         {"name": "Taman Sari", "lat": "-6.1230", "lon": "106.1490", "opens_at": "06:00"},
     )
     park = Park.objects.get(name="Taman Sari")
     assert response.status_code == 302 and response["Location"] == f"/wifi/taman/{park.pk}/"
-    assert park.kelurahan and park.kecamatan
+    assert (park.kelurahan_id, park.kelurahan.nama) == ("36.73.01.1001", "Serang")
+    assert park.kecamatan_id == park.kelurahan.parent_id
+    assert (
+        "Kel. Serang, Kec. Serang"
+        in clients["operator"].get(f"/wifi/taman/{park.pk}/").content.decode()
+    )
     assert AuditEntry.objects.filter(action="wifi.park.create").exists()
 
 
@@ -298,14 +303,18 @@ def test_parks_page_query_count_does_not_grow_with_parks(
         selectors.hotspots_layer(actor=Actor.system("t"))
 
 
-def test_operator_edits_a_park_and_it_is_relocated(clients, park):
+def test_operator_edits_a_park_and_it_is_relocated(regions_loaded, clients, park):
     response = clients["operator"].post(
         f"/wifi/taman/{park.pk}/ubah/",
         {"name": "Taman Banten Lama", "lat": "-6.0345", "lon": "106.1585", "address": "Banten"},
     )
     assert response.status_code == 302
     park.refresh_from_db()
-    assert (park.name, park.kelurahan, park.kecamatan) == ("Taman Banten Lama", "Banten", "Kasemen")
+    assert (park.name, park.kelurahan.nama, park.kecamatan.nama) == (
+        "Taman Banten Lama",
+        "Banten",
+        "Kasemen",
+    )
 
 
 def test_operator_publishes_a_portal_announcement(clients, ap):

@@ -11,11 +11,15 @@ import heapq
 import json
 import time
 import urllib.request
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kendali.calls import services
 from kendali.calls.simulation import events_for, serang_stream
+from kendali.core.actors import Actor
+from kendali.core.models import User
 
 
 class Command(BaseCommand):
@@ -32,8 +36,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-wait", action="store_true", help="kirim semua tanpa menunggu")
 
     def handle(self, *args, **opts):
-        from kendali.core.models import User
-
         extensions = [e for e in opts["extensions"].split(",") if e] or list(
             User.objects.filter(groups__name="call_taker_112", is_active=True)
             .exclude(extension="")
@@ -80,11 +82,6 @@ class Command(BaseCommand):
         )
 
     def _direct(self):
-        from datetime import datetime
-
-        from kendali.calls import services
-        from kendali.core.actors import Actor
-
         actor = Actor.system("simulator")
 
         def send(event):
