@@ -148,7 +148,7 @@ def catalogue(request):
     # Rows built here with escaping (the catalogue is the module's largest page; the
     # template engine's per-cell cost dominated its time with 2,000 elements).
     base = reverse("spbe:catalogue")
-    kendali_pill = format_html('<span class="pill">{}</span>', "Kendali")
+    kendali_pill = format_html(' <span class="pill">{}</span>', "Kendali")
     rows = mark_safe(  # noqa: S308 - every value below passes through format_html
         "".join(
             format_html(
@@ -158,7 +158,7 @@ def catalogue(request):
                 e.pk,
                 e.code,
                 e.name,
-                " " + kendali_pill if e.system_key else "",
+                kendali_pill if e.system_key else "",
                 labels["domain"].get(e.domain, e.domain),
                 e.reference_code or "—",
                 e.agency.short_name if e.agency else "—",
@@ -294,7 +294,9 @@ def element_detail(request, pk: int):
     actor = _need(request)
     element = _found(selectors.element, actor=actor, pk=pk)
     tree = selectors.dependency_tree(actor=actor, root=element)
-    svg = drawing.dependency_svg(tree, dict(RelationKind.choices))
+    svg = drawing.dependency_svg(
+        tree, dict(RelationKind.choices), f"{_('Gambar ketergantungan')} {element.code}"
+    )
     refs = selectors.references()
     return render(
         request,
@@ -414,7 +416,10 @@ def dependency_svg(request, pk: int):
     element = _found(selectors.element, actor=actor, pk=pk)
     tree = selectors.dependency_tree(actor=actor, root=element)
     return HttpResponse(
-        drawing.dependency_svg(tree, dict(RelationKind.choices)), content_type="image/svg+xml"
+        drawing.dependency_svg(
+            tree, dict(RelationKind.choices), f"{_('Gambar ketergantungan')} {element.code}"
+        ),
+        content_type="image/svg+xml",
     )
 
 
