@@ -41,6 +41,13 @@ def test_bundled_59_2020_is_complete(framework59):
         "Optimum",
     ]
     assert all(lv["diringkas"] for lv in first.levels)  # summarised criteria are marked as such
+    assert not any(lv.get("nama_belum_pasti") for lv in first.levels)
+    # Service levels (D4): only Interaksi and Transaksi are confirmed names.
+    service = framework59.indicators.get(code="43")
+    assert [lv["nama"] for lv in service.levels if not lv.get("nama_belum_pasti")] == [
+        "Interaksi",
+        "Transaksi",
+    ]
     assert framework59.indicators.get(code="38").name_uncertain
 
 
@@ -57,6 +64,7 @@ def test_framework_schema_names_each_faulty_row(spbe_loaded, actor_of):
     bad["aspek"][2]["indikator"][1]["bobot"] = "tiga"
     bad["aspek"][0]["indikator"][0]["tingkat"] = bad["aspek"][0]["indikator"][0]["tingkat"][:4]
     bad["predikat"][1]["min"] = 9
+    bad["aspek"][1]["indikator"][0]["tingkat"][2]["diringkas"] = "ya"
     count = Framework.objects.count()
     with pytest.raises(Invalid) as err:
         services.framework_load(actor=actor_of("spbe"), data=bad)
@@ -64,6 +72,7 @@ def test_framework_schema_names_each_faulty_row(spbe_loaded, actor_of):
     assert "aspek[2].indikator[1].bobot" in rows
     assert "aspek[0].indikator[0].tingkat" in rows
     assert "predikat[1].min" in rows
+    assert "aspek[1].indikator[0].tingkat[2].diringkas" in rows
     assert Framework.objects.count() == count
     # Same code and version with different content: refused, never overwritten.
     changed = copy.deepcopy(data)
@@ -381,6 +390,14 @@ def test_year_over_year_and_exports(framework59, actor_of, users):
         and pdf.content.startswith(b"%PDF-1.4")
         and pdf.content.rstrip().endswith(b"%%EOF")
     )
+    # An independent reader opens it: per indicator its level, status, OPD and evidence.
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf.content), strict=True)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2 and "Evaluasi SPBE 2026" in text
+    block = text[text.index("43. Tingkat Kematangan Layanan Data Terbuka") :]
+    assert "Tingkat: 4" in block[:200] and "https://data.serangkota.go.id/" in block[:600]
     page = client.get(f"/spbe/evaluasi/{now.pk}/")
     assert "Dibanding 2025" in page.content.decode()
 
