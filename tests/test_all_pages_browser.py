@@ -50,6 +50,7 @@ ROLES = [
     "operator",
     "aset",
     "spbe",
+    "reviu",
 ]
 # While working on some screens: KENDALI_PAGES_ROLES=pemantau,operator (the suite takes all).
 ROLES = [r for r in ROLES if r in os.environ.get("KENDALI_PAGES_ROLES", ",".join(ROLES)).split(",")]
