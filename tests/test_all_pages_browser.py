@@ -65,6 +65,7 @@ ROLES = [
     "pembantu_dinkes",
     "dpupr",  # an agency officer of the citizens' reports (DPUPR's inbox)
     "dinkes",  # an agency officer who enters indicator figures (and takes health calls)
+    "reviu",  # the SPBE reviewer (Inspektorat): accepts or returns answers
 ]
 # While working on some screens: KENDALI_PAGES_ROLES=pemantau,operator (the suite takes all).
 ROLES = [r for r in ROLES if r in os.environ.get("KENDALI_PAGES_ROLES", ",".join(ROLES)).split(",")]

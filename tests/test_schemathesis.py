@@ -30,6 +30,7 @@ SESSIONS = {
     "opd": [
         Role.ASSET_MANAGER,
         Role.SPBE_COORDINATOR,
+        Role.SPBE_REVIEWER,
         Role.BMD_PENGELOLA,
         Role.BMD_PENATAUSAHAAN,
         Role.BMD_PENGGUNA,

@@ -69,7 +69,7 @@ register_evidence(
         "assets.ict_management",
         gettext_lazy("Manajemen aset TIK"),
         "kendali.assets.evidence.ict_management",
-        indicators=("I.24",),
+        indicators=("24",),
     )
 )
 register_evidence(
@@ -77,6 +77,6 @@ register_evidence(
         "assets.bmd_service",
         gettext_lazy("Layanan pengelolaan BMD"),
         "kendali.assets.evidence.bmd_service",
-        indicators=("I.38",),
+        indicators=("38",),
     )
 )

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator sensor dan Wi-Fi")
     ASSET_MANAGER = "asset_manager", _("Pengelola aset")
     SPBE_COORDINATOR = "spbe_coordinator", _("Koordinator SPBE")
+    # Reviews the OPDs' SPBE self-assessment (typically the Inspektorat, as APIP).
+    SPBE_REVIEWER = "spbe_reviewer", _("Reviewer SPBE")
     # Barang Milik Daerah (Permendagri 47/2021 Pasal 1).
     BMD_PENGELOLA = "bmd_pengelola", _("Pengelola Barang (Sekda)")
     BMD_PENATAUSAHAAN = "bmd_penatausahaan", _("Pejabat Penatausahaan Barang (BPKAD)")

@@ -202,6 +202,7 @@ DEMO_USERS = [
     ("operator", Role.OPERATOR, "Indra Operator Sensor & Wi-Fi", "diskominfo", ""),
     ("aset", Role.ASSET_MANAGER, "Joko Pengelola Aset DPUPR", "dpupr", ""),
     ("spbe", Role.SPBE_COORDINATOR, "Kartika Koordinator SPBE", "diskominfo", ""),
+    ("reviu", Role.SPBE_REVIEWER, "Sinta Reviewer SPBE (Inspektorat)", None, ""),
     ("sekda", Role.BMD_PENGELOLA, "Lukman Sekretaris Daerah", None, ""),
     ("bpkad", Role.BMD_PENATAUSAHAAN, "Maya Penatausahaan BMD BPKAD", "bpkad", ""),
     ("pengguna_pupr", Role.BMD_PENGGUNA, "Nanda Kepala DPUPR", "dpupr", ""),

@@ -133,7 +133,9 @@ class EvidenceSource:
     key: str  # "<module>.<evidence>", e.g. "assets.ict_management"
     label: str | Promise
     selector: str
-    indicators: tuple[str, ...] = ()  # framework indicator codes it supports, e.g. ("I.26",)
+    # Indicator codes it supports: a plain code is one of PermenPANRB 59/2020 ("24"); another
+    # framework's indicator is named with its framework code ("pemdi-2026:13").
+    indicators: tuple[str, ...] = ()
     perm: str | None = None
 
 

@@ -142,6 +142,7 @@ ROLE_HOME_TEXT = {
     Role.OPERATOR: _("Kelola sensor kota, alarm, dan hotspot Wi-Fi taman."),
     Role.ASSET_MANAGER: _("Kelola barang milik daerah OPD Anda."),
     Role.SPBE_COORDINATOR: _("Siapkan arsitektur, peta rencana, dan evaluasi indeks SPBE."),
+    Role.SPBE_REVIEWER: _("Terima atau kembalikan jawaban indikator SPBE yang diajukan OPD."),
     Role.BMD_PENGELOLA: _("Pantau dan setujui barang milik daerah seluruh OPD."),
     Role.BMD_PENATAUSAHAAN: _("Bukukan BMD seluruh OPD, jalankan penyusutan, kunci semester."),
     Role.BMD_PENGGUNA: _("Setujui entri barang milik daerah OPD Anda."),

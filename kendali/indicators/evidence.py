@@ -46,5 +46,6 @@ register_evidence(
         "indicators.open_data",
         gettext_lazy("Data terbuka (Satu Data Indonesia)"),
         "kendali.indicators.evidence.open_data",
+        indicators=("43",),
     )
 )

@@ -95,6 +95,7 @@ class AnswerOut(Schema):
     justification: str
     status: str
     agency_id: int | None
+    review_note: str
 
 
 def _agency(agency_id: int | None) -> Agency | None:
@@ -238,6 +239,7 @@ def _answer_out(a) -> dict:
         "justification": a.justification,
         "status": a.status,
         "agency_id": a.agency_id,
+        "review_note": a.review_note,
     }
 
 
@@ -252,8 +254,17 @@ def save_answer(request, pk: int, payload: AnswerIn):
     )
 
 
+@router.post("/answers/{pk}/submit", response=AnswerOut, auth=access(perm=EDIT))
+def submit_answer(request, pk: int):
+    """Put the answer up for review (its OPD's officer or the coordinator)."""
+    actor = actor_of(request)
+    answer = selectors.answer(actor=actor, pk=pk)
+    return _answer_out(services.answer_submit(actor=actor, answer=answer))
+
+
 @router.post("/answers/{pk}/review", response=AnswerOut, auth=access(perm=REVIEW))
 def review_answer(request, pk: int, payload: ReviewIn):
+    """Accept or return a submitted answer; never one the reviewer wrote or submitted."""
     actor = actor_of(request)
     answer = selectors.answer(actor=actor, pk=pk)
     return _answer_out(

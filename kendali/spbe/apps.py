@@ -15,11 +15,12 @@ class SpbeConfig(AppConfig):
     verbose_name = _("SPBE")
 
     # The coordinator runs SPBE for the whole city; an OPD's officer edits the elements and
-    # answers of their own OPD (the scope rule decides which); the coordinator and the
-    # administrator review.
+    # answers of their own OPD (the scope rule decides which); the reviewer (Inspektorat), the
+    # coordinator and the administrator review, never an answer they wrote or submitted.
     role_permissions = {
         Role.ADMINISTRATOR: [VIEW, EDIT, MANAGE, REVIEW],
         Role.SPBE_COORDINATOR: [VIEW, EDIT, MANAGE, REVIEW],
+        Role.SPBE_REVIEWER: [VIEW, REVIEW],
         Role.AGENCY_OFFICER: [VIEW, EDIT],
         Role.ASSET_MANAGER: [VIEW],
     }
@@ -36,7 +37,7 @@ class SpbeConfig(AppConfig):
                 perm=VIEW,
                 icon="▦",
                 order=70,
-                roles_home=(Role.SPBE_COORDINATOR,),
+                roles_home=(Role.SPBE_COORDINATOR, Role.SPBE_REVIEWER),
             )
         )
         demo.register(90, "kendali.spbe.demo.seed")

@@ -59,9 +59,58 @@ def _access_points(actor: Actor) -> list[dict]:
     return []
 
 
+# Levels of the city's first evaluation (indicators 1–47), and those raised the year after,
+# once Kendali ran (architecture, peta rencana, ICT assets, BMD, complaints, open data, 112).
+PATTERN = [2, 2, 1, 2, 2, 2, 1, 2, 1, 3, 2, 2, 1, 2, 2, 2, 3, 1, 2, 2, 1, 2, 2, 2]
+PATTERN += [2, 1, 1, 2, 1, 1, 1, 3, 3, 3, 3, 3, 2, 2, 2, 3, 2, 3, 2, 3, 3, 2, 2]
+CODES = [str(n) for n in range(1, 48)]
+RAISED = {"1": 3, "2": 3, "8": 3, "11": 3, "12": 3, "17": 3, "24": 3, "38": 3, "42": 3}
+RAISED |= {"43": 3, "45": 4}
+
+
+def _person(username: str, fallback: Actor | None) -> Actor | None:
+    from kendali.core.models import User
+
+    user = User.objects.filter(username=username).first()
+    return Actor(user=user) if user else fallback
+
+
+def _locked_year(framework, year, coordinator, reviewer, levels, copy_from=None):
+    """One year answered per indicator (Damkar answers 45), submitted, accepted, locked."""
+    from kendali.spbe import services
+
+    evaluation = services.evaluation_create(
+        actor=coordinator, framework=framework, year=year, copy_from=copy_from
+    )
+    kominfo, damkar = _agency("diskominfo"), _agency("damkar")
+    for a in evaluation.answers.select_related("indicator").order_by("indicator__order"):
+        code = a.indicator.code
+        services.answer_save(
+            actor=coordinator,
+            answer=a,
+            level=levels[code],
+            justification=(
+                "Dinaikkan setelah Kendali beroperasi; lihat bukti langsung."
+                if copy_from is not None and code in RAISED
+                else "Penilaian mandiri Tim Koordinasi SPBE."
+            ),
+            agency=damkar if code == "45" and damkar else kominfo,
+        )
+        if code == "44":
+            services.evidence_add_link(
+                actor=coordinator,
+                answer=a,
+                title="JDIH Kota Serang",
+                url="https://jdih.serangkota.go.id/",
+            )
+        services.answer_submit(actor=coordinator, answer=a)
+        services.answer_review(actor=reviewer, answer=a, accept=True)
+    return services.evaluation_lock(actor=coordinator, evaluation=evaluation)
+
+
 def seed(*, actor: Actor) -> None:
     from kendali.spbe import services
-    from kendali.spbe.choices import AnswerStatus, Domain, RelationKind
+    from kendali.spbe.choices import Domain, RelationKind
     from kendali.spbe.models import Element, Evaluation, Framework, Policy, RoadmapVersion
 
     services.reference_codes_load(actor=actor)
@@ -257,7 +306,8 @@ def seed(*, actor: Actor) -> None:
     _rel(actor, wifi_service, pb_comm, R.SUPPORTS)
     _rel(actor, wifi_app, d_wifi, R.USES_DATA)
     _rel(actor, wifi_app, k_crypto, R.PROTECTED_BY)
-    # The park Wi-Fi service down to its access points (by asset reference).
+    # The park Wi-Fi service down to its access points (by asset reference). The last access
+    # point is catalogued but left for the coordinator to link (the demo walk-through).
     devices = _access_points(actor)
     if devices:
         for n, device in enumerate(devices, start=1):
@@ -270,7 +320,8 @@ def seed(*, actor: Actor) -> None:
                 reference_code="RAI.02.03",
                 asset_ref=device["ref"],
             )
-            _rel(actor, wifi_service, ap, R.RUNS_ON_INFRA)
+            if n < len(devices) or len(devices) == 1:
+                _rel(actor, wifi_service, ap, R.RUNS_ON_INFRA)
             _rel(actor, ap, internet, R.RUNS_ON_INFRA)
     else:
         for n, name in enumerate(("Taman Sari", "Alun-alun Kota Serang"), start=1):
@@ -287,118 +338,18 @@ def seed(*, actor: Actor) -> None:
     for e in Element.objects.exclude(reference_code="").filter(validation="draf")[:12]:
         services.element_validate(actor=actor, element=e, accept=True)
 
-    # Evaluations: last year locked, this year drafted from it with live evidence.
+    # Evaluations: the two years before this one, answered by the coordinator and accepted
+    # by the reviewer (four eyes), then locked. This year's is left for the coordinator to
+    # draft from the framework: the draft starts with the live modules' evidence.
     framework = Framework.objects.filter(code="permenpanrb-59-2020").order_by("-version").first()
     year = timezone.localdate().year
-    if framework and not Evaluation.objects.filter(framework=framework, year=year).exists():
-        last = Evaluation.objects.filter(framework=framework, year=year - 1).first()
-        if last is None:
-            last = services.evaluation_create(actor=actor, framework=framework, year=year - 1)
-            pattern = [
-                2,
-                2,
-                1,
-                2,
-                2,
-                2,
-                1,
-                2,
-                1,
-                3,
-                2,
-                2,
-                1,
-                2,
-                2,
-                2,
-                3,
-                1,
-                2,
-                2,
-                1,
-                2,
-                2,
-                2,
-                2,
-                1,
-                1,
-                2,
-                1,
-                1,
-                1,
-                3,
-                3,
-                3,
-                3,
-                3,
-                2,
-                2,
-                2,
-                3,
-                2,
-                3,
-                2,
-                3,
-                3,
-                2,
-                2,
-            ]
-            for a, level in zip(last.answers.order_by("indicator__order"), pattern, strict=False):
-                services.answer_save(
-                    actor=actor,
-                    answer=a,
-                    level=level,
-                    justification="Penilaian mandiri tahun lalu.",
-                    agency=kominfo,
-                )
-                services.answer_review(actor=actor, answer=a, accept=True)
-            services.evaluation_lock(actor=actor, evaluation=last)
-        current = services.evaluation_create(
-            actor=actor, framework=framework, year=year, copy_from=last
+    coordinator, reviewer = _person("spbe", actor), _person("reviu", None)
+    if framework and reviewer and not Evaluation.objects.filter(framework=framework).exists():
+        before = _locked_year(
+            framework, year - 2, coordinator, reviewer, dict(zip(CODES, PATTERN, strict=True))
         )
-        raised = {
-            "1": 3,
-            "2": 3,
-            "8": 3,
-            "11": 3,
-            "12": 3,
-            "17": 3,
-            "24": 3,
-            "38": 3,
-            "42": 3,
-            "43": 3,
-            "45": 4,
-        }
-        owners = {"45": _agency("damkar"), "42": kominfo}
-        for a in current.answers.select_related("indicator"):
-            code = a.indicator.code
-            if code in raised:
-                services.answer_save(
-                    actor=actor,
-                    answer=a,
-                    level=raised[code],
-                    agency=owners.get(code, kominfo),
-                    justification="Dinaikkan setelah Kendali beroperasi; lihat bukti langsung.",
-                )
-        answers = {a.indicator.code: a for a in current.answers.select_related("indicator")}
-        for code, key in (
-            ("11", "spbe.architecture"),
-            ("12", "spbe.roadmap"),
-            ("1", "spbe.policies"),
-            ("45", "calls.service_112"),
-        ):
-            try:
-                services.evidence_add_live(actor=actor, answer=answers[code], source_key=key)
-            except Exception:  # noqa: BLE001 - a source missing in this installation
-                logger.warning("demo: live evidence %s not available", key)
-        services.evidence_add_link(
-            actor=actor,
-            answer=answers["44"],
-            title="JDIH Kota Serang",
-            url="https://jdih.serangkota.go.id/",
-        )
-        for code in ("11", "12", "45"):
-            services.answer_review(actor=actor, answer=answers[code], accept=True)
+        raised = {**dict(zip(CODES, PATTERN, strict=True)), **RAISED}
+        _locked_year(framework, year - 1, coordinator, reviewer, raised, copy_from=before)
 
     # Peta rencana: baseline and one revision.
     if not RoadmapVersion.objects.exists():
@@ -524,4 +475,3 @@ def seed(*, actor: Actor) -> None:
                 instrument=instrument,
                 enacted_on=day,
             )
-    _ = AnswerStatus

@@ -25,7 +25,9 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def dependency_svg(tree: dict, labels: Mapping[str, StrOrPromise]) -> str:
+def dependency_svg(tree: dict, labels: Mapping[str, StrOrPromise], title: str = "") -> str:
+    """The layers as boxes with arrows; each box links to its element. A group with a name,
+    not an image: it holds links a keyboard and a screen reader reach."""
     layers = tree["layers"]
     width = max((len(layer) for layer in layers), default=1) * (BOX_W + GAP_X) + GAP_X
     height = len(layers) * (BOX_H + GAP_Y) + GAP_Y
@@ -56,7 +58,8 @@ def dependency_svg(tree: dict, labels: Mapping[str, StrOrPromise]) -> str:
                 fill = "#2ca25f" if online else ("#de2d26" if online is False else "#999")
                 dot = f'<circle cx="{x + BOX_W - 10:.0f}" cy="{y + 10:.0f}" r="5" fill="{fill}"><title>{escape(state.get("summary", ""))}</title></circle>'
             parts.append(
-                f'<g class="node"><a href="/spbe/arsitektur/{e.pk}/">'
+                f'<g class="node"><a href="/spbe/arsitektur/{e.pk}/" '
+                f'aria-label="{escape(e.code)} {escape(e.name)}">'
                 f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="#fff" stroke="{color}" stroke-width="2"/>'
                 f'<rect x="{x:.0f}" y="{y:.0f}" width="6" height="{BOX_H}" fill="{color}"/>'
                 f'<text x="{x + 12:.0f}" y="{y + 18:.0f}" class="code">{escape(_clip(e.code, 28))}</text>'
@@ -65,7 +68,8 @@ def dependency_svg(tree: dict, labels: Mapping[str, StrOrPromise]) -> str:
             )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" class="spbe-deps" role="img">'
+        f'height="{height:.0f}" class="spbe-deps" role="group" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>'
         "<style>.edge{stroke:#555;stroke-width:1.4}.code{font:600 11px sans-serif;fill:#0b2239}"

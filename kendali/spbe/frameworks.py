@@ -7,7 +7,11 @@ A framework file is JSON::
      "domain": [{"kode", "nama", "bobot", "aspek": [...]}]   # or, without domains:
      "aspek": [{"kode", "nama", "bobot", "indikator": [
          {"kode", "nama", "bobot", "nama_belum_pasti"?,
-          "tingkat": [{"tingkat": 1..5, "nama", "kriteria", "diringkas"?}]}]}]}
+          "tingkat": [{"tingkat": 1..5, "nama", "kriteria", "diringkas"?,
+                       "nama_belum_pasti"?}]}]}]}
+
+``diringkas`` marks a criteria text that summarises the regulation rather than quoting it;
+``nama_belum_pasti`` an indicator or level name the sources do not confirm. Both are shown.
 
 Validation names every faulty row by its path (``domain[2].aspek[0].indikator[4].bobot``),
 so a new regulation is loaded by writing a file, never by changing code.
@@ -60,6 +64,9 @@ def _indicator(errors: list, path: str, item, codes: set) -> float:
                 continue
             _text(errors, f"{lp}.nama", level.get("nama"))
             _text(errors, f"{lp}.kriteria", level.get("kriteria"))
+            for flag in ("diringkas", "nama_belum_pasti"):
+                if not isinstance(level.get(flag, False), bool):
+                    errors.append({"baris": f"{lp}.{flag}", "pesan": _("harus true atau false")})
     return float(item["bobot"]) if ok else 0.0
 
 

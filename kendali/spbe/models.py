@@ -238,6 +238,15 @@ class Answer(models.Model):
     status = models.CharField(
         max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.DRAF
     )
+    # Four eyes: whoever last wrote the level or explanation, and whoever put the answer up
+    # for review, may not accept it.
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(_("catatan reviu"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -17,7 +17,7 @@ from kendali.core.errors import NotAllowed, NotFound
 from kendali.core.registry import asset_sources, evidence_sources, run_selector
 from kendali.core.scope import may_see_agency, scope_queryset, sees_every_agency
 from kendali.spbe import scoring
-from kendali.spbe.apps import MANAGE, VIEW
+from kendali.spbe.apps import EDIT, MANAGE, REVIEW, VIEW
 from kendali.spbe.choices import Domain, EvaluationStatus, RelationKind, Validation
 from kendali.spbe.models import (
     Answer,
@@ -296,17 +296,45 @@ def answers(*, actor: Actor, evaluation: Evaluation) -> QuerySet:
     OPD's for an OPD officer."""
     _require(actor)
     qs = Answer.objects.filter(evaluation=evaluation).select_related(
-        "indicator__aspect__domain", "agency", "reviewed_by"
+        "indicator__aspect__domain", "agency", "reviewed_by", "answered_by", "submitted_by"
     )
     if not actor.has_perm(MANAGE):
         qs = scope_queryset(qs, actor, "agency")
     return qs.annotate(n_evidence=Count("evidence")).order_by("indicator__order")
 
 
+def review_work(*, actor: Actor, answers) -> dict:
+    """What waits on the actor in an open evaluation: answers returned to their OPD (with the
+    reviewer's note) and submitted answers someone else wrote, for a reviewer."""
+    items = list(answers)
+    counts: dict[str, int] = defaultdict(int)
+    for a in items:
+        counts[a.status] += 1
+    user_id = actor.user.pk if actor.user else None
+    return {
+        "counts": dict(counts),
+        "returned": [a for a in items if a.status == "dikembalikan"]
+        if actor.has_perm(EDIT)
+        else [],
+        "to_review": [
+            a
+            for a in items
+            if a.status == "diajukan" and user_id not in {a.answered_by_id, a.submitted_by_id}
+        ]
+        if actor.has_perm(REVIEW) and user_id is not None
+        else [],
+    }
+
+
 def answer(*, actor: Actor, pk: int) -> Answer:
     _require(actor)
     qs = Answer.objects.select_related(
-        "evaluation__framework", "indicator__aspect__domain", "agency"
+        "evaluation__framework",
+        "indicator__aspect__domain",
+        "agency",
+        "answered_by",
+        "submitted_by",
+        "reviewed_by",
     ).filter(pk=pk)
     if not actor.has_perm(MANAGE):
         qs = scope_queryset(qs, actor, "agency")
@@ -324,10 +352,30 @@ def evidence_item(*, actor: Actor, pk: int) -> Evidence:
     return found
 
 
-def live_sources_for(*, actor: Actor, indicator_code: str) -> list:
-    """Registered evidence sources, those naming this indicator first."""
-    items = [s for s in evidence_sources() if not s.perm or actor.has_perm(s.perm)]
-    return sorted(items, key=lambda s: (indicator_code not in s.indicators, s.key))
+DEFAULT_FRAMEWORK = "permenpanrb-59-2020"  # the framework plain indicator codes of sources name
+
+
+def source_codes(source, framework_code: str) -> set[str]:
+    """The indicator codes of ``framework_code`` a registered evidence source supports."""
+    codes = set()
+    for code in source.indicators:
+        prefix, sep, rest = code.rpartition(":")
+        if sep and prefix == framework_code:
+            codes.add(rest)
+        elif not sep and framework_code == DEFAULT_FRAMEWORK:
+            codes.add(code)
+    return codes
+
+
+def live_sources_for(*, actor: Actor, answer: Answer) -> list[dict]:
+    """Registered evidence sources the actor may read, those supporting this indicator first."""
+    code, framework = answer.indicator.code, answer.evaluation.framework.code
+    items = [
+        {"key": s.key, "label": s.label, "supports": code in source_codes(s, framework)}
+        for s in evidence_sources()
+        if not s.perm or actor.has_perm(s.perm)
+    ]
+    return sorted(items, key=lambda s: (not s["supports"], s["key"]))
 
 
 def year_over_year(*, actor: Actor, evaluation: Evaluation) -> dict | None:

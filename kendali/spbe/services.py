@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import re
 from collections import deque
 from datetime import date
@@ -82,6 +83,7 @@ DOCUMENT_TYPES = {
     "odt": ({"application/vnd.oasis.opendocument.text"}, (b"PK\x03\x04",)),
     "ods": ({"application/vnd.oasis.opendocument.spreadsheet"}, (b"PK\x03\x04",)),
 }
+logger = logging.getLogger(__name__)
 KENDALI_OPD_CODE = "diskominfo"  # the OPD that runs Kendali in Kota Serang
 
 ELEMENT_FIELDS = [
@@ -737,11 +739,16 @@ def evaluation_create(
             for indicator in framework.indicators.all()
         ]
     )
+    filled = _fill_live_evidence(actor, evaluation)
     audit_record(
         actor=actor,
         action="spbe.evaluation.create",
         obj=evaluation,
-        changes={"framework": [None, framework.code], "year": [None, year]},
+        changes={
+            "framework": [None, framework.code],
+            "year": [None, year],
+            "live_evidence": [None, filled],
+        },
     )
     publish("spbe.evaluation.created", {"id": evaluation.pk, "year": year}, perm=VIEW)
     return evaluation
@@ -797,45 +804,93 @@ def answer_save(
         if not actor.has_perm(MANAGE):
             raise NotAllowed(_("Hanya koordinator SPBE yang menugaskan OPD penjawab."))
         answer.agency = agency  # type: ignore[assignment]
-    if answer.status in (AnswerStatus.DITERIMA, AnswerStatus.DIKEMBALIKAN, AnswerStatus.DIAJUKAN):
-        answer.status = AnswerStatus.DRAF  # a changed answer is reviewed again
     changed = diff(before, snapshot(answer, ANSWER_FIELDS))
+    if changed.keys() & {"level", "justification"}:
+        answer.answered_by = actor.user
     if changed:
+        _back_to_draft(answer, changed)
         answer.save()
         audit_record(actor=actor, action="spbe.answer.save", obj=answer, changes=changed)
-        publish(
-            "spbe.answer.changed", {"id": answer.pk, "evaluation": answer.evaluation_id}, perm=VIEW
-        )
+        _publish_answer(answer)
     return answer
+
+
+def _back_to_draft(answer: Answer, changed: dict) -> None:
+    """A submitted or accepted answer that changes (level, explanation, OPD, evidence) is
+    reviewed again: it goes back to draft and has to be submitted anew."""
+    if answer.status in (AnswerStatus.DITERIMA, AnswerStatus.DIAJUKAN):
+        changed["status"] = [answer.status, AnswerStatus.DRAF]
+        answer.status = AnswerStatus.DRAF
+        answer.submitted_by, answer.submitted_at = None, None
+
+
+def _publish_answer(answer: Answer) -> None:
+    # The answering OPD's officers see their answer move (returned with a note, accepted).
+    publish(
+        "spbe.answer.changed",
+        {"id": answer.pk, "evaluation": answer.evaluation_id, "status": answer.status},
+        perm=VIEW,
+        agency_ids=[answer.agency_id] if answer.agency_id else ["*"],
+    )
 
 
 @transaction.atomic
 def answer_submit(*, actor: Actor, answer: Answer) -> Answer:
+    """Put an answer up for review: its OPD's officer (or the coordinator) vouches for it."""
     _require(actor, EDIT)
     answer = _open_answer(actor, answer)
     if answer.level is None or not answer.justification:
         raise Invalid(_("Isi tingkat dan penjelasan sebelum mengajukan jawaban."))
+    if answer.status in (AnswerStatus.DIAJUKAN, AnswerStatus.DITERIMA):
+        raise Conflict(
+            _("Jawaban indikator %(c)s sudah %(s)s.")
+            % {"c": answer.indicator.code, "s": AnswerStatus(answer.status).label.lower()}
+        )
     before = answer.status
     answer.status = AnswerStatus.DIAJUKAN
-    answer.save(update_fields=["status", "updated_at"])
+    answer.submitted_by = actor.user
+    answer.submitted_at = timezone.now()
+    answer.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     audit_record(
         actor=actor,
         action="spbe.answer.submit",
         obj=answer,
         changes={"status": [before, answer.status]},
     )
-    publish("spbe.answer.changed", {"id": answer.pk, "evaluation": answer.evaluation_id}, perm=VIEW)
+    _publish_answer(answer)
     return answer
+
+
+def may_review(actor: Actor, answer: Answer) -> bool:
+    """Four eyes: a reviewer accepts or returns only what someone else wrote and submitted."""
+    if not actor.has_perm(REVIEW) or actor.user is None:
+        return False
+    return actor.user.pk not in {answer.answered_by_id, answer.submitted_by_id}
 
 
 @transaction.atomic
 def answer_review(*, actor: Actor, answer: Answer, accept: bool, note: str = "") -> Answer:
+    """A reviewer accepts a submitted answer or returns it to its OPD with a note."""
     _require(actor, REVIEW)
     answer = _open_answer(actor, answer, for_review=True)
-    if answer.level is None:
-        raise Invalid(_("Jawaban tanpa tingkat tidak dapat direviu."))
+    if not may_see_agency(actor, answer.agency_id) and not actor.has_perm(MANAGE):
+        raise NotFound(_("Data SPBE tidak ditemukan."))
+    if answer.status != AnswerStatus.DIAJUKAN:
+        raise Conflict(
+            _("Hanya jawaban yang sudah diajukan yang dapat direviu (indikator %(c)s: %(s)s).")
+            % {"c": answer.indicator.code, "s": AnswerStatus(answer.status).label.lower()}
+        )
+    if not may_review(actor, answer):
+        raise NotAllowed(
+            _(
+                "Prinsip empat mata: Anda mengisi atau mengajukan jawaban ini, jadi reviewer lain yang menerima atau mengembalikannya."
+            )
+        )
     if not accept and not note.strip():
-        raise Invalid(_("Tuliskan alasan pengembalian jawaban."))
+        raise Invalid(
+            _("Tuliskan alasan pengembalian jawaban."),
+            errors=[{"field": "note", "message": _("wajib bila dikembalikan")}],
+        )
     before = snapshot(answer, ANSWER_FIELDS)
     answer.status = AnswerStatus.DITERIMA if accept else AnswerStatus.DIKEMBALIKAN
     answer.review_note = note.strip()
@@ -844,11 +899,12 @@ def answer_review(*, actor: Actor, answer: Answer, accept: bool, note: str = "")
     answer.save()
     audit_record(
         actor=actor,
-        action="spbe.answer.review",
+        action="spbe.answer.accept" if accept else "spbe.answer.return",
         obj=answer,
         changes=diff(before, snapshot(answer, ANSWER_FIELDS)),
+        note=note.strip(),
     )
-    publish("spbe.answer.changed", {"id": answer.pk, "evaluation": answer.evaluation_id}, perm=VIEW)
+    _publish_answer(answer)
     return answer
 
 
@@ -885,7 +941,16 @@ def check_document(filename: str, content: bytes, content_type: str) -> str:
     return extension
 
 
+def _evidence_changed(answer: Answer) -> dict:
+    changed: dict = {}
+    _back_to_draft(answer, changed)
+    if changed:
+        answer.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    return changed
+
+
 def _evidence_audit(actor: Actor, evidence: Evidence, action: str) -> None:
+    changes = _evidence_changed(evidence.answer)
     audit_record(
         actor=actor,
         action=action,
@@ -898,9 +963,10 @@ def _evidence_audit(actor: Actor, evidence: Evidence, action: str) -> None:
             "size": [None, evidence.size],
             "url": [None, evidence.url],
             "source": [None, evidence.source_key],
+            **changes,
         },
     )
-    publish("spbe.answer.changed", {"id": evidence.answer_id}, perm=VIEW)
+    _publish_answer(evidence.answer)
 
 
 @transaction.atomic
@@ -951,22 +1017,14 @@ def evidence_add_link(*, actor: Actor, answer: Answer, title: str, url: str) -> 
     return evidence
 
 
-@transaction.atomic
-def evidence_add_live(*, actor: Actor, answer: Answer, source_key: str) -> Evidence:
-    """Attach what a registered module shows for the evaluation's year, as read now."""
-    _require(actor, EDIT)
-    answer = _open_answer(actor, answer)
-    source = next((s for s in evidence_sources() if s.key == source_key), None)
-    if source is None:
-        raise Invalid(_("Sumber bukti langsung %(k)s tidak terdaftar.") % {"k": source_key})
-    if source.perm and not actor.has_perm(source.perm):
-        raise NotAllowed(_("Anda tidak berhak membaca sumber bukti ini."))
+def _live_evidence(actor: Actor, answer: Answer, source) -> Evidence:
+    """What a registered module shows for the evaluation's year, read now and kept as read."""
     data = run_selector(source.selector, actor=actor, year=answer.evaluation.year) or {}
     figures = {
         str(k): (v if isinstance(v, int | float | str) or v is None else str(v))
         for k, v in (data.get("figures") or {}).items()
     }
-    evidence = Evidence.objects.create(
+    return Evidence.objects.create(
         answer=answer,
         kind=EvidenceKind.LANGSUNG,
         title=str(data.get("title") or source.label)[:200],
@@ -979,21 +1037,59 @@ def evidence_add_live(*, actor: Actor, answer: Answer, source_key: str) -> Evide
             "read_at": timezone.now().isoformat(),
         },
     )
+
+
+@transaction.atomic
+def evidence_add_live(*, actor: Actor, answer: Answer, source_key: str) -> Evidence:
+    """Attach what a registered module shows for the evaluation's year, as read now."""
+    _require(actor, EDIT)
+    answer = _open_answer(actor, answer)
+    source = next((s for s in evidence_sources() if s.key == source_key), None)
+    if source is None:
+        raise Invalid(_("Sumber bukti langsung %(k)s tidak terdaftar.") % {"k": source_key})
+    if source.perm and not actor.has_perm(source.perm):
+        raise NotAllowed(_("Anda tidak berhak membaca sumber bukti ini."))
+    evidence = _live_evidence(actor, answer, source)
     _evidence_audit(actor, evidence, "spbe.evidence.add")
     return evidence
+
+
+def _fill_live_evidence(actor: Actor, evaluation: Evaluation) -> list[list[str]]:
+    """A new evaluation starts with the live evidence every registered module offers for the
+    indicators it supports, so the OPDs answer with the system's own figures in front of them."""
+    from kendali.spbe.selectors import source_codes
+
+    answers = {a.indicator.code: a for a in evaluation.answers.select_related("indicator")}
+    filled = []
+    for source in sorted(evidence_sources(), key=lambda s: s.key):
+        if source.perm and not actor.has_perm(source.perm):
+            continue
+        for code in sorted(source_codes(source, evaluation.framework.code) & set(answers)):
+            try:
+                with transaction.atomic():
+                    _live_evidence(actor, answers[code], source)
+            except Exception:  # noqa: BLE001 - one module's fault must not stop the draft
+                logger.exception("live evidence %s for indicator %s failed", source.key, code)
+                continue
+            filled.append([code, source.key])
+    return filled
 
 
 @transaction.atomic
 def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
     _require(actor, EDIT)
-    _open_answer(actor, evidence.answer)
+    answer = _open_answer(actor, evidence.answer)
     audit_record(
         actor=actor,
         action="spbe.evidence.remove",
         obj=evidence,
-        changes={"title": [evidence.title, None], "kind": [evidence.kind, None]},
+        changes={
+            "title": [evidence.title, None],
+            "kind": [evidence.kind, None],
+            **_evidence_changed(answer),
+        },
     )
-    publish("spbe.answer.changed", {"id": evidence.answer_id}, perm=VIEW)
+    _publish_answer(answer)
     evidence.delete()
 
 
@@ -1383,6 +1479,7 @@ __all__ = [
     "answer_save",
     "answer_submit",
     "answer_review",
+    "may_review",
     "evidence_add_document",
     "evidence_add_link",
     "evidence_add_live",

@@ -148,7 +148,7 @@ def catalogue(request):
     # Rows built here with escaping (the catalogue is the module's largest page; the
     # template engine's per-cell cost dominated its time with 2,000 elements).
     base = reverse("spbe:catalogue")
-    kendali_pill = format_html('<span class="pill">{}</span>', "Kendali")
+    kendali_pill = format_html(' <span class="pill">{}</span>', "Kendali")
     rows = mark_safe(  # noqa: S308 - every value below passes through format_html
         "".join(
             format_html(
@@ -158,7 +158,7 @@ def catalogue(request):
                 e.pk,
                 e.code,
                 e.name,
-                " " + kendali_pill if e.system_key else "",
+                kendali_pill if e.system_key else "",
                 labels["domain"].get(e.domain, e.domain),
                 e.reference_code or "—",
                 e.agency.short_name if e.agency else "—",
@@ -294,7 +294,9 @@ def element_detail(request, pk: int):
     actor = _need(request)
     element = _found(selectors.element, actor=actor, pk=pk)
     tree = selectors.dependency_tree(actor=actor, root=element)
-    svg = drawing.dependency_svg(tree, dict(RelationKind.choices))
+    svg = drawing.dependency_svg(
+        tree, dict(RelationKind.choices), f"{_('Gambar ketergantungan')} {element.code}"
+    )
     refs = selectors.references()
     return render(
         request,
@@ -414,7 +416,10 @@ def dependency_svg(request, pk: int):
     element = _found(selectors.element, actor=actor, pk=pk)
     tree = selectors.dependency_tree(actor=actor, root=element)
     return HttpResponse(
-        drawing.dependency_svg(tree, dict(RelationKind.choices)), content_type="image/svg+xml"
+        drawing.dependency_svg(
+            tree, dict(RelationKind.choices), f"{_('Gambar ketergantungan')} {element.code}"
+        ),
+        content_type="image/svg+xml",
     )
 
 
@@ -542,7 +547,7 @@ def evaluation_detail(request, pk: int):
     actor = _need(request)
     evaluation = _found(selectors.evaluation, actor=actor, pk=pk)
     score = selectors.evaluation_score(evaluation)
-    answers = selectors.answers(actor=actor, evaluation=evaluation)
+    answers = list(selectors.answers(actor=actor, evaluation=evaluation))
     return render(
         request,
         "spbe/evaluation.html",
@@ -551,6 +556,7 @@ def evaluation_detail(request, pk: int):
             "score": score,
             "answers": answers,
             "candidates": selectors.raise_candidates(evaluation=evaluation),
+            "work": selectors.review_work(actor=actor, answers=answers),
             "yoy": selectors.year_over_year(actor=actor, evaluation=evaluation),
             "can_manage": request.user.has_perm(MANAGE),
         },
@@ -660,6 +666,11 @@ def answer_detail(request, pk: int):
             _fail(request, exc)
         return redirect("spbe:answer", pk=answer.pk)
     answer = _found(selectors.answer, actor=actor, pk=pk)
+    is_open = answer.evaluation.status == "draf"
+    can_edit = (
+        request.user.has_perm(EDIT) and services.may_edit_for(actor, answer.agency_id) and is_open
+    )
+    may_review = services.may_review(actor, answer)
     return render(
         request,
         "spbe/answer.html",
@@ -667,13 +678,14 @@ def answer_detail(request, pk: int):
             "answer": answer,
             "evaluation": answer.evaluation,
             "evidence": answer.evidence.all(),
-            "sources": selectors.live_sources_for(
-                actor=actor, indicator_code=answer.indicator.code
-            ),
-            "can_edit": request.user.has_perm(EDIT)
-            and services.may_edit_for(actor, answer.agency_id)
-            and answer.evaluation.status == "draf",
-            "can_review": request.user.has_perm(REVIEW) and answer.evaluation.status == "draf",
+            "sources": selectors.live_sources_for(actor=actor, answer=answer),
+            "can_edit": can_edit,
+            "can_submit": can_edit and answer.status in ("draf", "dikembalikan"),
+            "can_review": is_open and answer.status == "diajukan" and may_review,
+            "own_answer": is_open
+            and answer.status == "diajukan"
+            and request.user.has_perm(REVIEW)
+            and not may_review,
             "can_manage": request.user.has_perm(MANAGE),
             "agencies": Agency.objects.order_by("short_name"),
         },

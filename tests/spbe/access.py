@@ -60,6 +60,7 @@ ROUTES = [
     Route("GET", "/api/v1/spbe/evaluations", VIEW),
     Route("GET", "/api/v1/spbe/evaluations/999999", VIEW),
     Route("PUT", "/api/v1/spbe/answers/999999", EDIT, body={}),
+    Route("POST", "/api/v1/spbe/answers/999999/submit", EDIT, body={}),
     Route("POST", "/api/v1/spbe/answers/999999/review", REVIEW, body={"accept": True}),
     Route("GET", "/api/v1/spbe/roadmap", VIEW),
     Route("GET", "/api/v1/spbe/roadmap/indicators", VIEW),

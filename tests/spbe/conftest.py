@@ -27,3 +27,26 @@ def evaluation(framework59, actor_of):
     from kendali.spbe import services
 
     return services.evaluation_create(actor=actor_of("spbe"), framework=framework59, year=2026)
+
+
+@pytest.fixture
+def reviewer(users):
+    """The SPBE reviewer (the Inspektorat's, bound to no OPD): reviews, never answers."""
+    from django.contrib.auth.models import Group
+
+    from kendali.core.choices import Role
+    from kendali.core.models import User
+
+    user = User.objects.create(username="reviu", full_name="Reviewer Inspektorat")
+    user.groups.add(Group.objects.get(name=Role.SPBE_REVIEWER))
+    return user
+
+
+def accept_all(evaluation, *, answerer, reviewer, level=3):
+    """Answer every indicator as ``answerer`` and have ``reviewer`` accept it (four eyes)."""
+    from kendali.spbe import services
+
+    for a in evaluation.answers.all():
+        services.answer_save(actor=answerer, answer=a, level=level, justification="ok")
+        services.answer_submit(actor=answerer, answer=a)
+        services.answer_review(actor=reviewer, answer=a, accept=True)

@@ -195,6 +195,15 @@ def test_catalogue_page_lists_and_filters(spbe_loaded, agencies, actor_of, clien
     assert "APL.SATU" in body and "DATA.DUA" in body and "Aplikasi" in body
     filtered = clients["officer"].get("/spbe/arsitektur/?domain=data").content.decode()
     assert "DATA.DUA" in filtered and "APL.SATU" not in filtered
+    # Kendali's own components carry a "Kendali" pill; names are text, never markup.
+    services.components_sync(actor=spbe)
+    services.element_create(
+        actor=spbe, domain="data", code="DATA.TIGA", name="<b>Tiga</b>", agency=agencies["bpbd"]
+    )
+    own = clients["officer"].get("/spbe/arsitektur/?q=DATA.TIGA").content.decode()
+    assert "&lt;b&gt;Tiga&lt;/b&gt;" in own and "<b>Tiga" not in own
+    own = clients["officer"].get("/spbe/arsitektur/?q=KDL.").content.decode()
+    assert '<span class="pill">Kendali</span>' in own and "&lt;span" not in own
 
 
 def test_api_elements_and_errors(spbe_loaded, agencies, clients, users):

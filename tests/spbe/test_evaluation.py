@@ -9,10 +9,12 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
+from kendali.core.actors import Actor
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.models import AuditEntry
 from kendali.spbe import frameworks, scoring, selectors, services
 from kendali.spbe.models import Answer, Evidence, Framework
+from tests.spbe.conftest import accept_all
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,13 @@ def test_bundled_59_2020_is_complete(framework59):
         "Optimum",
     ]
     assert all(lv["diringkas"] for lv in first.levels)  # summarised criteria are marked as such
+    assert not any(lv.get("nama_belum_pasti") for lv in first.levels)
+    # Service levels (D4): only Interaksi and Transaksi are confirmed names.
+    service = framework59.indicators.get(code="43")
+    assert [lv["nama"] for lv in service.levels if not lv.get("nama_belum_pasti")] == [
+        "Interaksi",
+        "Transaksi",
+    ]
     assert framework59.indicators.get(code="38").name_uncertain
 
 
@@ -55,6 +64,7 @@ def test_framework_schema_names_each_faulty_row(spbe_loaded, actor_of):
     bad["aspek"][2]["indikator"][1]["bobot"] = "tiga"
     bad["aspek"][0]["indikator"][0]["tingkat"] = bad["aspek"][0]["indikator"][0]["tingkat"][:4]
     bad["predikat"][1]["min"] = 9
+    bad["aspek"][1]["indikator"][0]["tingkat"][2]["diringkas"] = "ya"
     count = Framework.objects.count()
     with pytest.raises(Invalid) as err:
         services.framework_load(actor=actor_of("spbe"), data=bad)
@@ -62,6 +72,7 @@ def test_framework_schema_names_each_faulty_row(spbe_loaded, actor_of):
     assert "aspek[2].indikator[1].bobot" in rows
     assert "aspek[0].indikator[0].tingkat" in rows
     assert "predikat[1].min" in rows
+    assert "aspek[1].indikator[0].tingkat[2].diringkas" in rows
     assert Framework.objects.count() == count
     # Same code and version with different content: refused, never overwritten.
     changed = copy.deepcopy(data)
@@ -228,7 +239,7 @@ def test_evidence_type_and_size_are_checked(evaluation, actor_of, users):
         )
     with pytest.raises(Invalid, match="http"):
         services.evidence_add_link(actor=spbe, answer=answer, title="x", url="javascript:alert(1)")
-    assert not Evidence.objects.exists()
+    assert not Evidence.objects.exclude(kind="langsung").exists()
     doc = services.evidence_add_document(
         actor=spbe,
         answer=answer,
@@ -255,7 +266,7 @@ def test_upload_page_refuses_wrong_type(evaluation, clients):
         follow=True,
     )
     assert ".svg tidak diterima" in response.content.decode()
-    assert not Evidence.objects.exists()
+    assert not Evidence.objects.exclude(kind="langsung").exists()
     ok = clients["spbe"].post(
         f"/spbe/jawaban/{answer.pk}/",
         {
@@ -265,7 +276,7 @@ def test_upload_page_refuses_wrong_type(evaluation, clients):
         },
     )
     assert ok.status_code == 302
-    evidence = Evidence.objects.get()
+    evidence = Evidence.objects.get(kind="dokumen")
     download = clients["spbe"].get(f"/spbe/bukti/{evidence.pk}/")
     assert download.content == PDF and download["X-Content-Type-Options"] == "nosniff"
 
@@ -275,6 +286,25 @@ def test_live_evidence_from_registered_sources(evaluation, actor_of):
 
     keys = {s.key for s in evidence_sources()}
     assert {"calls.service_112", "spbe.architecture", "spbe.roadmap", "spbe.policies"} <= keys
+    # The draft starts with what each module offers for the indicators it supports.
+    filled = {
+        (e.answer.indicator.code, e.source_key)
+        for e in Evidence.objects.filter(answer__evaluation=evaluation).select_related(
+            "answer__indicator"
+        )
+    }
+    assert {
+        ("1", "spbe.policies"),
+        ("11", "spbe.architecture"),
+        ("12", "spbe.roadmap"),
+        ("24", "assets.ict_management"),
+        ("38", "assets.bmd_service"),
+        ("42", "reports.complaints_service"),
+        ("43", "indicators.open_data"),
+        ("45", "calls.service_112"),
+    } <= filled
+    created = AuditEntry.objects.get(action="spbe.evaluation.create")
+    assert ["43", "indicators.open_data"] in created.changes["live_evidence"][1]
     answer = evaluation.answers.get(indicator__code="45")
     evidence = services.evidence_add_live(
         actor=actor_of("spbe"), answer=answer, source_key="calls.service_112"
@@ -284,8 +314,8 @@ def test_live_evidence_from_registered_sources(evaluation, actor_of):
         services.evidence_add_live(actor=actor_of("spbe"), answer=answer, source_key="tidak.ada")
 
 
-def test_review_lock_and_locked_edits_refused(evaluation, actor_of, users):
-    spbe = actor_of("spbe")
+def test_review_lock_and_locked_edits_refused(evaluation, actor_of, users, reviewer):
+    spbe, inspektorat = actor_of("spbe"), Actor(user=reviewer, ip="127.0.0.1")
     answers = list(evaluation.answers.all())
     with pytest.raises(Invalid, match="belum diterima"):
         services.evaluation_lock(actor=spbe, evaluation=evaluation)
@@ -293,12 +323,16 @@ def test_review_lock_and_locked_edits_refused(evaluation, actor_of, users):
         services.answer_review(actor=actor_of("officer"), answer=answers[0], accept=True)
     for a in answers:
         services.answer_save(actor=spbe, answer=a, level=3, justification="ok")
+        services.answer_submit(actor=spbe, answer=a)
     with pytest.raises(Invalid, match="alasan"):
-        services.answer_review(actor=spbe, answer=answers[0], accept=False)
-    services.answer_review(actor=spbe, answer=answers[0], accept=False, note="Bukti kurang")
+        services.answer_review(actor=inspektorat, answer=answers[0], accept=False)
+    services.answer_review(actor=inspektorat, answer=answers[0], accept=False, note="Bukti kurang")
     assert Answer.objects.get(pk=answers[0].pk).status == "dikembalikan"
+    with pytest.raises(Invalid, match="belum diterima"):
+        services.evaluation_lock(actor=spbe, evaluation=evaluation)
+    services.answer_submit(actor=spbe, answer=answers[0])
     for a in answers:
-        services.answer_review(actor=spbe, answer=a, accept=True)
+        services.answer_review(actor=inspektorat, answer=a, accept=True)
     locked = services.evaluation_lock(actor=spbe, evaluation=evaluation)
     assert (
         locked.index_value == 3 and locked.predicate == "Baik" and locked.locked_by == users["spbe"]
@@ -313,7 +347,6 @@ def test_review_lock_and_locked_edits_refused(evaluation, actor_of, users):
     # The live figure for the smart-city indicators shows the locked index.
     from datetime import date
 
-    from kendali.core.actors import Actor
     from kendali.spbe.figures import spbe_index
 
     figure = spbe_index(actor=Actor.system("t"), start=date(2026, 1, 1), end=date(2027, 1, 1))
@@ -357,6 +390,14 @@ def test_year_over_year_and_exports(framework59, actor_of, users):
         and pdf.content.startswith(b"%PDF-1.4")
         and pdf.content.rstrip().endswith(b"%%EOF")
     )
+    # An independent reader opens it: per indicator its level, status, OPD and evidence.
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf.content), strict=True)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2 and "Evaluasi SPBE 2026" in text
+    block = text[text.index("43. Tingkat Kematangan Layanan Data Terbuka") :]
+    assert "Tingkat: 4" in block[:200] and "https://data.serangkota.go.id/" in block[:600]
     page = client.get(f"/spbe/evaluasi/{now.pk}/")
     assert "Dibanding 2025" in page.content.decode()
 
@@ -385,11 +426,9 @@ def test_evidence_of_another_opd_is_not_found(evaluation, agencies, actor_of, cl
     assert Evidence.objects.filter(pk=doc.pk).exists()
 
 
-def test_locked_evaluation_page_refuses_edits(evaluation, actor_of, clients):
+def test_locked_evaluation_page_refuses_edits(evaluation, actor_of, clients, reviewer):
     spbe = actor_of("spbe")
-    for a in evaluation.answers.all():
-        services.answer_save(actor=spbe, answer=a, level=1, justification="x")
-        services.answer_review(actor=spbe, answer=a, accept=True)
+    accept_all(evaluation, answerer=spbe, reviewer=Actor(user=reviewer), level=1)
     services.evaluation_lock(actor=spbe, evaluation=evaluation)
     answer = evaluation.answers.first()
     response = clients["spbe"].post(
@@ -417,4 +456,109 @@ def test_upload_page_refuses_oversized_file(evaluation, clients):
         follow=True,
     )
     assert "terlalu besar" in response.content.decode()
-    assert not Evidence.objects.exists()
+    assert not Evidence.objects.exclude(kind="langsung").exists()
+
+
+def test_review_is_four_eyes_and_returns_to_the_opd(
+    evaluation, agencies, actor_of, users, clients, reviewer
+):
+    spbe, officer = actor_of("spbe"), actor_of("officer")
+    inspektorat = Actor(user=reviewer, ip="127.0.0.1")
+    fire = evaluation.answers.get(indicator__code="45")
+    services.answer_save(actor=spbe, answer=fire, level=None, agency=agencies["damkar"])
+    assert Answer.objects.get(pk=fire.pk).answered_by is None  # assigning an OPD is no answer
+    services.answer_save(actor=officer, answer=fire, level=3, justification="Layanan daring")
+    with pytest.raises(Conflict, match="sudah diajukan"):
+        services.answer_review(actor=inspektorat, answer=fire, accept=True)  # still a draft
+    services.answer_submit(actor=officer, answer=fire)
+    # Another OPD's officer: the answer does not exist for them, to answer or to accept.
+    for call in (
+        lambda: services.answer_save(
+            actor=actor_of("other_officer"), answer=fire, level=5, justification="x"
+        ),
+        lambda: services.answer_submit(actor=actor_of("other_officer"), answer=fire),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    for action in ("accept", "save"):
+        page = clients["other_officer"].post(
+            f"/spbe/jawaban/{fire.pk}/", {"action": action, "level": "5", "note": "x"}
+        )
+        assert page.status_code == 404
+    assert (
+        clients["other_officer"]
+        .post(f"/api/v1/spbe/answers/{fire.pk}/submit", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    # An officer may not review at all, not even their own OPD's answer.
+    with pytest.raises(NotAllowed):
+        services.answer_review(actor=officer, answer=fire, accept=True)
+    assert (
+        clients["officer"]
+        .post(
+            f"/api/v1/spbe/answers/{fire.pk}/review",
+            {"accept": True},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
+    assert Answer.objects.get(pk=fire.pk).status == "diajukan"
+
+    # The reviewer returns it with a note; the OPD sees the note on its list and its answer.
+    services.answer_review(
+        actor=inspektorat, answer=fire, accept=False, note="Lampirkan SOP layanan daring."
+    )
+    entry = AuditEntry.objects.get(action="spbe.answer.return")
+    assert entry.actor == reviewer and entry.note == "Lampirkan SOP layanan daring."
+    listing = clients["officer"].get(f"/spbe/evaluasi/{evaluation.pk}/").content.decode()
+    assert "Dikembalikan reviewer ke OPD" in listing and "Lampirkan SOP layanan daring." in listing
+    page = clients["officer"].get(f"/spbe/jawaban/{fire.pk}/").content.decode()
+    assert "Dikembalikan ke OPD" in page and "Reviewer Inspektorat" in page
+    response = clients["officer"].post(
+        f"/spbe/jawaban/{fire.pk}/",
+        {"action": "save", "level": "3", "justification": "Layanan daring; SOP terlampir."},
+    )
+    assert response.status_code == 302
+    assert clients["officer"].post(f"/spbe/jawaban/{fire.pk}/", {"action": "submit"}).status_code
+    assert Answer.objects.get(pk=fire.pk).status == "diajukan"
+    from tests.conftest import login_client
+
+    reviu = login_client(reviewer)
+    queue = reviu.get(f"/spbe/evaluasi/{evaluation.pk}/").content.decode()
+    assert "Menunggu reviu Anda" in queue
+    accepted = reviu.post(
+        f"/api/v1/spbe/answers/{fire.pk}/review", {"accept": True}, content_type="application/json"
+    )
+    assert accepted.status_code == 200 and accepted.json()["status"] == "diterima"
+    assert AuditEntry.objects.get(action="spbe.answer.accept").actor == reviewer
+
+    # The coordinator who wrote an answer may not accept it; another reviewer may.
+    plan = evaluation.answers.get(indicator__code="11")
+    services.answer_save(actor=spbe, answer=plan, level=3, justification="Arsitektur 2025")
+    services.answer_submit(actor=spbe, answer=plan)
+    with pytest.raises(NotAllowed, match="empat mata"):
+        services.answer_review(actor=spbe, answer=plan, accept=True)
+    own = clients["spbe"].post(f"/spbe/jawaban/{plan.pk}/", {"action": "accept"}, follow=True)
+    assert "empat mata" in own.content.decode()
+    assert Answer.objects.get(pk=plan.pk).status == "diajukan"
+    assert not AuditEntry.objects.filter(action="spbe.answer.accept", actor=users["spbe"]).exists()
+    services.answer_review(actor=inspektorat, answer=plan, accept=True)
+    # Changing what was accepted — here its evidence — sends it back for review.
+    services.evidence_add_link(
+        actor=spbe, answer=plan, title="Dokumen", url="https://serangkota.go.id/arsitektur"
+    )
+    assert Answer.objects.get(pk=plan.pk).status == "draf"
+
+
+def test_a_second_review_of_a_stale_answer_is_refused(evaluation, actor_of, reviewer):
+    spbe, inspektorat = actor_of("spbe"), Actor(user=reviewer)
+    answer = evaluation.answers.get(indicator__code="43")
+    services.answer_save(actor=spbe, answer=answer, level=2, justification="Portal")
+    services.answer_submit(actor=spbe, answer=answer)
+    stale = Answer.objects.get(pk=answer.pk)  # two tabs open on the same answer
+    services.answer_review(actor=inspektorat, answer=answer, accept=True)
+    with pytest.raises(Conflict):
+        services.answer_review(actor=inspektorat, answer=stale, accept=False, note="x")
+    assert Answer.objects.get(pk=answer.pk).status == "diterima"

@@ -173,10 +173,12 @@ def test_policy_checklist(spbe_loaded, actor_of, users):
     assert "1 dari 10" in policies(actor=spbe, year=2026)["summary"]
 
 
-def test_demo_seed_builds_the_city(users, agencies, actor_of, clients):
+def test_demo_seed_builds_the_city(users, agencies, actor_of, clients, reviewer):
+    from django.utils import timezone
+
     from kendali.core.actors import Actor
     from kendali.spbe import demo
-    from kendali.spbe.models import Element, Evaluation, Relation
+    from kendali.spbe.models import Element, Evaluation, Framework, Relation
 
     demo.seed(actor=Actor.system("demo"))
     demo.seed(actor=Actor.system("demo"))  # idempotent
@@ -185,9 +187,24 @@ def test_demo_seed_builds_the_city(users, agencies, actor_of, clients):
         source=service, kind="runs_on_infra", target__reference_code="RAI.02.03"
     )
     assert aps.count() >= 2
-    year = Evaluation.objects.order_by("-year").first()
+    # Two past years, answered by the coordinator and accepted by the reviewer, are locked;
+    # this year's is the coordinator's to draft.
+    this_year = timezone.localdate().year
+    past = list(Evaluation.objects.order_by("year"))
+    assert [(e.year, e.status) for e in past] == [
+        (this_year - 2, "terkunci"),
+        (this_year - 1, "terkunci"),
+    ]
+    assert past[1].index_value > past[0].index_value
+    assert not past[1].answers.exclude(reviewed_by=reviewer).exists()
+    assert not past[1].answers.exclude(answered_by=users["spbe"]).exists()
+    year = services.evaluation_create(
+        actor=actor_of("spbe"),
+        framework=Framework.objects.get(code="permenpanrb-59-2020"),
+        year=this_year,
+        copy_from=past[1],
+    )
     assert year.status == "draf" and year.answers.filter(evidence__kind="langsung").exists()
-    assert Evaluation.objects.filter(status="terkunci").count() == 1
     assert clients["spbe"].get(f"/spbe/arsitektur/{service.pk}/").status_code == 200
     assert clients["spbe"].get(f"/spbe/evaluasi/{year.pk}/").status_code == 200
     assert clients["spbe"].get("/spbe/").status_code == 200
