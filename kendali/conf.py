@@ -219,3 +219,9 @@ def map_tiles_url(name: str) -> str:
             f"{name}: expected a URL template with {{z}}, {{x}} and {{y}}, got {value!r}"
         )
     return value
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a program Kendali runs (``pg_dump``, ``psql``): the process's own
+    (PATH, locale) with ``extra`` set, e.g. ``PGPASSWORD`` from the database settings."""
+    return {**os.environ, **extra}

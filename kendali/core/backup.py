@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -30,6 +29,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from kendali import __version__
+from kendali.conf import child_env
 
 FORMAT = 1
 SQLITE_NAME = "database.sqlite3"
@@ -107,10 +107,7 @@ def _pg_env() -> tuple[list[str], dict]:
         args += ["-p", str(db["PORT"])]
     if db.get("USER"):
         args += ["-U", db["USER"]]
-    env = dict(os.environ)
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    return args, env
+    return args, child_env(**({"PGPASSWORD": db["PASSWORD"]} if db.get("PASSWORD") else {}))
 
 
 def backup(path: str | Path) -> Summary:

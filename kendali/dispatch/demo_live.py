@@ -28,11 +28,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from kendali.core.demo_live import SIMULATOR_LABEL, human_agency_ids, simulator_actor
+from kendali.core.geo import distance_m
 from kendali.core.models import AuditEntry
 from kendali.dispatch import selectors, services
 from kendali.dispatch.choices import ACTIVE_ASSIGNMENT, KIND_SPEED_KMH, UnitKind, UnitStatus
 from kendali.dispatch.models import FieldReport, Unit
-from kendali.dispatch.travel import haversine_m_scalar
 from kendali.incidents.choices import OPEN_STATUSES
 from kendali.incidents.models import Incident
 
@@ -73,7 +73,7 @@ def demo_incident_ids(since: datetime) -> list[int]:
 
 
 def _step_toward(lat, lon, to_lat, to_lon, metres):
-    dist = haversine_m_scalar(lat, lon, to_lat, to_lon)
+    dist = distance_m(lat, lon, to_lat, to_lon)
     if dist <= max(metres, ARRIVED_M) or dist == 0:
         return to_lat, to_lon, True
     f = metres / dist

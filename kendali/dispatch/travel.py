@@ -14,7 +14,6 @@ the index last looked (see "keeping the index current" below) and applies just t
 from __future__ import annotations
 
 import copy
-import math
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,11 +22,11 @@ import numpy as np
 from django.db import connections
 from django.utils.module_loading import import_string
 
+from kendali.core.geo import EARTH_RADIUS_M, distance_m
 from kendali.core.notifiers.base import setting
 from kendali.dispatch.choices import ASSIGNABLE_STATUSES, KIND_SPEED_KMH, UnitKind
 from kendali.dispatch.models import Unit
 
-EARTH_RADIUS_M = 6_371_000.0
 ROAD_FACTOR = 1.4  # typical urban detour of the road network over the straight line
 KINDS = list(UnitKind.values)
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -49,14 +48,6 @@ def haversine_m(lat1, lon1, lat2, lon2):
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
-
-
-def haversine_m_scalar(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi = p2 - p1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 class HaversineEstimator:
@@ -383,7 +374,7 @@ def naive_rank(units, *, to_lat, to_lon, kinds=None, limit=10) -> list[tuple[flo
     for unit in units:
         if unit.status not in ASSIGNABLE_STATUSES or (kinds and unit.kind not in kinds):
             continue
-        d = haversine_m_scalar(unit.cur_lat, unit.cur_lon, to_lat, to_lon) * ROAD_FACTOR
+        d = distance_m(unit.cur_lat, unit.cur_lon, to_lat, to_lon) * ROAD_FACTOR
         scored.append((d / speed[unit.kind], unit.pk))
     scored.sort()
     return scored[:limit]

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from kendali.core.actors import Actor
 from kendali.core.errors import Invalid, NotFound
 from kendali.core.events import publish
+from kendali.core.geo import distance_m
 from kendali.dispatch import scope
 from kendali.dispatch.models import (
     Unit,
 )
-from kendali.dispatch.travel import haversine_m_scalar
 
 # Kota Serang and its surroundings; a crew phone reporting outside this box is wrong.
 SERVICE_AREA = {"lat": (-6.45, -5.85), "lon": (105.85, 106.45)}
@@ -103,7 +103,7 @@ def unit_report_positions(*, actor: Actor, unit: Unit, positions: list[dict]) ->
                 continue
             if last_at is not None and last_lat is not None:
                 seconds = max((at - last_at).total_seconds(), 1.0)
-                if haversine_m_scalar(last_lat, last_lon, lat, lon) / seconds > MAX_SPEED_MS:
+                if distance_m(last_lat, last_lon, lat, lon) / seconds > MAX_SPEED_MS:
                     rejected.append({"index": i, "reason": _("lompatan posisi tidak mungkin")})
                     continue
             accepted.append(

@@ -13,16 +13,16 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from kendali.core.actors import Actor
+from kendali.core.geo import distance_m
 from kendali.dispatch import services
 from kendali.dispatch.choices import KIND_SPEED_KMH, UnitKind, UnitStatus
 from kendali.dispatch.models import Unit
-from kendali.dispatch.travel import haversine_m_scalar
 
 ARRIVED_M = 60
 
 
 def step_toward(lat, lon, to_lat, to_lon, metres):
-    dist = haversine_m_scalar(lat, lon, to_lat, to_lon)
+    dist = distance_m(lat, lon, to_lat, to_lon)
     if dist <= metres or dist == 0:
         return to_lat, to_lon, True
     f = metres / dist
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             services.unit_report_positions(
                 actor=actor, unit=unit, positions=[{"lat": lat, "lon": lon, "at": now}]
             )
-            if arrived or haversine_m_scalar(lat, lon, incident.lat, incident.lon) < ARRIVED_M:
+            if arrived or distance_m(lat, lon, incident.lat, incident.lon) < ARRIVED_M:
                 services.unit_set_status(actor=actor, unit=unit, status=UnitStatus.DI_LOKASI)
                 self.stdout.write(f"{unit.callsign} tiba di {incident.number}")
         elif unit.status == UnitStatus.DI_LOKASI:
