@@ -319,6 +319,12 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
 
+    def reversed_entry(self) -> LedgerEntry:
+        """The entry this pembalikan reverses; entry_reverse always names one."""
+        if self.reverses is None:
+            raise ValueError(f"pembalikan {self.number} names no entry it reverses")
+        return self.reverses
+
 
 class SemesterLock(models.Model):
     period = models.CharField(_("semester"), max_length=7, unique=True)  # "2025-S2"

@@ -870,7 +870,7 @@ def entry_approve(*, actor: Actor, entry_id: int, note: str = "") -> LedgerEntry
             - (rule_for(state["code"], item.acquisition_date).life_years or 0) * 2,
             0,
         )
-    original = _reversed_by(entry) if entry.kind == EntryKind.REVERSAL else None
+    original = entry.reversed_entry() if entry.kind == EntryKind.REVERSAL else None
     if original is not None:
         _check_reversible(item, original)
     _apply(state, _entry_dict(entry), item.acquisition_date)
@@ -916,13 +916,6 @@ def entry_approve(*, actor: Actor, entry_id: int, note: str = "") -> LedgerEntry
             agency_ids=[entry.agency_id],
         )
     return entry
-
-
-def _reversed_by(reversal: LedgerEntry) -> LedgerEntry:
-    """The entry a pembalikan reverses; entry_reverse always names it."""
-    if reversal.reverses is None:
-        raise ValueError(f"pembalikan {reversal.number} names no entry it reverses")
-    return reversal.reverses
 
 
 def _check_reversible(item: Item, original: LedgerEntry) -> None:
