@@ -78,7 +78,7 @@ def _item(item: Item) -> dict:
         "lat": item.lat,
         "lon": item.lon,
         "kelurahan": item.kelurahan,
-        "room": item.room.code if item.room_id else None,
+        "room": item.room.code if item.room is not None else None,
         "device_ref": item.device_ref,
     }
 
@@ -307,12 +307,12 @@ def _entry(e: LedgerEntry) -> dict:
         "entry_date": e.entry_date,
         "amount": e.amount,
         "agency": e.agency.code,
-        "to_agency": e.to_agency.code if e.to_agency_id else None,
+        "to_agency": e.to_agency.code if e.to_agency is not None else None,
         "data": {k: v for k, v in (e.data or {}).items() if k != "before"},
-        "reverses": e.reverses.number if e.reverses_id else None,
+        "reverses": e.reverses.number if e.reverses is not None else None,
         "note": e.note,
-        "drafted_by": e.drafted_by.username if e.drafted_by_id else None,
-        "decided_by": e.decided_by.username if e.decided_by_id else None,
+        "drafted_by": e.drafted_by.username if e.drafted_by is not None else None,
+        "decided_by": e.decided_by.username if e.decided_by is not None else None,
         "decided_at": e.decided_at,
     }
 
@@ -542,7 +542,7 @@ def scan_create(request, stocktake_id: int, payload: ScanIn, response: HttpRespo
         "key": scan.key,
         "result": scan.result,
         "item": scan.item_id,
-        "name": scan.item.name if scan.item_id else "",
+        "name": scan.item.name if scan.item is not None else "",
         "replayed": not created,
         "progress": selectors.stocktake_progress(st),
     }

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Kib(models.TextChoices):
@@ -119,7 +124,7 @@ class TaskStatus(models.TextChoices):
 
 
 # The KIB's own fields: (key, label, type) with type "text", "number", "date", "int".
-KIB_FIELDS: dict[str, list[tuple[str, str, str]]] = {
+KIB_FIELDS: dict[str, list[tuple[str, StrOrPromise, str]]] = {
     Kib.A: [
         ("luas_m2", _("Luas (m²)"), "number"),
         ("alamat", _("Letak/alamat"), "text"),

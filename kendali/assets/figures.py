@@ -5,6 +5,7 @@ assets that earns PAD)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from statistics import median
 
@@ -40,7 +41,7 @@ def _kecamatan_of(kelurahan_kode: str) -> str:
     return kelurahan_kode.rsplit(".", 1)[0] if kelurahan_kode.count(".") == 3 else ""
 
 
-def _ledger(*, end: date, kinds: list[str], items: Q | None = None):
+def _ledger(*, end: date, kinds: Sequence[str], items: Q | None = None):
     """(item, kind, data, kelurahan kode) of the approved entries of these kinds dated before
     ``end``, in the order they took effect (entry date, then approval order), leaving out
     entries an approved pembalikan reversed and items whose acquisition was reversed or
@@ -99,7 +100,7 @@ def ict_devices_registered(
     """Share of the devices Kendali runs (sensors, hotspots…) that are linked to a KIB B item."""
     from kendali.core.registry import asset_sources, run_selector
 
-    refs = []
+    refs: list[str] = []  # "<source key>:<id>", as the registry documents
     for source in asset_sources():
         refs.extend(d["ref"] for d in run_selector(source.devices, actor=actor))
     if not refs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +16,14 @@ from kendali.assets.choices import (
     Origin,
     UsageKind,
 )
+from kendali.assets.models import Room
+from kendali.core.models import Agency
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ItemForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=None, label=_("OPD"))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("OPD"))
     code = forms.CharField(
         label=_("Kode barang (Permendagri 108/2016)"),
         max_length=24,
@@ -35,7 +39,9 @@ class ItemForm(forms.Form):
     certificate_number = forms.CharField(
         label=_("Nomor sertifikat/dokumen"), required=False, max_length=80
     )
-    room = forms.ModelChoiceField(queryset=None, label=_("Ruang (KIR)"), required=False)
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.none(), label=_("Ruang (KIR)"), required=False
+    )
     lat = forms.FloatField(label=_("Lintang"), required=False)
     lon = forms.FloatField(label=_("Bujur"), required=False)
     note = forms.CharField(
@@ -45,8 +51,8 @@ class ItemForm(forms.Form):
     def __init__(self, *args, kib: str, agencies, rooms, **kwargs):
         super().__init__(*args, **kwargs)
         self.kib = kib
-        self.fields["agency"].queryset = agencies
-        self.fields["room"].queryset = rooms
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = rooms
         for key, label, kind in KIB_FIELDS.get(kib, []):
             field: forms.Field
             if kind == "number":
@@ -86,7 +92,7 @@ class EntryForm(forms.Form):
         decimal_places=2,
     )
     to_agency = forms.ModelChoiceField(
-        queryset=None, label=_("OPD tujuan (mutasi)"), required=False
+        queryset=Agency.objects.none(), label=_("OPD tujuan (mutasi)"), required=False
     )
     code = forms.CharField(label=_("Kode baru (reklasifikasi)"), required=False, max_length=24)
     condition = forms.ChoiceField(
@@ -102,7 +108,7 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["to_agency"]).queryset = agencies
 
 
 class DecideForm(forms.Form):
@@ -123,12 +129,12 @@ class RunForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "2026-S1"}),
     )
     agency = forms.ModelChoiceField(
-        queryset=None, label=_("OPD (kosong: seluruh kota)"), required=False
+        queryset=Agency.objects.none(), label=_("OPD (kosong: seluruh kota)"), required=False
     )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
 
 
 class LockForm(forms.Form):
@@ -136,17 +142,17 @@ class LockForm(forms.Form):
 
 
 class StockTakeForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=None, label=_("OPD"))
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("OPD"))
     room = forms.ModelChoiceField(
-        queryset=None, label=_("Ruang (kosong: seluruh OPD)"), required=False
+        queryset=Room.objects.none(), label=_("Ruang (kosong: seluruh OPD)"), required=False
     )
     name = forms.CharField(label=_("Nama kegiatan"), max_length=200)
     planned_for = forms.DateField(label=_("Tanggal"), widget=DATE)
 
     def __init__(self, *args, agencies, rooms, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-        self.fields["room"].queryset = rooms
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = rooms
 
 
 class UploadForm(forms.Form):

@@ -393,7 +393,7 @@ def _check_rows(
                         ("Nomor Sertifikat/Dokumen", _("%(c)s sudah tercatat") % {"c": cert})
                     )
                 seen_certs.add(cert)
-            if problems:
+            if problems or value is None:  # no value is always among the problems
                 report.problems.extend((n, col, msg) for col, msg in problems)
                 continue
             report.ok += 1

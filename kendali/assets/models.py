@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -31,7 +32,13 @@ from kendali.assets.choices import (
     TaskStatus,
 )
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+
+class _MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _MoneyDigits = {"max_digits": 18, "decimal_places": 2}
 
 
 class CodeNode(models.Model):
@@ -312,6 +319,12 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
 
+    def reversed_entry(self) -> LedgerEntry:
+        """The entry this pembalikan reverses; entry_reverse always names one."""
+        if self.reverses is None:
+            raise ValueError(f"pembalikan {self.number} names no entry it reverses")
+        return self.reverses
+
 
 class SemesterLock(models.Model):
     period = models.CharField(_("semester"), max_length=7, unique=True)  # "2025-S2"
@@ -477,6 +490,8 @@ class ItemAttachment(models.Model):
 
     @property
     def download_name(self) -> str:
+        if not self.file.name:  # the field is required: a row without a file is a bug
+            raise ValueError(f"attachment {self.pk} has no stored file")
         ext = self.file.name.rsplit(".", 1)[-1]
         return f"{self.item.nibar or self.item_id}-{self.kind}-{self.pk}.{ext}"
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from kendali.assets.models import (
     Item,
     LedgerEntry,
     Room,
+    StockTakeScan,
     period_end,
     period_index,
     period_name,
@@ -34,7 +36,7 @@ from kendali.assets.pdf import Pdf
 from kendali.core.actors import Actor
 from kendali.core.errors import Invalid, NotFound
 from kendali.core.models import Agency
-from kendali.core.scope import may_see_agency, sees_every_agency, visible_agencies
+from kendali.core.scope import may_see_agency, visible_agencies
 
 # key: (title, code for one OPD, code for the city, needs)
 CATALOGUE = {
@@ -95,6 +97,12 @@ class Spec:
             return f"{self.room.agency.name} — {self.room.code} {self.room.name}"
         return self.agency.name if self.agency else _("Pemerintah Kota Serang (seluruh OPD)")
 
+    def dates(self) -> tuple[date, date]:
+        """First and last day of a semester or year report (spec_of sets both)."""
+        if self.start is None or self.end is None:
+            raise ValueError(f"report {self.kind} has no period")
+        return self.start, self.end
+
     def filename(self, ext: str) -> str:
         who = self.agency.code if self.agency else "kota-serang"
         return f"{self.kind}-{who}{('-' + self.period) if self.period else ''}.{ext}"
@@ -110,8 +118,7 @@ def spec_from(*, actor: Actor, params) -> Spec:
         agency = Agency.objects.filter(pk=params.get("opd"), kind="opd").first()
         if agency is None or not may_see_agency(actor, agency.pk):
             raise NotFound(_("OPD tidak ditemukan."))
-    elif not sees_every_agency(actor):
-        ids = visible_agencies(actor)
+    elif isinstance(ids := visible_agencies(actor), frozenset):  # bound to an OPD: its own
         agency = Agency.objects.filter(pk__in=list(ids)).first() if ids else None
         if agency is None:
             raise NotFound(_("OPD tidak ditemukan."))
@@ -235,7 +242,7 @@ def movements(*, start: date, end: date, agency_ids: set[int] | None) -> dict:
             "kurang_v": Decimal(0),
         }
     )
-    by_id: dict[int, dict] = {}
+    by_id: dict[int, Mapping[str, Any]] = {}
     qs = LedgerEntry.objects.filter(status=EntryStatus.APPROVED, entry_date__lte=end).order_by(
         "applied_seq"
     )
@@ -267,7 +274,7 @@ def movements(*, start: date, end: date, agency_ids: set[int] | None) -> dict:
     return table
 
 
-def _moves(e: dict) -> list[tuple[int, str, int, Decimal]]:
+def _moves(e: Mapping[str, Any]) -> list[tuple[int, str, int, Decimal]]:
     kind, data = e["kind"], e.get("data") or {}
     before = data.get("before", {})
     value = Decimal(str(before.get("value", 0)))
@@ -310,7 +317,8 @@ def _mutasi_rows(spec: Spec):
         "Saldo Akhir (unit)",
         "Saldo Akhir (Rp)",
     ]
-    table = movements(start=spec.start, end=spec.end, agency_ids=_agency_ids(spec))
+    start, end = spec.dates()
+    table = movements(start=start, end=end, agency_ids=_agency_ids(spec))
     names = _names()
 
     def rows():
@@ -345,8 +353,9 @@ def _lbp_rows(spec: Spec):
         "Akumulasi Penyusutan (Rp)",
         "Nilai Buku (Rp)",
     ]
-    table = movements(start=spec.start, end=spec.end, agency_ids=_agency_ids(spec))
-    last = period_index(f"{spec.end.year}-S{1 if spec.end.month <= 6 else 2}")
+    start, end = spec.dates()
+    table = movements(start=start, end=end, agency_ids=_agency_ids(spec))
+    last = period_index(f"{end.year}-S{1 if end.month <= 6 else 2}")
     dep = DepreciationLine.objects.filter(period_index__lte=last)
     if spec.agency:
         dep = dep.filter(agency_id_at=spec.agency.pk)
@@ -592,7 +601,7 @@ def write_stocktake_xlsx(*, actor: Actor, stocktake, target) -> None:
         changes={"agency": stocktake.agency_id, "kind": "hasil_inventarisasi"},
     )
     conditions = {key: str(label) for key, label in Condition.choices}
-    latest: dict[int, object] = {}
+    latest: dict[int | None, StockTakeScan] = {}  # by item (a found scan always names one)
     for scan in stocktake.scans.filter(result="found").order_by("scanned_at", "id"):
         latest[scan.item_id] = scan
     items = _stocktake_expected(stocktake)
@@ -632,7 +641,7 @@ def write_stocktake_xlsx(*, actor: Actor, stocktake, target) -> None:
                 item.name,
                 item.nibar,
                 item.kib,
-                item.room.name if item.room_id else "",
+                item.room.name if item.room is not None else "",
                 conditions.get(item.condition, ""),
                 float(item.value),
                 "Ditemukan" if scan is not None else "Tidak ditemukan",
@@ -667,13 +676,19 @@ def write_stocktake_xlsx(*, actor: Actor, stocktake, target) -> None:
                 f"Konsep perolehan: {scan.drafted_item.name} "
                 f"({scan.drafted_item.get_status_display()})"
             )
-            value = float(scan.drafted_item.value)
+            drafted_value: float | None = float(scan.drafted_item.value)
         elif "dismissed" in proposed:
-            follow, value = f"Diabaikan: {proposed['dismissed']}", None
+            follow, drafted_value = f"Diabaikan: {proposed['dismissed']}", None
         else:
-            follow, value = "Belum ditindaklanjuti", None
+            follow, drafted_value = "Belum ditindaklanjuti", None
         ws.append(
-            [scan.scanned_at.date(), scan.scanned_code, proposed.get("name", ""), follow, value]
+            [
+                scan.scanned_at.date(),
+                scan.scanned_code,
+                proposed.get("name", ""),
+                follow,
+                drafted_value,
+            ]
         )
     wb.save(target)
 

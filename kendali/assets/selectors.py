@@ -128,7 +128,7 @@ def value_at(item: Item, on: date) -> Decimal:
         "applied_seq"
     ):
         if entry.kind in ("perolehan", "koreksi_nilai", "pemeliharaan", "pembalikan"):
-            if entry.kind == "pembalikan" and entry.reverses.kind not in (
+            if entry.kind == "pembalikan" and entry.reversed_entry().kind not in (
                 "perolehan",
                 "koreksi_nilai",
                 "pemeliharaan",

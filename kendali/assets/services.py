@@ -814,7 +814,7 @@ def _entry_dict(entry: LedgerEntry) -> dict:
         "amount": entry.amount,
         "agency_id": entry.agency_id,
         "to_agency_id": entry.to_agency_id,
-        "reversed": _entry_dict(entry.reverses) if entry.reverses_id else None,
+        "reversed": _entry_dict(entry.reverses) if entry.reverses is not None else None,
     }
 
 
@@ -870,8 +870,9 @@ def entry_approve(*, actor: Actor, entry_id: int, note: str = "") -> LedgerEntry
             - (rule_for(state["code"], item.acquisition_date).life_years or 0) * 2,
             0,
         )
-    if entry.kind == EntryKind.REVERSAL:
-        _check_reversible(item, entry.reverses)
+    original = entry.reversed_entry() if entry.kind == EntryKind.REVERSAL else None
+    if original is not None:
+        _check_reversible(item, original)
     _apply(state, _entry_dict(entry), item.acquisition_date)
     _store_state(item, state)
     if entry.kind == EntryKind.ACQUISITION:
@@ -879,7 +880,7 @@ def entry_approve(*, actor: Actor, entry_id: int, note: str = "") -> LedgerEntry
             item.nibar = f"{entry.entry_date.year}{_next('nibar'):08d}"
         item.start_index = period_index(period_of(entry.entry_date))
     if entry.kind in (EntryKind.ACQUISITION, EntryKind.TRANSFER) or (
-        entry.kind == EntryKind.REVERSAL and entry.reverses.kind == EntryKind.TRANSFER
+        original is not None and original.kind == EntryKind.TRANSFER
     ):
         # The register number follows the current OPD: re-issued on entering an OPD.
         item.register_no = _next(f"register-{item.agency_id}-{item.code_id}")
@@ -987,10 +988,10 @@ def register_rebuild(item_ids: Iterable[int] | None = None) -> dict[int, dict]:
     if item_ids is not None:
         items = items.filter(pk__in=list(item_ids))
     base = {row["id"]: row for row in items.values("id", "acquisition_date", "status")}
-    entries = LedgerEntry.objects.filter(
-        status=EntryStatus.APPROVED,
-        item_id__in=base.keys() if item_ids is not None else Item.objects.values("id"),
-    ).order_by("applied_seq")
+    scope = base.keys() if item_ids is not None else Item.objects.values_list("id", flat=True)
+    entries = LedgerEntry.objects.filter(status=EntryStatus.APPROVED, item_id__in=scope).order_by(
+        "applied_seq"
+    )
     by_id: dict[int, dict] = {}
     states: dict[int, dict] = {}
     fields = ("id", "item_id", "kind", "data", "amount", "agency_id", "to_agency_id", "reverses_id")
@@ -1358,11 +1359,13 @@ def devices_sweep() -> int:
     from kendali.core.registry import asset_sources, run_selector
 
     actor = Actor.system("assets.devices_sweep")
-    linked = dict(
-        Item.objects.filter(device_ref__isnull=False, status=ItemStatus.ACTIVE).values_list(
-            "device_ref", "id"
-        )
-    )
+    linked = {
+        ref: pk
+        for ref, pk in Item.objects.filter(
+            device_ref__isnull=False, status=ItemStatus.ACTIVE
+        ).values_list("device_ref", "id")
+        if ref is not None  # always, by the filter; said for the type checker
+    }
     if not linked:
         return 0
     opened = 0
@@ -1576,6 +1579,8 @@ def stocktake_close(*, actor: Actor, stocktake_id: int) -> dict:
     for scan in (
         stocktake.scans.filter(result=ScanResult.FOUND).exclude(condition="").order_by("scanned_at")
     ):
+        if scan.item_id is None:  # scan_record finds only items of the register
+            raise ValueError(f"scan {scan.pk} is a find without an item")
         latest[scan.item_id] = scan.condition
     for item in Item.objects.filter(pk__in=latest.keys()):
         if (

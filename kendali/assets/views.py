@@ -533,14 +533,14 @@ def stocktake_detail(request, stocktake_id: int):
                     % {"n": item.name},
                 )
             elif "dismiss" in request.POST:
-                form = FindDismissForm(request.POST)
-                if not form.is_valid():
+                dismiss = FindDismissForm(request.POST)
+                if not dismiss.is_valid():
                     raise Invalid(_("Alasan wajib diisi."))
                 scan = selectors.find_for(
-                    actor=actor, stocktake_id=st.pk, scan_id=form.cleaned_data["scan"]
+                    actor=actor, stocktake_id=st.pk, scan_id=dismiss.cleaned_data["scan"]
                 )
                 services.found_item_dismiss(
-                    actor=actor, scan_id=scan.pk, reason=form.cleaned_data["reason"]
+                    actor=actor, scan_id=scan.pk, reason=dismiss.cleaned_data["reason"]
                 )
                 messages.success(request, _("Temuan diabaikan."))
             elif "close" in request.POST:
