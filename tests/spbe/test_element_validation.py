@@ -1,13 +1,21 @@
 """Validation of architecture elements: four eyes (whoever changed an element last does not
-validate it) and a change sends a validated element back to draft."""
+validate it), a change sends a validated element back to draft, OPD scope on real objects,
+and who changed and who validated on the page, the API and the SIA-SPBE matrix."""
+
+import io
 
 import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from kendali.core.actors import Actor
-from kendali.core.errors import Invalid, NotAllowed
-from kendali.core.models import AuditEntry
+from kendali.core.choices import Role
+from kendali.core.errors import Invalid, NotAllowed, NotFound
+from kendali.core.models import AuditEntry, User
 from kendali.spbe import services
 from kendali.spbe.models import Element
+from tests.conftest import login_client
 from tests.spbe.conftest import add_application
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +117,94 @@ def test_registry_sync_is_a_change_too(spbe_loaded, actor_of, users, reviewer):
     services.components_sync(actor=Actor.system("spbe.sync"))
     calls.refresh_from_db()
     assert calls.status == "pensiun" and calls.validation == "draf" and calls.changed_by is None
+
+
+def test_another_opds_officer_neither_validates_nor_changes(
+    spbe_loaded, agencies, actor_of, clients, roles
+):
+    element = _app(actor_of("officer"), agencies["damkar"])
+    url = f"/spbe/arsitektur/{element.pk}/validasi/"
+    api = f"/api/v1/spbe/elements/{element.pk}/validation"
+    # An officer has no reviewer role: refused, for another OPD's element and their own.
+    with pytest.raises(NotAllowed):
+        services.element_validate(actor=actor_of("other_officer"), element=element, accept=True)
+    for name in ("other_officer", "officer"):
+        assert clients[name].post(url, {"accept": "1"}).status_code == 403
+        refused = clients[name].post(api, {"accept": True}, content_type="application/json")
+        assert refused.status_code == 403
+    # A PLN officer who also reviews: Damkar's element does not exist for them.
+    pln_reviewer = User.objects.create(
+        username="pln_reviu", full_name="Reviewer PLN", agency=agencies["pln"]
+    )
+    pln_reviewer.groups.add(
+        *Group.objects.filter(name__in=[Role.AGENCY_OFFICER, Role.SPBE_REVIEWER])
+    )
+    with pytest.raises(NotFound):
+        services.element_validate(actor=Actor(user=pln_reviewer), element=element, accept=True)
+    client = login_client(pln_reviewer)
+    assert client.post(url, {"accept": "1"}).status_code == 404
+    missing = client.post(api, {"accept": True}, content_type="application/json")
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/problem+json")
+    # Nor may the other OPD's officer change it, on the page or through the API.
+    edit = clients["other_officer"].post(
+        f"/spbe/arsitektur/{element.pk}/ubah/", {"code": element.code, "name": "Bukan milikmu"}
+    )
+    assert edit.status_code == 404
+    patch = clients["other_officer"].patch(
+        f"/api/v1/spbe/elements/{element.pk}", {"name": "x"}, content_type="application/json"
+    )
+    assert patch.status_code == 404
+    element.refresh_from_db()
+    assert element.validation == "draf" and element.name == "Aplikasi APL.VAL"
+    assert not _validations().exists()
+
+
+def test_page_api_and_matrix_show_who_changed_and_validated(
+    spbe_loaded, agencies, actor_of, clients, reviewer
+):
+    element = _app(actor_of("spbe"), agencies["damkar"])
+    page = f"/spbe/arsitektur/{element.pk}/"
+    own = clients["spbe"].get(page).content.decode()
+    assert "Diubah terakhir oleh Spbe" in own
+    assert "Anda yang terakhir mengubah elemen ini" in own and 'name="accept"' not in own
+    refused = clients["spbe"].post(f"{page}validasi/", {"accept": "1"}, follow=True)
+    assert OWN_CHANGE in refused.content.decode()
+    api = clients["spbe"].post(
+        f"/api/v1/spbe/elements/{element.pk}/validation",
+        {"accept": True},
+        content_type="application/json",
+    )
+    assert api.status_code == 403 and OWN_CHANGE in api.json()["detail"]
+    assert Element.objects.get(pk=element.pk).validation == "draf"
+
+    reviu = login_client(reviewer)
+    assert 'name="accept"' in reviu.get(page).content.decode()
+    done = reviu.post(
+        f"/api/v1/spbe/elements/{element.pk}/validation",
+        {"accept": True},
+        content_type="application/json",
+    )
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["validation"] == "valid" and body["validated_by"] == "reviu"
+    assert body["changed_by"] == "spbe" and body["validated_at"]
+    shown = clients["spbe"].get(page).content.decode()
+    assert "divalidasi oleh Reviewer Inspektorat" in shown
+    listed = clients["spbe"].get("/api/v1/spbe/elements?q=APL.VAL").json()
+    assert listed[0]["validated_by"] == "reviu" and listed[0]["changed_by"] == "spbe"
+
+    sheet = load_workbook(
+        io.BytesIO(clients["spbe"].get("/spbe/arsitektur/matriks.xlsx").content)
+    ).active
+    header = [c.value for c in sheet[1]]
+    assert header[7:] == [
+        "Status validasi",
+        "Divalidasi oleh",
+        "Tanggal validasi",
+        "Diubah terakhir oleh",
+    ]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "APL.VAL")
+    validated_on = timezone.localtime(Element.objects.get(pk=element.pk).validated_at).date()
+    assert row[7:10] == ("Tervalidasi", "Reviewer Inspektorat", validated_on.isoformat())
+    assert row[10] == "Spbe"
