@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
@@ -63,6 +65,20 @@ class ElementOut(Schema):
     integrations: str
     asset_ref: str
     system_key: str | None
+    changed_by: str | None
+    changed_at: datetime | None
+    validated_by: str | None
+    validated_at: datetime | None
+    validation_note: str
+
+    # Usernames, as elsewhere in the API (None: not recorded, or a job without a person).
+    @staticmethod
+    def resolve_changed_by(obj) -> str | None:
+        return obj.changed_by.username if obj.changed_by_id else None
+
+    @staticmethod
+    def resolve_validated_by(obj) -> str | None:
+        return obj.validated_by.username if obj.validated_by_id else None
 
 
 class RelationIn(Schema):
@@ -104,7 +120,9 @@ def _agency(agency_id: int | None) -> Agency | None:
 
 @router.get("/elements", response=list[ElementOut], auth=access(perm=VIEW))
 def list_elements(request, domain: str = "", q: str = "", limit: int = 500, offset: int = 0):
-    qs = selectors.elements(actor=actor_of(request), domain=domain, q=q)
+    qs = selectors.elements(actor=actor_of(request), domain=domain, q=q).select_related(
+        "changed_by", "validated_by"
+    )
     return list(qs[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 2000)])
 
 
@@ -133,6 +151,16 @@ def patch_element(request, pk: int, payload: ElementPatch):
     element = selectors.element(actor=actor, pk=pk)
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     return services.element_update(actor=actor, element=element, **changes)
+
+
+@router.post("/elements/{pk}/validation", response=ElementOut, auth=access(perm=REVIEW))
+def validate_element(request, pk: int, payload: ReviewIn):
+    """Validate (``accept``) or return an element; never one the reviewer changed last."""
+    actor = actor_of(request)
+    element = selectors.element(actor=actor, pk=pk)
+    return services.element_validate(
+        actor=actor, element=element, accept=payload.accept, note=payload.note
+    )
 
 
 @router.post("/elements/{pk}/relations", response={201: RelationOut}, auth=access(perm=EDIT))

@@ -48,6 +48,9 @@ def matrix_xlsx(rows: list[dict]) -> bytes:
         _("OPD pengampu"),
         _("Keterpaduan/API"),
         _("Status validasi"),
+        _("Divalidasi oleh"),
+        _("Tanggal validasi"),
+        _("Diubah terakhir oleh"),
     ]
     body = [
         [
@@ -59,10 +62,13 @@ def matrix_xlsx(rows: list[dict]) -> bytes:
             r["agency"],
             r["api"],
             r["validation"],
+            r["validated_by"],
+            r["validated_at"],
+            r["changed_by"],
         ]
         for r in rows
     ]
-    _sheet(ws, header, body, [18, 24, 44, 20, 50, 36, 28, 16])
+    _sheet(ws, header, body, [18, 24, 44, 20, 50, 36, 28, 16, 28, 14, 28])
     return _bytes(wb)
 
 

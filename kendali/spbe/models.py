@@ -68,6 +68,18 @@ class Element(models.Model):
     validation = models.CharField(
         _("status validasi"), max_length=20, choices=Validation.choices, default=Validation.DRAF
     )
+    # Four eyes: whoever last changed the element may not validate it. None for rows from
+    # before this was recorded and for changes by a job with no person behind it (the
+    # registry sync): then any reviewer may validate.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validation_note = models.TextField(_("catatan validasi"), blank=True)
     # Data & informasi
     walidata = models.CharField(_("walidata"), max_length=120, blank=True)
     classification = models.CharField(

@@ -10,6 +10,7 @@ import logging
 from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
@@ -61,7 +62,9 @@ def element(*, actor: Actor, pk: int) -> Element:
     """One element; for an actor bound to an OPD, only their OPD's elements and Kendali's own
     (city-wide) ones are opened — another OPD's element is not found."""
     _require(actor)
-    found = Element.objects.select_related("agency").filter(pk=pk).first()
+    found = (
+        Element.objects.select_related("agency", "changed_by", "validated_by").filter(pk=pk).first()
+    )
     if found is None or not _may_open_element(actor, found):
         raise NotFound(_("Elemen arsitektur tidak ditemukan."))
     return found
@@ -98,7 +101,7 @@ def matrix_rows(*, actor: Actor) -> list[dict]:
     validations = {k: str(v) for k, v in Validation.choices}
     yes, no = _("Ya"), _("Tidak")
     rows = []
-    for e in elements(actor=actor):
+    for e in elements(actor=actor).select_related("changed_by", "validated_by"):
         ref = refs.get(e.reference_code)
         rows.append(
             {
@@ -115,6 +118,11 @@ def matrix_rows(*, actor: Actor) -> list[dict]:
                 "api": (yes if e.has_api else no)
                 + (f" ({e.integrations})" if e.integrations else ""),
                 "validation": validations.get(e.validation, e.validation),
+                "validated_by": e.validated_by.display_name if e.validated_by_id else "",
+                "validated_at": (
+                    timezone.localtime(e.validated_at).date().isoformat() if e.validated_at else ""
+                ),
+                "changed_by": e.changed_by.display_name if e.changed_by_id else "",
             }
         )
     return rows

@@ -293,6 +293,17 @@ def _clean_element(values: dict, domain: str) -> dict:
     return cleaned
 
 
+def _mark_changed(element: Element, actor: Actor, changed: dict) -> None:
+    """Record who changed the element last (four eyes: not its validator), and send a
+    validated element back to draft: what the reviewer validated is no longer what it is."""
+    element.changed_by = actor.user
+    element.changed_at = timezone.now()
+    if element.validation == Validation.VALID:
+        changed["validation"] = [Validation.VALID, Validation.DRAF]
+        element.validation = Validation.DRAF
+        element.validated_by, element.validated_at = None, None
+
+
 def _publish_element(element: Element, verb: str) -> None:
     publish(
         f"spbe.element.{verb}",
@@ -318,7 +329,13 @@ def element_create(
     cleaned = _clean_element({"code": code, "name": name, **fields}, domain)
     if Element.objects.filter(code=cleaned["code"]).exists():
         raise Conflict(_("Kode komponen %(c)s sudah dipakai.") % {"c": cleaned["code"]})
-    element = Element.objects.create(domain=domain, agency=agency, **cleaned)
+    element = Element.objects.create(
+        domain=domain,
+        agency=agency,
+        changed_by=actor.user,
+        changed_at=timezone.now(),
+        **cleaned,
+    )
     audit_record(
         actor=actor,
         action="spbe.element.create",
@@ -353,9 +370,7 @@ def element_update(*, actor: Actor, element: Element, **changes) -> Element:
     changed = diff(before, snapshot(element, ELEMENT_FIELDS))
     if not changed:
         return element
-    if element.validation == Validation.VALID:
-        element.validation = Validation.DRAF  # a changed element needs validating again
-        changed["validation"] = [Validation.VALID, Validation.DRAF]
+    _mark_changed(element, actor, changed)
     element.save()
     audit_record(actor=actor, action="spbe.element.update", obj=element, changes=changed)
     _publish_element(element, "updated")
@@ -381,21 +396,58 @@ def element_delete(*, actor: Actor, element: Element) -> None:
     element.delete()
 
 
+def may_validate(actor: Actor, element: Element) -> bool:
+    """Four eyes: a reviewer validates or returns only an element someone else changed last
+    (an element whose last editor is unknown may be validated by any reviewer)."""
+    if not actor.has_perm(REVIEW) or actor.user is None:
+        return False
+    return element.changed_by_id != actor.user.pk
+
+
+VALIDATION_FIELDS = ["validation", "validated_by", "validation_note"]
+
+
 @transaction.atomic
 def element_validate(*, actor: Actor, element: Element, accept: bool, note: str = "") -> Element:
     """A reviewer accepts (tervalidasi) or returns an element for the SIA-SPBE matrix."""
     _require(actor, REVIEW)
+    # The row is locked and read again: an edit saved after the reviewer opened the page
+    # makes its author the last editor, and the four-eyes check below sees that author.
     element = Element.objects.select_for_update().get(pk=element.pk)
+    if not may_see_agency(actor, element.agency_id) and not actor.has_perm(MANAGE):
+        raise NotFound(_("Elemen arsitektur tidak ditemukan."))
+    if actor.user is None:
+        raise NotAllowed(_("Elemen divalidasi oleh seorang reviewer dengan akunnya sendiri."))
+    if not may_validate(actor, element):
+        raise NotAllowed(
+            _(
+                "Prinsip empat mata: Anda yang terakhir mengubah elemen ini, jadi reviewer lain yang memvalidasi atau mengembalikannya."
+            )
+        )
     if not accept and not note.strip():
-        raise Invalid(_("Sebutkan alasan pengembalian elemen."))
-    before = element.validation
+        raise Invalid(
+            _("Sebutkan alasan pengembalian elemen."),
+            errors=[{"field": "note", "message": _("wajib bila dikembalikan")}],
+        )
+    before = snapshot(element, VALIDATION_FIELDS)
     element.validation = Validation.VALID if accept else Validation.DIKEMBALIKAN
-    element.save(update_fields=["validation", "updated_at"])
+    element.validated_by = actor.user
+    element.validated_at = timezone.now()
+    element.validation_note = note.strip()
+    element.save(
+        update_fields=[
+            "validation",
+            "validated_by",
+            "validated_at",
+            "validation_note",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action="spbe.element.validate",
         obj=element,
-        changes={"validation": [before, element.validation]},
+        changes=diff(before, snapshot(element, VALIDATION_FIELDS)),
         note=note.strip(),
     )
     _publish_element(element, "validated")
@@ -544,6 +596,8 @@ def components_sync(*, actor: Actor) -> dict:
                 code=code,
                 system_key=component.key,
                 agency=owner,
+                changed_by=actor.user,
+                changed_at=timezone.now(),
                 integrations=_("API Kendali /api/v1") if domain == Domain.APLIKASI else "",
                 **values,
             )
@@ -566,6 +620,7 @@ def components_sync(*, actor: Actor) -> dict:
             element.domain = domain
         changed = diff(before, snapshot(element, ELEMENT_FIELDS))
         if changed:
+            _mark_changed(element, actor, changed)
             element.save()
             updated += 1
             audit_record(
@@ -578,14 +633,13 @@ def components_sync(*, actor: Actor) -> dict:
     keys = {c.key for c in components}
     for key, element in by_key.items():
         if key not in keys and element.status != ElementStatus.PENSIUN:
-            Element.objects.filter(pk=element.pk).update(status=ElementStatus.PENSIUN)
+            changed = {"status": [element.status, ElementStatus.PENSIUN]}
+            element.status = ElementStatus.PENSIUN
+            _mark_changed(element, actor, changed)
+            element.save()
             retired += 1
             audit_record(
-                actor=actor,
-                action="spbe.element.sync",
-                obj=element,
-                changes={"status": [element.status, ElementStatus.PENSIUN]},
-                note=key,
+                actor=actor, action="spbe.element.sync", obj=element, changes=changed, note=key
             )
     for component in components:
         source = by_key[component.key]

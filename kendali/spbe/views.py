@@ -310,7 +310,9 @@ def element_detail(request, pk: int):
             "state": tree["states"].get(element.asset_ref),
             "can_edit": services.may_edit_for(actor, element.agency_id)
             and request.user.has_perm(EDIT),
-            "can_review": request.user.has_perm(REVIEW),
+            "can_review": services.may_validate(actor, element),
+            "own_element": request.user.has_perm(REVIEW)
+            and not services.may_validate(actor, element),
             "targets": Element.objects.exclude(pk=element.pk)
             .order_by("domain", "code")
             .only("pk", "code", "name", "domain")[:2000],

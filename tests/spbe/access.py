@@ -46,6 +46,7 @@ ROUTES = [
         note="officers may add only for their own OPD: 403 without one",
     ),
     Route("GET", "/api/v1/spbe/elements/999999", VIEW),
+    Route("POST", "/api/v1/spbe/elements/999999/validation", REVIEW, body={"accept": True}),
     Route("PATCH", "/api/v1/spbe/elements/999999", EDIT, body={}),
     Route(
         "POST",

@@ -1,6 +1,15 @@
 import pytest
+from django.utils import translation
 
 from kendali.core.actors import Actor
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_after_each_test():
+    """A page asked for in English leaves English active in the thread; the next test's
+    service messages are Indonesian again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -50,3 +59,17 @@ def accept_all(evaluation, *, answerer, reviewer, level=3):
         services.answer_save(actor=answerer, answer=a, level=level, justification="ok")
         services.answer_submit(actor=answerer, answer=a)
         services.answer_review(actor=reviewer, answer=a, accept=True)
+
+
+def add_application(actor, agency, code="APL.X", ref="RAA.01.03"):
+    """An application element of ``agency`` with a reference code, added by ``actor``."""
+    from kendali.spbe import services
+
+    return services.element_create(
+        actor=actor,
+        domain="aplikasi",
+        code=code,
+        name="Aplikasi " + code,
+        agency=agency,
+        reference_code=ref,
+    )

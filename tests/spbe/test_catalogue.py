@@ -10,19 +10,9 @@ from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.models import AuditEntry
 from kendali.spbe import selectors, services
 from kendali.spbe.models import Element, ReferenceCode, Relation
+from tests.spbe.conftest import add_application as _app
 
 pytestmark = pytest.mark.django_db
-
-
-def _app(actor, agency, code="APL.X", ref="RAA.01.03"):
-    return services.element_create(
-        actor=actor,
-        domain="aplikasi",
-        code=code,
-        name="Aplikasi " + code,
-        agency=agency,
-        reference_code=ref,
-    )
 
 
 def test_reference_lists_load_and_refuse_bad_rows(spbe_loaded, tmp_path, actor_of):

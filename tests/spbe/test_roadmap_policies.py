@@ -187,6 +187,12 @@ def test_demo_seed_builds_the_city(users, agencies, actor_of, clients, reviewer)
         source=service, kind="runs_on_infra", target__reference_code="RAI.02.03"
     )
     assert aps.count() >= 2
+    # The coordinator catalogued the city's elements and the reviewer validated them: no
+    # element is validated by the person who changed it last.
+    validated = Element.objects.filter(validation="valid")
+    assert validated.count() == 12 and not validated.exclude(validated_by=reviewer).exists()
+    assert not validated.filter(changed_by=reviewer).exists()
+    assert Element.objects.get(code="PB.DAMKAR.01").changed_by == users["spbe"]
     # Two past years, answered by the coordinator and accepted by the reviewer, are locked;
     # this year's is the coordinator's to draft.
     this_year = timezone.localdate().year
