@@ -77,7 +77,7 @@ def _item(item: Item) -> dict:
         "certificate_number": item.certificate_number,
         "lat": item.lat,
         "lon": item.lon,
-        "kelurahan": item.kelurahan,
+        "kelurahan": item.kelurahan.nama if item.kelurahan else "",
         "room": item.room.code if item.room_id else None,
         "device_ref": item.device_ref,
     }
