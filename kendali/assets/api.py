@@ -77,7 +77,7 @@ def _item(item: Item) -> dict:
         "certificate_number": item.certificate_number,
         "lat": item.lat,
         "lon": item.lon,
-        "kelurahan": item.kelurahan,
+        "kelurahan": item.kelurahan.nama if item.kelurahan is not None else "",
         "room": item.room.code if item.room is not None else None,
         "device_ref": item.device_ref,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from importlib.resources import files
 
 from django.utils import timezone
@@ -157,11 +158,19 @@ def _locate(lat: float, lon: float) -> dict:
         place = locate(lat, lon)
     except Exception:  # noqa: BLE001 - the demo has no boundaries loaded in a bare database
         return {}
+    known = _region_codes()
     return {
-        "kelurahan_kode": place.kelurahan_kode or "",
-        "kelurahan": place.kelurahan or "",
-        "kecamatan": place.kecamatan or "",
+        "kelurahan_id": place.kelurahan_kode if place.kelurahan_kode in known else None,
+        "kecamatan_id": place.kecamatan_kode if place.kecamatan_kode in known else None,
     }
+
+
+@lru_cache(maxsize=1)
+def _region_codes() -> frozenset[str]:
+    # Read once per demo run (``seed`` clears it): thousands of demo items, one read.
+    from kendali.regions.models import Region
+
+    return frozenset(Region.objects.values_list("kode", flat=True))
 
 
 def _day(rng: random.Random, start_year: int = 2016) -> date:
@@ -354,6 +363,7 @@ def _dpupr_infrastructure(rng: random.Random) -> list[dict]:
 
 
 def seed(*, actor: Actor) -> None:
+    _region_codes.cache_clear()
     if not services.CodeNode.objects.exists():
         services.codes_load_bundled(actor=actor)
         base = files("kendali.assets").joinpath("data")

@@ -36,13 +36,8 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _kecamatan_of(kelurahan_kode: str) -> str:
-    # Kemendagri codes: kelurahan 36.73.02.1001 lies in kecamatan 36.73.02.
-    return kelurahan_kode.rsplit(".", 1)[0] if kelurahan_kode.count(".") == 3 else ""
-
-
 def _ledger(*, end: date, kinds: Sequence[str], items: Q | None = None):
-    """(item, kind, data, kelurahan kode) of the approved entries of these kinds dated before
+    """(item, kind, data, kecamatan kode) of the approved entries of these kinds dated before
     ``end``, in the order they took effect (entry date, then approval order), leaving out
     entries an approved pembalikan reversed and items whose acquisition was reversed or
     refused. Folding them gives an item's state on any past day, as the ledger has it."""
@@ -56,16 +51,15 @@ def _ledger(*, end: date, kinds: Sequence[str], items: Q | None = None):
         entries = entries.filter(item__in=Item.objects.filter(items))
     return (
         entries.order_by("item_id", "entry_date", "applied_seq")
-        .values_list("item_id", "kind", "data", "item__kelurahan_kode")
+        .values_list("item_id", "kind", "data", "item__kecamatan_id")
         .iterator(chunk_size=2000)
     )
 
 
-def _per_kecamatan(kelurahan_codes) -> dict[str, list[int]]:
-    """{kecamatan kode: [matching, total]} from (kelurahan kode, matching) pairs."""
+def _per_kecamatan(kecamatan_codes) -> dict[str, list[int]]:
+    """{kecamatan kode: [matching, total]} from (kecamatan kode, matching) pairs."""
     out: dict[str, list[int]] = {}
-    for kelurahan_kode, hit in kelurahan_codes:
-        kode = _kecamatan_of(kelurahan_kode or "")
+    for kode, hit in kecamatan_codes:
         if kode:
             bucket = out.setdefault(kode, [0, 0])
             bucket[0] += bool(hit)
@@ -79,11 +73,11 @@ def ict_good_share(*, actor: Actor, start: date, end: date, by_kecamatan: bool =
     disposed of by then are left out."""
     condition: dict[int, tuple[str, str]] = {}
     kinds = [EntryKind.ACQUISITION, EntryKind.CONDITION, EntryKind.DISPOSAL]
-    for item_id, kind, data, kelurahan_kode in _ledger(end=end, kinds=kinds, items=_ict()):
+    for item_id, kind, data, kecamatan in _ledger(end=end, kinds=kinds, items=_ict()):
         if kind == EntryKind.DISPOSAL:
             condition.pop(item_id, None)
         elif kind == EntryKind.ACQUISITION or item_id in condition:
-            condition[item_id] = ((data or {}).get("condition", Condition.GOOD), kelurahan_kode)
+            condition[item_id] = ((data or {}).get("condition", Condition.GOOD), kecamatan)
     result: dict = {"unit": "%", "by_kecamatan": {}}
     if not condition:
         return {**result, "value": None, "reason": _("Belum ada barang TIK di register BMD.")}
@@ -187,11 +181,11 @@ def third_party_use(*, actor: Actor, start: date, end: date, by_kecamatan: bool 
             "reason": _("Register BMD belum berisi barang pada periode ini."),
             "by_kecamatan": {},
         }
-    let: dict[int, str] = {}  # item → its kelurahan, while let to a third party for PAD
+    let: dict[int, str] = {}  # item → its kecamatan, while let to a third party for PAD
     kinds = [EntryKind.USAGE, EntryKind.USAGE_END, EntryKind.DISPOSAL]
-    for item_id, kind, data, kelurahan_kode in _ledger(end=end, kinds=kinds):
+    for item_id, kind, data, kecamatan in _ledger(end=end, kinds=kinds):
         if kind == EntryKind.USAGE and (data or {}).get("usage") in PAD_USAGE:
-            let[item_id] = kelurahan_kode or ""
+            let[item_id] = kecamatan or ""
         else:  # use ended, a loan (pinjam pakai) began, or the item was disposed of
             let.pop(item_id, None)
     result = {"value": float(len(let)), "unit": "barang", "reason": "", "by_kecamatan": {}}

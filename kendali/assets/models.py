@@ -145,9 +145,24 @@ class Item(models.Model):
     lat = models.FloatField(_("lintang"), null=True, blank=True)
     lon = models.FloatField(_("bujur"), null=True, blank=True)
     shape = models.JSONField(_("bentuk (GeoJSON)"), null=True, blank=True)
-    kelurahan_kode = models.CharField(max_length=20, blank=True)
-    kelurahan = models.CharField(_("kelurahan"), max_length=120, blank=True)
-    kecamatan = models.CharField(_("kecamatan"), max_length=120, blank=True)
+    # Where the item lies, as incidents and parks say it: the Region rows (the kelurahan's
+    # Kemendagri code is ``kelurahan_id``); none outside the city or without a point.
+    kelurahan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kelurahan"),
+    )
+    kecamatan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
     room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )

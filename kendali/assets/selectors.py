@@ -53,7 +53,11 @@ def item_list(
     q: str = "",
     room_id: int | None = None,
 ) -> QuerySet:
-    qs = items_visible(actor=actor).select_related("agency", "code", "room")
+    qs = (
+        items_visible(actor=actor)
+        .select_related("agency", "code", "room", "kelurahan")
+        .defer("kelurahan__geometry")
+    )
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
     if kib:
@@ -72,7 +76,8 @@ def item_list(
 def item_for(*, actor: Actor, item_id: int) -> Item:
     item = (
         items_visible(actor=actor)
-        .select_related("agency", "code", "room")
+        .select_related("agency", "code", "room", "kelurahan", "kecamatan")
+        .defer("kelurahan__geometry", "kecamatan__geometry")
         .filter(pk=item_id)
         .first()
     )

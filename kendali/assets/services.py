@@ -65,6 +65,7 @@ from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
 from kendali.core.models import Agency
 from kendali.core.scope import may_see_agency
+from kendali.regions.models import Region
 
 CENT = Decimal("0.01")
 PERM_VIEW = "assets.view_item"
@@ -467,7 +468,7 @@ def _check_certificate(number: str, exclude_item: int | None = None) -> None:
 
 def _locate(lat: float | None, lon: float | None) -> dict:
     if lat is None or lon is None:
-        return {"kelurahan_kode": "", "kelurahan": "", "kecamatan": ""}
+        return {"kelurahan": None, "kecamatan": None}
     from kendali.regions.locate import locate, validate
 
     try:
@@ -475,10 +476,10 @@ def _locate(lat: float | None, lon: float | None) -> dict:
     except Exception:  # noqa: BLE001 - validate raises its own error type
         raise Invalid(_("Koordinat tidak valid."), errors={"lat": [_("Koordinat tidak valid.")]})
     place = locate(lat, lon)
+    regions = Region.objects.in_bulk([place.kelurahan_kode, place.kecamatan_kode])
     return {
-        "kelurahan_kode": place.kelurahan_kode or "",
-        "kelurahan": place.kelurahan or "",
-        "kecamatan": place.kecamatan or "",
+        "kelurahan": regions.get(place.kelurahan_kode),
+        "kecamatan": regions.get(place.kecamatan_kode),
     }
 
 

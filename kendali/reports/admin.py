@@ -23,7 +23,7 @@ class CategoryAdmin(ReadOnly):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(ReadOnly):
-    list_display = ("category", "kelurahan_kode", "agency")
+    list_display = ("category", "kelurahan", "agency")
 
 
 @admin.register(Report)

@@ -26,7 +26,7 @@ def resolved_within_deadline(*, actor, start: date, end: date, by_kecamatan: boo
     within = counted = 0
     rows = Report.objects.filter(
         hidden=False, created_at__gte=since, created_at__lt=until
-    ).values_list("kecamatan_kode", "followup_at", "followup_due", "forward_due")
+    ).values_list("kecamatan_id", "followup_at", "followup_due", "forward_due")
     for kecamatan, followup_at, followup_due, forward_due in rows.iterator(chunk_size=2000):
         due = followup_due or forward_due
         if followup_at is None and (due is None or due > now):

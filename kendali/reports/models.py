@@ -54,18 +54,30 @@ class RoutingRule(models.Model):
     over the category's default, so "the kelurahan office handles it here" is one row."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
-    kelurahan_kode = models.CharField(max_length=20, blank=True)
+    # No kelurahan: the category's city-wide rule.
+    kelurahan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kelurahan"),
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["category", "kelurahan"], name="reports_rule_unique"),
+            # NULLs are distinct in a unique index, so the city-wide rule needs its own.
             models.UniqueConstraint(
-                fields=["category", "kelurahan_kode"], name="reports_rule_unique"
-            )
+                fields=["category"],
+                condition=models.Q(kelurahan__isnull=True),
+                name="reports_rule_citywide_once",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.category_id}/{self.kelurahan_kode or '*'} → {self.agency_id}"
+        return f"{self.category_id}/{self.kelurahan_id or '*'} → {self.agency_id}"
 
 
 class Report(models.Model):
@@ -79,10 +91,24 @@ class Report(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     line = models.JSONField(null=True, blank=True)  # [[lat, lon], ...] for a length of street
-    kelurahan_kode = models.CharField(max_length=20, blank=True, db_index=True)
-    # Not a column: the public list view sets it from the region names, for display.
-    kelurahan_nama: str
-    kecamatan_kode = models.CharField(max_length=20, blank=True, db_index=True)
+    # Where the report lies, as incidents say it: the Region rows (the kelurahan's Kemendagri
+    # code is ``kelurahan_id``, its name ``kelurahan.nama``); none for "unknown".
+    kelurahan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kelurahan"),
+    )
+    kecamatan = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kecamatan"),
+    )
     outside_city = models.BooleanField(default=False)
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"

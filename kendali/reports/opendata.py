@@ -22,14 +22,14 @@ def daily_by_kecamatan(*, start: date, end: date):
     rows = (
         Report.objects.filter(hidden=False, created_at__gte=since, created_at__lt=until)
         .annotate(tanggal=TruncDate("created_at", tzinfo=WIB))
-        .values("tanggal", "kecamatan_kode", "category__code", "status")
+        .values("tanggal", "kecamatan_id", "category__code", "status")
         .annotate(jumlah=Count("id"))
-        .order_by("tanggal", "kecamatan_kode", "category__code", "status")
+        .order_by("tanggal", "kecamatan_id", "category__code", "status")
     )
     for row in rows:
         yield {
             "tanggal": row["tanggal"].isoformat(),
-            "kecamatan_kode": row["kecamatan_kode"],
+            "kecamatan_kode": row["kecamatan_id"] or "",
             "kategori": row["category__code"],
             "status": row["status"],
             "jumlah": row["jumlah"],

@@ -74,20 +74,22 @@ def category_for_editor(*, actor: Actor, pk: int) -> Category:
 
 def category_rules(*, actor: Actor, category: Category) -> list[dict]:
     """The category's routing rules with the kelurahan and kecamatan names, by kelurahan."""
-    from kendali.regions.selectors import regions
-
     _require_editor(actor)
-    names = dict(regions().values_list("kode", "nama"))
-    rows = []
-    for rule in RoutingRule.objects.filter(category=category).select_related("agency"):
-        kecamatan = rule.kelurahan_kode.rsplit(".", 1)[0] if rule.kelurahan_kode else ""
-        rows.append(
-            {
-                "rule": rule,
-                "kelurahan": names.get(rule.kelurahan_kode, rule.kelurahan_kode),
-                "kecamatan": names.get(kecamatan, ""),
-            }
-        )
+    rules = (
+        RoutingRule.objects.filter(category=category)
+        .select_related("agency", "kelurahan__parent")
+        .defer("kelurahan__geometry", "kelurahan__parent__geometry")
+    )
+    rows = [
+        {
+            "rule": rule,
+            "kelurahan": rule.kelurahan.nama if rule.kelurahan else "",
+            "kecamatan": rule.kelurahan.parent.nama
+            if rule.kelurahan and rule.kelurahan.parent
+            else "",
+        }
+        for rule in rules
+    ]
     return sorted(rows, key=lambda r: (r["kelurahan"] != "", r["kelurahan"]))
 
 
@@ -128,7 +130,13 @@ def inbox(*, actor: Actor, filters: dict | None = None) -> QuerySet[Report]:
 
 
 def report_for_staff(*, actor: Actor, pk: int) -> Report:
-    report = inbox(actor=actor).filter(pk=pk).first()
+    report = (
+        inbox(actor=actor)
+        .select_related("kelurahan", "kecamatan")
+        .defer("kelurahan__geometry", "kecamatan__geometry")
+        .filter(pk=pk)
+        .first()
+    )
     if report is None:
         raise NotFound(_("Laporan tidak ditemukan."))
     return report
@@ -251,7 +259,7 @@ def public_queryset(filters: dict | None = None) -> QuerySet[Report]:
     elif status in ReportStatus.values:
         qs = qs.filter(status=status)
     if filters.get("kecamatan"):
-        qs = qs.filter(kecamatan_kode=filters["kecamatan"])
+        qs = qs.filter(kecamatan_id=filters["kecamatan"])
     return qs
 
 

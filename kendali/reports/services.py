@@ -341,17 +341,20 @@ def routing_rule_set(
     _require(actor, "reports.change_category", _("Peran Anda tidak berhak mengubah rute."))
     agency = _routing_agency(agency)
     kelurahan_kode = (kelurahan_kode or "").strip()
-    if kelurahan_kode and not regions(level="kelurahan").filter(kode=kelurahan_kode).exists():
+    kelurahan = (
+        regions(level="kelurahan").filter(kode=kelurahan_kode).first() if kelurahan_kode else None
+    )
+    if kelurahan_kode and kelurahan is None:
         message = _("Kelurahan tidak dikenal.")
         raise Invalid(message, errors={"kelurahan": [message]})
     rule = (
         RoutingRule.objects.select_for_update()
-        .filter(category=category, kelurahan_kode=kelurahan_kode)
+        .filter(category=category, kelurahan=kelurahan)
         .first()
     )
     before = None if rule is None else rule.agency_id
     if rule is None:
-        rule = RoutingRule(category=category, kelurahan_kode=kelurahan_kode)
+        rule = RoutingRule(category=category, kelurahan=kelurahan)
     rule.agency = agency
     try:
         with transaction.atomic():
@@ -381,7 +384,7 @@ def routing_rule_delete(*, actor: Actor, rule: RoutingRule) -> None:
         action="reports.routing.delete",
         obj=rule,
         changes={"agency": [rule.agency_id, None]},
-        note=f"{rule.category.code} {rule.kelurahan_kode or '*'}",
+        note=f"{rule.category.code} {rule.kelurahan_id or '*'}",
     )
     rule.delete()
     routing_changed()
@@ -389,12 +392,13 @@ def routing_rule_delete(*, actor: Actor, rule: RoutingRule) -> None:
 
 
 _ROUTE_TTL = 60.0  # seconds a process keeps categories and rules (several processes)
-_route_cache: dict[str, object] = {"at": 0.0, "categories": {}, "rules": {}}
+_route_cache: dict[str, object] = {"at": 0.0, "categories": {}, "rules": {}, "regions": set()}
 
 
 def _routing_tables() -> tuple[dict[str, Category], dict[tuple[int, str], int]]:
     """Active categories by code and rules {(category id, kelurahan or ""): agency id},
-    kept for a minute per process so a burst of Open311 posts does not re-read them."""
+    kept for a minute per process so a burst of Open311 posts does not re-read them; the
+    Region codes too, so a report's kelurahan is set without a read."""
     import time
 
     now = time.monotonic()
@@ -403,10 +407,17 @@ def _routing_tables() -> tuple[dict[str, Category], dict[tuple[int, str], int]]:
             c.code: c for c in Category.objects.filter(is_active=True).select_related("agency")
         }
         _route_cache["rules"] = {
-            (r.category_id, r.kelurahan_kode): r.agency_id for r in RoutingRule.objects.all()
+            (r.category_id, r.kelurahan_id or ""): r.agency_id for r in RoutingRule.objects.all()
         }
+        _route_cache["regions"] = set(regions().values_list("kode", flat=True))
         _route_cache["at"] = now
     return _route_cache["categories"], _route_cache["rules"]  # type: ignore[return-value]
+
+
+def _region_id(kode: str | None) -> str | None:
+    """The Region row's key for a located code; None when the regions are not loaded."""
+    _routing_tables()
+    return kode if kode and kode in _route_cache["regions"] else None  # type: ignore[operator]
 
 
 def routing_changed() -> None:
@@ -661,8 +672,8 @@ def _create(*, actor, category, place, kelurahan, photos, hashed, **fields) -> R
         lat=fields["lat"],
         lon=fields["lon"],
         line=fields["points"],
-        kelurahan_kode=kelurahan,
-        kecamatan_kode=(place.kecamatan_kode or "") if place else "",
+        kelurahan_id=_region_id(kelurahan),
+        kecamatan_id=_region_id(place.kecamatan_kode) if place else None,
         outside_city=bool(place is not None and not place.inside),
         agency_id=agency_id,
         status=ReportStatus.OPEN,

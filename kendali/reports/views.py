@@ -217,13 +217,14 @@ def public_map(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     page = Paginator(
         selectors.public_queryset(filters)
-        .select_related("category", "agency")
+        .select_related("category", "agency", "kelurahan")
         .only(
             "tracking",
             "public_description",
             "status",
             "created_at",
-            "kelurahan_kode",
+            "kelurahan",
+            "kelurahan__nama",
             "address",
             "category__name",
             "agency__short_name",
@@ -231,9 +232,6 @@ def public_map(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id"),
         20,
     ).get_page(request.GET.get("hal"))
-    names = dict(regions(level="kelurahan").values_list("kode", "nama"))
-    for report in page:
-        report.kelurahan_nama = names.get(report.kelurahan_kode, "")
     return render(
         request,
         "reports/map.html",
@@ -323,18 +321,11 @@ def _staff_report(request: HttpRequest, pk: int):
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, report = _staff_report(request, pk)
-    names = dict(
-        regions()
-        .filter(kode__in=[report.kelurahan_kode, report.kecamatan_kode])
-        .values_list("kode", "nama")
-    )
     return render(
         request,
         "reports/staff_detail.html",
         {
             "report": report,
-            "kelurahan": names.get(report.kelurahan_kode, ""),
-            "kecamatan": names.get(report.kecamatan_kode, ""),
             "updates": list(report.updates.all()),
             "photos": list(report.photos.all()),
             "timers": selectors.timers(report),

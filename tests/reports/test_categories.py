@@ -180,7 +180,7 @@ def test_kelurahan_rule_set_changed_and_deleted(report_setup, clients, users, ma
         f"/lapor/kategori/{light.pk}/rute/", {"kelurahan": SERANG, "agency": office.pk}
     )
     assert response.status_code == 302 and response["Location"].endswith("#rute")
-    rule = RoutingRule.objects.get(category=light, kelurahan_kode=SERANG)
+    rule = RoutingRule.objects.get(category=light, kelurahan_id=SERANG)
     assert make_report().agency == office
     entry = _audit("reports.routing.set")
     assert entry.actor == users["admin"] and entry.changes == {"agency": [None, office.pk]}

@@ -28,7 +28,7 @@ def test_demo_seed_every_state_and_idempotent(regions_loaded, roles):
     stages = set(Report.objects.values_list("stage", flat=True))
     assert {"new", "forwarded", "followed_up", "finished"} <= stages
     assert Report.objects.filter(hidden=True).exists()
-    assert len(set(Report.objects.values_list("kecamatan_kode", flat=True))) == 6
+    assert len(set(Report.objects.values_list("kecamatan_id", flat=True))) == 6
     page = Client().get("/lapor/peta/")
     assert page.status_code == 200
     data = Client().get("/lapor/peta/data.json").json()

@@ -49,7 +49,7 @@ def test_create_routes_locates_masks_and_starts_forward_clock(make_report, agenc
     )
     assert report.tracking == "LW-2026-000001"
     assert report.agency == agencies["pln"]
-    assert report.kelurahan_kode == "36.73.01.1001" and report.kecamatan_kode == "36.73.01"
+    assert report.kelurahan_id == "36.73.01.1001" and report.kecamatan.nama == "Serang"
     assert "0812" not in report.public_description
     assert "3673010101010001" not in report.public_description
     assert report.forward_due.astimezone(WIB).date().isoformat() == "2026-05-08"
