@@ -43,6 +43,19 @@ def extract() -> None:
             env=env,
             check=True,
         )
+    rewrap()
+
+
+def rewrap() -> None:
+    """makemessages wraps at 76 columns; the committed catalogues are wrapped at 100, so an
+    update shows only the strings that changed."""
+    from babel.messages.pofile import read_po, write_po
+
+    for po_path in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh)
+        with po_path.open("wb") as fh:
+            write_po(fh, catalog, width=100)
 
 
 def compile_all() -> list[Path]:
