@@ -94,7 +94,7 @@ ENGLISH = {
 }  # fmt: skip
 ENGLISH_OK = {"online", "offline", "level"}  # established loanwords in Indonesian UI text
 CAMEL = re.compile(r"\b[a-z]+[A-Z][A-Za-z]+\b")
-CAMEL_OK = {"hAP"}  # product names (MikroTik hAP) are not attribute names
+CAMEL_OK = {"hAP", "cAP"}  # MikroTik model names in running text (tables mark them translate="no")
 RAW_SECONDS = re.compile(r"\b\d{4,} dtk\b")
 DOUBLED = re.compile(r"\b(Kota|Kabupaten|Kecamatan|Kelurahan) \1\b")
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
