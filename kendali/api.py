@@ -11,18 +11,19 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kendali import __version__
+from kendali.core.api import router as core_router
 from kendali.core.apiauth import combined_auth
 from kendali.core.edge import EdgeInvalid, EdgeParser
 from kendali.core.errors import KendaliError
+from kendali.core.openapi import complete
 from kendali.core.problems import problem_response
+from kendali.regions.api import router as regions_router
 
 logger = logging.getLogger(__name__)
 
 
 class KendaliAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        from kendali.core.openapi import complete
-
         return complete(super().get_openapi_schema(*args, **kwargs))
 
 
@@ -119,9 +120,6 @@ def _server_error(request, exc):
 
 
 def _register_routers() -> None:
-    from kendali.core.api import router as core_router
-    from kendali.regions.api import router as regions_router
-
     api.add_router("/", core_router)
     api.add_router("/regions", regions_router)
     for module in (

@@ -15,8 +15,10 @@ from kendali.core.startup import warm_up  # noqa: E402
 # module and runs the lifespan start-up before accepting) and before the job thread starts.
 warm_up()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from kendali.core import jobs  # noqa: E402
 from kendali.core.asgi_handler import KendaliASGIHandler  # noqa: E402
 
 django_application = KendaliASGIHandler()
@@ -31,11 +33,7 @@ async def application(scope, receive, send):
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                from django.conf import settings
-
                 if settings.BACKGROUND_JOBS:
-                    from kendali.core import jobs
-
                     stop = jobs.start_in_thread()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
+
+import django
+import uvicorn
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command, execute_from_command_line
 
 
 def _demo_home() -> bool:
@@ -12,8 +19,6 @@ def _demo_home() -> bool:
     ``var/secret_key``) and nothing configures a real installation (no ``KENDALI_DEBUG``, no
     ``KENDALI_SECRET_KEY``): the demo's own tools (``manage totp_code``, ``simulate``) then
     run against that demo as ``kendali demo`` does, without adding ``KENDALI_DEBUG=1``."""
-    from pathlib import Path
-
     if any(
         k in os.environ for k in ("KENDALI_DEBUG", "KENDALI_SECRET_KEY", "KENDALI_SECRET_KEY_FILE")
     ):
@@ -26,9 +31,6 @@ def _django(debug_default: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kendali.settings")
     if debug_default:
         os.environ.setdefault("KENDALI_DEBUG", "1")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-
     try:
         django.setup()
     except ImproperlyConfigured as exc:
@@ -38,9 +40,6 @@ def _django(debug_default: bool = False) -> None:
 
 
 def _serve(host: str, port: int, workers: int, background: bool) -> None:
-    import uvicorn
-    from django.conf import settings
-
     # Child processes (--workers > 1) read the variable; this process is already set up.
     os.environ["KENDALI_BACKGROUND_JOBS"] = "1" if background else "0"
     settings.BACKGROUND_JOBS = background
@@ -57,8 +56,6 @@ def _serve(host: str, port: int, workers: int, background: bool) -> None:
 
 
 def _manage(args: list[str]) -> None:
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["kendali manage", *args])
 
 
@@ -116,13 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         # The demo city moves by itself (calls, incidents, units, sensors); only here.
         os.environ.setdefault("KENDALI_DEMO_LIVE", "1")
         _django(debug_default=True)
-        from django.core.management import call_command
-
         call_command("kendali_demo_data", url=f"http://{args.host}:{args.port}/")
         if not args.no_serve:
             print(f"Kendali berjalan di http://{args.host}:{args.port}/  (Ctrl+C untuk berhenti)")
-            from django.conf import settings
-
             if settings.DEMO_LIVE:
                 print("Kota demo bergerak sendiri (KENDALI_DEMO_LIVE=0 untuk mematikan).")
             _serve(args.host, args.port, 1, background=True)
@@ -131,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         _serve(args.host, args.port, args.workers, background=not args.no_background)
     elif args.command == "worker":
         _django()
+        # Kendali's own modules only once django.setup() has filled the app registry.
         from kendali.core import jobs
         from kendali.core.startup import warm_up
 

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo
 from kendali.core.choices import Role
+from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
 
 VIEW = "control.view_control"
 POST_MESSAGE = "control.add_wallmessage"
@@ -22,9 +24,6 @@ class ControlConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo
-        from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
-
         demo.register(50, "kendali.control.demo.seed")
 
         register_nav(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,9 +13,12 @@ from django.utils.translation import gettext as _
 
 from kendali.control.apps import VIEW
 from kendali.control.models import WallDisplay, WallMessage
-from kendali.core import registry
+from kendali.core import jobs, registry
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed, NotFound
+from kendali.core.events.sse import _load_user_audience
+from kendali.core.events.stores import DatabaseEventStore, ResumeExpired, get_store
+from kendali.core.models import JobState
 
 WIB = ZoneInfo("Asia/Jakarta")
 WEEKDAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
@@ -86,9 +90,6 @@ def tile_value(*, actor: Actor, key: str) -> dict:
 
 def jobs_tile(*, actor: Actor) -> dict:
     """Background jobs alive: finished a run within three of their intervals."""
-    from kendali.core import jobs
-    from kendali.core.models import JobState
-
     registered = jobs.registered()
     if not registered:
         return {"value": 0, "unit": "", "detail": _("tidak ada proses latar"), "level": "ok"}
@@ -190,16 +191,11 @@ def history(
 def recent_events(*, user, limit: int = 12) -> list[dict]:
     """The last city events this person may see (the same rule as their live stream), oldest
     first: the ticker starts with what just happened, not with "Menunggu peristiwa baru…"."""
-    import time as _time
-
-    from kendali.core.events.sse import _load_user_audience
-    from kendali.core.events.stores import DatabaseEventStore, ResumeExpired, get_store
-
     store = get_store()
     if isinstance(store, DatabaseEventStore):
         start = str(max(0, int(store.latest_id() or 0) - 500))
     else:  # a Redis stream: ids start with milliseconds
-        start = f"{int((_time.time() - 3 * 3600) * 1000)}-0"
+        start = f"{int((time.time() - 3 * 3600) * 1000)}-0"
     try:
         events = store.read_after(start, limit=1000)
     except ResumeExpired:

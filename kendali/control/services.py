@@ -6,6 +6,7 @@ import re
 import threading
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -92,8 +93,6 @@ def display_data(display: WallDisplay, *, now: datetime | None = None) -> dict:
 
 def display_online(display: WallDisplay, *, now: datetime | None = None) -> bool | None:
     """None: never seen; False: silent for ``KENDALI_WALL_OFFLINE_MINUTES``."""
-    from django.conf import settings
-
     if display.last_seen_at is None:
         return None
     now = now or timezone.now()

@@ -12,6 +12,8 @@ from kendali import __version__
 from kendali.core import selectors, services
 from kendali.core.apiauth import access, actor_of
 from kendali.core.edge import Offset, Timestamp
+from kendali.core.errors import NotFound
+from kendali.core.events import get_store
 from kendali.core.models import Agency
 
 router = Router(tags=["inti"])
@@ -28,8 +30,6 @@ class HealthOut(Schema):
     "/health", auth=None, response={200: HealthOut, 503: HealthOut}, summary="Kesehatan layanan"
 )
 def health(request):
-    from kendali.core.events import get_store
-
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -218,7 +218,5 @@ def token_create(request, payload: TokenIn):
 def token_revoke(request, token_id: int):
     actor = actor_of(request)
     if not selectors.machine_tokens(actor=actor).filter(pk=token_id).exists():
-        from kendali.core.errors import NotFound
-
         raise NotFound("Token tidak ditemukan.")
     return services.token_revoke(actor=actor, token_id=token_id)

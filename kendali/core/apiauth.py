@@ -8,6 +8,7 @@ is parsed, so a wrong role always gets 403 and an unknown token 401.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -61,8 +62,6 @@ class SessionAuth(APIKeyCookie):
         self.people = people
 
     def _get_key(self, request):
-        from django.conf import settings
-
         return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
 
     def authenticate(self, request, key):

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from kendali.core import jobs
+from kendali.core.notifiers.base import validate as validate_channel_settings
+from kendali.core.registry import NavItem, register_nav
 
 # <app>/<name>.py files that register cross-module contributions (see ready()).
 CONTRIBUTION_MODULES = (
@@ -19,11 +24,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Inti")
 
     def ready(self) -> None:
-        from kendali.core import jobs
-        from kendali.core.notifiers.base import validate as validate_channel_settings
-
         validate_channel_settings()
-        from kendali.core.registry import NavItem, register_nav
 
         register_nav(NavItem("home", _("Beranda"), "core:home", order=0, icon="⌂"))
         register_nav(NavItem("map", _("Peta kota"), "regions:map", order=90, icon="◈"))
@@ -53,7 +54,7 @@ class CoreConfig(AppConfig):
         # kind in each app, registered here, so core still imports no app by name and adding a
         # contribution never edits another module's AppConfig.
         autodiscover_modules(*CONTRIBUTION_MODULES)
-        jobs.register(jobs.Job("events.purge", 600, "kendali.core.jobs.purge_events"))
+        jobs.register(jobs.Job("events.purge", 600, "kendali.core.events.purge_expired"))
         jobs.register(jobs.Job("notifiers.retry", 15, "kendali.core.notifiers.retry_pending"))
         # The one MQTT consumer, for the topics the modules' mqtt.py registered. Renewed
         # every second with a 3 s lease: after a crash another process takes it over within
@@ -67,7 +68,6 @@ class CoreConfig(AppConfig):
                 on_lost="kendali.core.mqtt.job_stop_consumer",
             )
         )
-        from django.conf import settings
 
         if settings.DEMO_LIVE:
             # Only `kendali demo` (KENDALI_DEMO_LIVE=1): the demo city keeps moving.

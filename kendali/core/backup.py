@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from kendali import __version__
 from kendali.conf import child_env
+from kendali.core.models import AuditEntry
 
 FORMAT = 1
 SQLITE_NAME = "database.sqlite3"
@@ -67,8 +68,6 @@ def row_counts() -> dict[str, int]:
 
 def audit_fingerprint() -> tuple[int, str]:
     """(entries, SHA-256 over every audit entry's fields, in id order)."""
-    from kendali.core.models import AuditEntry
-
     digest = hashlib.sha256()
     fields = [f.attname for f in AuditEntry._meta.concrete_fields]
     count = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from kendali.core.actors import Actor
@@ -221,8 +222,7 @@ TWO_FACTOR_DEMO_SECRETS = {
 
 def seed_core(*, actor: Actor) -> list[tuple[str, str, str]]:
     """Agencies and users. Returns [(username, role label, password)]."""
-    from django.utils import timezone
-
+    # The AppConfig modules import this one while the app registry fills: models only here.
     from kendali.core import services
     from kendali.core.models import Agency, User
 

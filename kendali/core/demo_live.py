@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from kendali.core.actors import Actor
+from kendali.core.choices import Role
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def human_agency_ids() -> set[int]:
     """Agencies a person answers for: those with an active agency-officer account (in the
     demo, the printed logins ``damkar``, ``bpbd``, ``dinkes``, ``pln``). The simulator never
     accepts an assignment for them; their officers see "Terima" and decide."""
-    from kendali.core.choices import Role
+    # The AppConfig modules import this one while the app registry fills: models only here.
     from kendali.core.models import User
 
     return set(

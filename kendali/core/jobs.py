@@ -52,6 +52,7 @@ def registered() -> list[Job]:
 
 
 def _take_lease(job: Job) -> bool:
+    # The AppConfig modules import this one while the app registry fills: models only here.
     from kendali.core.models import JobState
 
     now = timezone.now()
@@ -68,6 +69,7 @@ def _take_lease(job: Job) -> bool:
 
 def run_once(job: Job) -> bool:
     """Run one iteration if this process holds the lease. Returns whether it ran."""
+    # The AppConfig modules import this one while the app registry fills: models only here.
     from kendali.core.models import JobState
 
     if not _take_lease(job):
@@ -147,10 +149,3 @@ def start_in_thread() -> threading.Event:
             daemon=True,
         ).start()
     return stop
-
-
-def purge_events() -> None:
-    from kendali.core.events import get_store
-    from kendali.core.events.stores import retention_cutoff
-
-    get_store().purge(retention_cutoff())

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from pmtiles.reader import MmapSource, Reader
+from pmtiles.tile import TileType
 
 TILE_URL = "/peta/ubin/{z}/{x}/{y}"
 CONTENT_TYPES = {
@@ -106,9 +108,6 @@ def _open_mbtiles(path: Path, mtime: float) -> TileArchive:
 
 
 def _open_pmtiles(path: Path, mtime: float) -> TileArchive:
-    from pmtiles.reader import MmapSource, Reader
-    from pmtiles.tile import TileType
-
     handle = path.open("rb")
     source = MmapSource(handle)
     reader = Reader(source)

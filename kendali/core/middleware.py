@@ -3,11 +3,12 @@ request crosses from the event loop into a worker thread only once (for the view
 
 from __future__ import annotations
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.shortcuts import redirect
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kendali.core.edge import path_problem
 from kendali.core.problems import problem_response
 
 # Paths reachable before the second factor is done.
@@ -54,8 +55,6 @@ class TwoFactorMiddleware(_DualMode):
             return await self.get_response(request)
         user = await request.auser()
         if user.is_authenticated:
-            from asgiref.sync import sync_to_async
-
             two_factor_ok = bool(await request.session.aget("two_factor_ok", False))
             refusal = await sync_to_async(self._refusal)(request, user, two_factor_ok)
             if refusal is not None:
@@ -91,8 +90,6 @@ class ApiProblemMiddleware(_DualMode):
     def process_view(self, request, view_func, view_args, view_kwargs):
         # A path value that cannot name anything (NUL, an id beyond 64 bits) is a 404
         # before any database sees it.
-        from kendali.core.edge import path_problem
-
         if request.path.startswith("/api/") and path_problem(view_kwargs):
             return problem_response(404, _("Tidak ditemukan."))
         return None
@@ -133,8 +130,6 @@ class MethodNotAllowedPageMiddleware(_DualMode):
             and not getattr(response, "streaming", False)
             and not response.content.strip()
         ):
-            from django.shortcuts import render
-
             page = render(request, "405.html", status=405)
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
@@ -145,6 +140,4 @@ class MethodNotAllowedPageMiddleware(_DualMode):
         return self._apply(request, self.get_response(request))
 
     async def __acall__(self, request):
-        from asgiref.sync import sync_to_async
-
         return await sync_to_async(self._apply)(request, await self.get_response(request))

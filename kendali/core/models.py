@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kendali.core.choices import AgencyKind, AuditKind, ChannelKind, Role
+from kendali.core.choices import TWO_FACTOR_ROLES, AgencyKind, AuditKind, ChannelKind, Role
 
 
 class Agency(models.Model):
@@ -103,8 +103,6 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        from kendali.core.choices import TWO_FACTOR_ROLES
-
         return self.is_superuser or bool(self.roles.intersection(TWO_FACTOR_ROLES))
 
     @property

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from kendali.core import tokens
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
-from kendali.core.choices import AGENCY_BOUND_ROLES, AuditKind, Role
+from kendali.core.choices import AGENCY_BOUND_ROLES, AuditKind, Role, TokenScope
 from kendali.core.errors import Invalid, NotAllowed, NotFound
 from kendali.core.models import Agency, AgencyChannel, MachineToken, User
 
@@ -235,8 +235,6 @@ def token_create(
     allowed_ips: list[str] | None = None,
 ) -> tuple[MachineToken, str]:
     """Create a token; returns (token, plain secret). The secret is never stored."""
-    from kendali.core.choices import TokenScope
-
     if not actor.has_perm("core.manage_tokens"):
         raise NotAllowed(_("Peran Anda tidak berhak membuat token mesin."))
     name = (name or "").strip()

@@ -15,6 +15,14 @@ import logging
 import pkgutil
 import time
 
+from django.conf import settings
+from django.template import TemplateDoesNotExist, engines
+from django.urls import get_resolver
+from django.utils import translation
+from django.utils.module_loading import import_string
+
+from kendali.core import jobs
+
 logger = logging.getLogger(__name__)
 
 # Sub-packages that are never imported by a running server: migrations are loaded by the
@@ -46,12 +54,6 @@ def warm_up() -> float:
     if _done:
         return 0.0
     t0 = time.perf_counter()
-    from django.template import engines
-    from django.urls import get_resolver
-    from django.utils import translation
-    from django.utils.module_loading import import_string
-
-    from kendali.core import jobs
 
     modules = import_all()
     resolver = get_resolver()
@@ -59,12 +61,10 @@ def warm_up() -> float:
     resolver.reverse_dict  # noqa: B018 - builds the reverse table once, here
     for job in jobs.registered():
         import_string(job.function)
-    from django.conf import settings
 
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Beranda")
-    from django.template import TemplateDoesNotExist
 
     for engine in engines.all():
         try:

@@ -12,6 +12,8 @@ import secrets
 
 from django.utils import timezone
 
+from kendali.core.models import MachineToken
+
 TOKEN_PREFIX = "knd_"
 
 
@@ -29,8 +31,6 @@ def digest(plain: str) -> str:
 
 def lookup(plain: str, *, ip: str | None = None):
     """The active token for this secret, or None. Records last use (at most once a minute)."""
-    from kendali.core.models import MachineToken
-
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     wanted = digest(plain)

@@ -5,13 +5,14 @@ from datetime import datetime, time
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,9 +21,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kendali.core import selectors, services
 from kendali.core.actors import Actor, client_ip
 from kendali.core.choices import Role
+from kendali.core.context_processors import _linked_nav
 from kendali.core.errors import KendaliError
-from kendali.core.forms import AuditFilterForm, LoginForm, TokenForm, TotpForm
-from kendali.core.models import User
+from kendali.core.forms import (
+    AgencyForm,
+    AuditFilterForm,
+    ChannelForm,
+    LoginForm,
+    PasswordChangeForm,
+    TokenForm,
+    TotpForm,
+    UserCreateForm,
+)
+from kendali.core.models import Agency, AgencyChannel, User
+from kendali.core.registry import kpi_tiles, nav_items, run_selector
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +168,6 @@ ROLE_HOME_TEXT = {
 def home(request):
     user = request.user
     roles = [r for r in Role if r.value in user.roles]
-    from kendali.core.context_processors import _linked_nav
 
     shortcuts = [item for item in _linked_nav(user) if item["key"] != "home"]
     return render(
@@ -173,10 +184,6 @@ def home(request):
 def _role_home_url(user, role) -> str:
     """The page a role's card on the home page opens: the first nav item a module declares
     as that role's home (``NavItem.roles_home``), or "" when no module does."""
-    from django.urls import NoReverseMatch, reverse
-
-    from kendali.core.registry import nav_items
-
     for item in nav_items(user):
         if role in item.roles_home:
             try:
@@ -190,8 +197,6 @@ def _home_tiles(request) -> list[dict]:
     """The KPI tiles this user may see (registered by the modules), so each role's home
     page opens on the figures of its own work. A tile whose selector fails is shown as
     unavailable instead of breaking the page."""
-    from kendali.core.registry import kpi_tiles, run_selector
-
     actor = Actor.from_request(request)
     tiles = []
     for tile in kpi_tiles(request.user):
@@ -284,7 +289,6 @@ def token_revoke(request, token_id: int):
 def agency_list(request):
     if not request.user.has_perm("core.view_agency"):
         raise PermissionDenied(_("Peran Anda tidak berhak melihat daftar instansi."))
-    from kendali.core.forms import AgencyForm
 
     actor = Actor.from_request(request)
     can_edit = request.user.has_perm("core.manage_agency")
@@ -319,9 +323,6 @@ def agency_list(request):
 @login_required
 @require_POST
 def agency_channel(request, code: str):
-    from kendali.core.forms import ChannelForm
-    from kendali.core.models import Agency, AgencyChannel
-
     if not request.user.has_perm("core.manage_agency"):
         raise PermissionDenied(_("Hanya administrator yang boleh mengubah kanal instansi."))
     actor = Actor.from_request(request)
@@ -346,8 +347,6 @@ def agency_channel(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_list(request):
-    from kendali.core.forms import UserCreateForm
-
     if not request.user.has_perm("core.manage_users"):
         raise PermissionDenied(_("Hanya administrator yang boleh mengelola pengguna."))
     actor = Actor.from_request(request)
@@ -403,10 +402,6 @@ def user_action(request, user_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    from django.contrib.auth import update_session_auth_hash
-
-    from kendali.core.forms import PasswordChangeForm
-
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

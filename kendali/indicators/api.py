@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from kendali.core.apiauth import access, actor_of
 from kendali.core.choices import TokenScope
+from kendali.core.errors import NotFound
 from kendali.indicators import selectors, services
 from kendali.indicators.catalogue import catalogue
 
@@ -263,8 +264,6 @@ def set_target(request, code: str, year: int, payload: TargetIn):
 
 @router.get("/{code}", auth=VIEW_ACCESS, response=IndicatorOut, summary="Satu indikator")
 def indicator_detail(request, code: str):
-    from kendali.core.errors import NotFound
-
     indicator = catalogue().indicator(code)
     if indicator is None:
         raise NotFound("Indikator tidak dikenal.")

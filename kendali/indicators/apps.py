@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
+from kendali.indicators.catalogue import catalogue
 
 VIEW = "indicators.view_indicators"
 ENTER = "indicators.enter_figure"
@@ -30,10 +33,6 @@ class IndicatorsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
-        from kendali.core.registry import KpiTile, NavItem, register_nav, register_tile
-        from kendali.indicators.catalogue import catalogue
-
         catalogue()  # a broken bundled catalogue fails at start-up, not on a page
         register_nav(
             NavItem(

@@ -11,6 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kendali.regions.models import Region
+
 W, H = 520, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 30
 GOOD, BAD, NEUTRAL, TARGET = "#1b7f3b", "#b3261e", "#1f4e8c", "#7a5a00"
@@ -142,8 +144,6 @@ def sparkline(values: list[float | None], *, width: int = 120, height: int = 28)
 @lru_cache(maxsize=1)
 def _kecamatan_shapes() -> tuple[tuple[str, str, tuple], ...]:
     """(kode, nama, rings) of every kecamatan, from the bundled boundaries in regions."""
-    from kendali.regions.models import Region
-
     shapes = []
     for kode, nama, geometry in Region.objects.filter(level="kecamatan").values_list(
         "kode", "nama", "geometry"

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from kendali import __version__
 from kendali.core.links import absolute_url
+from kendali.core.models import Agency
 from kendali.indicators import datacatalog
 
 NAMESPACE = uuid.UUID("6b0f4a53-2f7e-4d55-9c0b-7a8a7f0c0d16")  # Kendali open data ids
@@ -47,8 +48,6 @@ def _stamp(day) -> str:
 
 
 def _organizations() -> dict[str, dict]:
-    from kendali.core.models import Agency
-
     codes = sorted({d.producer for d in datacatalog.all_datasets()})
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes)}
     out = {}

@@ -26,7 +26,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
+from kendali.core.models import Agency
 from kendali.core.registry import OpenDataset, datasets, get_dataset, run_selector
 
 SUPPRESS_BELOW = 5
@@ -166,8 +168,6 @@ def json_chunks(
 def xlsx_file(title: str, columns: list[str], rows: Iterable[dict]):
     """A spooled temporary file holding the workbook (openpyxl write-only mode keeps one row
     in memory at a time); the caller streams it out."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=re.sub(r"[^A-Za-z0-9 _-]", "", title)[:31] or "data")
     sheet.append(columns)
@@ -205,8 +205,6 @@ def by_slug(name: str) -> OpenDataset | None:
 def metadata(dataset: OpenDataset, *, today: date | None = None) -> dict:
     """Satu Data Indonesia metadata of a data set (Indonesian field names), with the agency
     names resolved from core."""
-    from kendali.core.models import Agency
-
     names = {
         a.code: a
         for a in Agency.objects.filter(code__in=[dataset.producer, WALIDATA]).prefetch_related(

@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from kendali.core.actors import Actor
 from kendali.core.registry import EvidenceSource, register_evidence
+from kendali.indicators import datacatalog
+from kendali.indicators.models import DatasetDownload
 
 
 def open_data(*, actor: Actor, year: int) -> dict:
-    from kendali.indicators import datacatalog
-    from kendali.indicators.models import DatasetDownload
-
     sets = datacatalog.all_datasets()
     complete = sum(1 for d in sets if datacatalog.complete(datacatalog.metadata(d)))
     downloads = (

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from kendali.core.actors import Actor
 from kendali.core.registry import LiveFigure, register_figure
+from kendali.indicators import datacatalog
+from kendali.indicators.models import DatasetDownload
 
 
 def open_datasets(*, actor: Actor, start: date, end: date, by_kecamatan: bool = False) -> dict:
-    from kendali.indicators import datacatalog
-
     sets = datacatalog.all_datasets()
     if not sets:
         return {
@@ -29,8 +29,6 @@ def open_datasets(*, actor: Actor, start: date, end: date, by_kecamatan: bool = 
 
 
 def opendata_downloads(*, actor: Actor, start: date, end: date, by_kecamatan: bool = False) -> dict:
-    from kendali.indicators.models import DatasetDownload
-
     rows = DatasetDownload.objects.all()
     first = rows.order_by("day").values_list("day", flat=True).first()
     if first is None or first >= end:

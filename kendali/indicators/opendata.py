@@ -9,6 +9,8 @@ from datetime import date
 from django.utils.translation import gettext_lazy
 
 from kendali.core.registry import OpenDataset, register_dataset
+from kendali.indicators.catalogue import catalogue
+from kendali.indicators.selectors import indicator_rows
 
 COLUMNS = (
     "tahun",
@@ -26,9 +28,6 @@ COLUMNS = (
 
 
 def values(*, start: date, end: date) -> Iterator[dict]:
-    from kendali.indicators.catalogue import catalogue
-    from kendali.indicators.selectors import indicator_rows
-
     cat = catalogue()
     years = list(range(start.year, end.year if end.month == 1 and end.day == 1 else end.year + 1))
     if not years:

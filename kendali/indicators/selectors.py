@@ -8,14 +8,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kendali.core.actors import Actor
 from kendali.core.errors import NotAllowed, NotFound
+from kendali.core.models import Agency
 from kendali.core.registry import figures as registered_figures
-from kendali.core.scope import scope_queryset
+from kendali.core.scope import scope_queryset, sees_every_agency
 from kendali.indicators.catalogue import Component, Indicator, catalogue
 from kendali.indicators.choices import FigureStatus, SourceKind, Standing
 from kendali.indicators.models import EnteredFigure, FigureSnapshot, Target
@@ -198,8 +199,6 @@ def overview(*, actor: Actor | None, public: bool = False, today: date | None = 
 def data_version() -> str:
     """Changes whenever a snapshot, an entered figure or a target changes: the overview's
     rendered grid is cached under it (three aggregate queries instead of building the rows)."""
-    from django.db.models import Count, Max, Q, Sum
-
     snaps = FigureSnapshot.objects.aggregate(
         at=Max("computed_at"), n=Count("pk"), total=Sum("value")
     )
@@ -238,8 +237,6 @@ def component_detail(
 
 def opd_names(*, codes: set[str]) -> dict[str, str]:
     """Agency code → short name, for the OPDs that enter figures (public: names only)."""
-    from kendali.core.models import Agency
-
     return {
         code: short or code
         for code, short in Agency.objects.filter(code__in=codes - {""}).values_list(
@@ -276,8 +273,6 @@ def figure_for(*, actor: Actor, figure_id: int) -> EnteredFigure:
 def enterable_indicators(*, actor: Actor) -> list[Indicator]:
     """Entered indicators this actor may fill in: those of their own OPD (everything for
     people who see every OPD)."""
-    from kendali.core.scope import sees_every_agency
-
     entered = [i for i in catalogue().indicators if i.source == SourceKind.ENTERED]
     if sees_every_agency(actor):
         return entered

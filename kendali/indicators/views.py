@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -141,10 +144,6 @@ def _grid(request, *, public: bool) -> tuple[str, dict]:
     """The components grid, rendered once per data version and language (the overview's
     cost), and the rest of the overview's data. Everyone sees the same figures here: the
     programme is city-wide, only the waiting count is scoped."""
-    from django.core.cache import cache
-    from django.template.loader import render_to_string
-    from django.utils.translation import get_language
-
     key = f"indicators:grid:{int(public)}:{get_language()}:{selectors.data_version()}"
     cached = cache.get(key)
     if cached is not None:

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kendali.core import demo, jobs
 from kendali.core.choices import Role
+from kendali.core.registry import NavItem, register_nav
 
 VIEW = "reports.view_report"
 ACT = "reports.act_report"
@@ -36,9 +38,6 @@ class ReportsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from kendali.core import demo, jobs
-        from kendali.core.registry import NavItem, register_nav
-
         register_nav(
             NavItem("reports", _("Laporan warga"), "reports:inbox", perm=VIEW, order=55, icon="✎")
         )

@@ -5,7 +5,10 @@ real installation; the demo loads them too."""
 from __future__ import annotations
 
 from kendali.core.actors import Actor
+from kendali.core.models import Agency
+from kendali.reports import services
 from kendali.reports.choices import Geometry
+from kendali.reports.models import Category
 
 DEPTH = [
     {
@@ -174,10 +177,6 @@ def load_defaults(*, actor: Actor, update: bool = False) -> dict:
     """Create the default categories that are missing; an agency code not present leaves
     the category without an OPD (routing then waits for an administrator). A category that
     exists is left as the administrators edited it, unless ``update`` resets it."""
-    from kendali.core.models import Agency
-    from kendali.reports import services
-    from kendali.reports.models import Category
-
     agencies = {a.code: a for a in Agency.objects.all()}
     existing = {c.code: c for c in Category.objects.select_related("agency")}
     cats = {}

@@ -12,11 +12,18 @@ import random
 from datetime import timedelta
 
 from django.utils import timezone
+from shapely.geometry import shape
 
+from kendali.core import services as core_services
 from kendali.core.actors import Actor
 from kendali.core.choices import AgencyKind, Role
+from kendali.core.demo import DEMO_PASSWORD
+from kendali.core.models import Agency, MachineToken, User
+from kendali.regions.locate import load_features
+from kendali.reports import deadlines, services
 from kendali.reports.choices import Geometry
 from kendali.reports.defaults import CATEGORIES, load_defaults
+from kendali.reports.models import Category, Report, ReportUpdate
 
 STREETS = [
     "Jl. Ahmad Yani",
@@ -42,10 +49,6 @@ OFFICE = ("kel-cipare", "Kantor Kelurahan Cipare", "Kel. Cipare", "36.73.01.1002
 
 
 def _points(rng: random.Random) -> list[tuple[str, float, float]]:
-    from shapely.geometry import shape
-
-    from kendali.regions.locate import load_features
-
     found = []
     for feature in load_features():
         if feature["properties"]["level"] != "kelurahan":
@@ -56,12 +59,6 @@ def _points(rng: random.Random) -> list[tuple[str, float, float]]:
 
 
 def seed(*, actor: Actor) -> None:
-    from kendali.core import services as core_services
-    from kendali.core.demo import DEMO_PASSWORD
-    from kendali.core.models import Agency, MachineToken, User
-    from kendali.reports import deadlines, services
-    from kendali.reports.models import Category, Report, ReportUpdate
-
     if Category.objects.exists():
         return
     agencies = {a.code: a for a in Agency.objects.all()}

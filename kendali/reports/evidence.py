@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kendali.core.registry import EvidenceSource, register_evidence
+from kendali.reports.choices import CLOSED_STATUSES
+from kendali.reports.deadlines import WIB
+from kendali.reports.figures import resolved_within_deadline
+from kendali.reports.models import Category, Report
 
 
 def complaints_service(*, actor, year: int) -> dict:
-    from django.db.models import Count, Q
-
-    from kendali.reports.choices import CLOSED_STATUSES
-    from kendali.reports.deadlines import WIB
-    from kendali.reports.figures import resolved_within_deadline
-    from kendali.reports.models import Category, Report
-
     since = datetime.combine(date(year, 1, 1), time.min, tzinfo=WIB)
     until = datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=WIB)
     counts = Report.objects.filter(created_at__gte=since, created_at__lt=until).aggregate(

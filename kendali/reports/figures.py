@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kendali.core.registry import LiveFigure, register_figure
+from kendali.reports.deadlines import WIB
+from kendali.reports.models import Report
 
 
 def resolved_within_deadline(*, actor, start: date, end: date, by_kecamatan: bool = False) -> dict:
     """Share (%) of reports received in [start, end) whose first follow-up came within the
     SP4N-LAPOR! follow-up deadline (5 working days after forwarding). Reports still waiting
     whose deadline has passed count as late; those still inside their deadline are left out."""
-    from django.utils import timezone
-
-    from kendali.reports.deadlines import WIB
-    from kendali.reports.models import Report
-
     since = datetime.combine(start, time.min, tzinfo=WIB)
     until = datetime.combine(end, time.min, tzinfo=WIB)
     now = timezone.now()
@@ -59,9 +57,6 @@ def resolved_within_deadline(*, actor, start: date, end: date, by_kecamatan: boo
 
 def median_days_to_followup(*, actor, start: date, end: date, by_kecamatan: bool = False) -> dict:
     """Median calendar days from receipt to the first follow-up (ISO 37122 10.3-like)."""
-    from kendali.reports.deadlines import WIB
-    from kendali.reports.models import Report
-
     since = datetime.combine(start, time.min, tzinfo=WIB)
     until = datetime.combine(end, time.min, tzinfo=WIB)
     values = sorted(

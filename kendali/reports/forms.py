@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kendali.core.models import Agency
+from kendali.incidents.selectors import type_choices
+from kendali.regions.selectors import kelurahan_choices
 from kendali.reports.choices import Geometry
 
 
@@ -43,8 +45,6 @@ class CategoryForm(forms.Form):
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
-        from kendali.incidents.selectors import type_choices
-
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = _agencies()
         cast(forms.ChoiceField, self.fields["incident_type_code"]).choices = [
@@ -64,8 +64,6 @@ class RoutingRuleForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from kendali.regions.selectors import kelurahan_choices
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kelurahan"]).choices = [
             ("", _("— pilih —")),

@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kendali.core.models import Agency
-from kendali.reports.choices import Geometry, HideReason, ReportStatus, Source, Stage, UpdateKind
+from kendali.reports.choices import (
+    OPEN_STATUSES,
+    Geometry,
+    HideReason,
+    ReportStatus,
+    Source,
+    Stage,
+    UpdateKind,
+)
 
 
 class Category(models.Model):
@@ -162,8 +170,6 @@ class Report(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from kendali.reports.choices import OPEN_STATUSES
-
         return self.status in OPEN_STATUSES
 
 

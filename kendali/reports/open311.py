@@ -10,6 +10,7 @@ text and no reporter contact is ever in a response.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
@@ -27,7 +28,7 @@ from kendali.core.errors import KendaliError
 from kendali.core.links import absolute_url
 from kendali.reports import deadlines, services
 from kendali.reports.choices import CLOSED_STATUSES, Source
-from kendali.reports.models import Category, Report
+from kendali.reports.models import Category, Report, ReportPhoto
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -186,8 +187,6 @@ def request_row(report: Report, photo_url: str = "") -> dict:
 
 
 def _photo_urls(reports: list[Report]) -> dict[int, str]:
-    from kendali.reports.models import ReportPhoto
-
     urls: dict[int, str] = {}
     for report_id, photo_id in (
         ReportPhoto.objects.filter(report__in=reports).order_by("id").values_list("report_id", "id")
@@ -277,8 +276,6 @@ def forget_verified_keys() -> None:
 
 
 def _client(request: HttpRequest) -> Actor:
-    import time
-
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
     ip = client_ip(request)
     now = time.monotonic()

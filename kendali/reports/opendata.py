@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from kendali.core.registry import OpenDataset, register_dataset
+from kendali.reports.deadlines import WIB
+from kendali.reports.models import Report
 
 
 def daily_by_kecamatan(*, start: date, end: date):
-    from django.db.models import Count
-    from django.db.models.functions import TruncDate
-
-    from kendali.reports.deadlines import WIB
-    from kendali.reports.models import Report
-
     since = datetime.combine(start, time.min, tzinfo=WIB)
     until = datetime.combine(end, time.min, tzinfo=WIB)
     rows = (

@@ -7,6 +7,7 @@ import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import NotAllowed, NotFound
 from kendali.core.scope import scope_queryset
+from kendali.regions.selectors import regions
 from kendali.reports import deadlines
 from kendali.reports.choices import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Stage
 from kendali.reports.models import Category, Report, ReportContact, RoutingRule
@@ -269,8 +271,6 @@ def public_map_points(filters: dict | None = None) -> dict:
     downloads 50,000 features. Public data only; cached per filter until the next report
     write in this process, at most 30 s (anyone sees the same answer, and a burst of
     visitors costs one query)."""
-    from django.core.cache import cache
-
     filters = {k: v for k, v in (filters or {}).items() if v}
     version = cache.get(MAP_VERSION_KEY, 0)
     key = f"reports:map:{version}:" + "&".join(f"{k}={v}" for k, v in sorted(filters.items()))

@@ -10,25 +10,31 @@ import io
 import logging
 import re
 import secrets
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kendali.core import services as core_services
 from kendali.core.actors import Actor
 from kendali.core.audit import audit_record, diff, snapshot
 from kendali.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from kendali.core.events import publish
-from kendali.core.models import Agency
+from kendali.core.models import Agency, MachineToken
 from kendali.core.notifiers import CHANNELS, Message, notify, notify_agency
 from kendali.core.scope import may_see_agency
+from kendali.incidents import selectors as incident_selectors
+from kendali.incidents import services as incident_services
 from kendali.regions.locate import locate
 from kendali.regions.selectors import regions
 from kendali.reports import deadlines
@@ -51,6 +57,7 @@ from kendali.reports.models import (
     ReportUpdate,
     RoutingRule,
 )
+from kendali.reports.selectors import MAP_VERSION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -151,10 +158,6 @@ def _by_label(actor: Actor, report: Report) -> str:
 
 
 def _map_changed() -> None:
-    from django.core.cache import cache
-
-    from kendali.reports.selectors import MAP_VERSION_KEY
-
     try:
         cache.incr(MAP_VERSION_KEY)
     except ValueError:
@@ -225,8 +228,6 @@ _CATEGORY_LENGTHS = {"name": 120, "description": 300, "group": 80, "keywords": 2
 
 
 def _incident_type_known(code: str) -> bool:
-    from kendali.incidents import selectors as incident_selectors
-
     return code in dict(incident_selectors.type_choices())
 
 
@@ -399,8 +400,6 @@ def _routing_tables() -> tuple[dict[str, Category], dict[tuple[int, str], int]]:
     """Active categories by code and rules {(category id, kelurahan or ""): agency id},
     kept for a minute per process so a burst of Open311 posts does not re-read them; the
     Region codes too, so a report's kelurahan is set without a read."""
-    import time
-
     now = time.monotonic()
     if now - float(_route_cache["at"]) > _ROUTE_TTL:  # type: ignore[arg-type]
         _route_cache["categories"] = {
@@ -490,8 +489,6 @@ def _line(points) -> list[list[float]]:
 
 def _clean_photo(upload) -> tuple[bytes, int, int]:
     """Type and size checked, decoded, re-encoded as JPEG without EXIF (camera position)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     size = getattr(upload, "size", None)
     data = upload.read(MAX_PHOTO_BYTES + 1)
     if (size is not None and size > MAX_PHOTO_BYTES) or len(data) > MAX_PHOTO_BYTES:
@@ -1001,8 +998,6 @@ def report_link_asset(*, actor: Actor, report: Report, asset_code: str) -> Repor
 def report_escalate(*, actor: Actor, report: Report) -> Report:
     """An emergency reported here becomes a 112 incident in one step (the incident keeps
     the location, the category's incident type and the report's number)."""
-    from kendali.incidents import services as incident_services
-
     report = _locked(report)
     _require_act(actor, report, "reports.escalate_report")
     if report.incident_number:
@@ -1129,8 +1124,6 @@ def phone_challenge_verify(*, actor: Actor, phone: str, code: str) -> str:
 
 def open311_key_create(*, actor: Actor, name: str):
     """A key for one client application; returns (token, plain key shown once)."""
-    from kendali.core import services as core_services
-
     _require(actor, "reports.manage_open311", _("Peran Anda tidak berhak menerbitkan kunci."))
     return core_services.token_create(
         actor=actor, name=name, scopes=["open311"], subject_type="reports.open311"
@@ -1138,13 +1131,11 @@ def open311_key_create(*, actor: Actor, name: str):
 
 
 def open311_key_revoke(*, actor: Actor, key_id: int) -> None:
-    from kendali.core import services as core_services
-    from kendali.core.models import MachineToken
-
     _require(actor, "reports.manage_open311", _("Peran Anda tidak berhak mencabut kunci."))
     if not MachineToken.objects.filter(pk=key_id, subject_type="reports.open311").exists():
         raise NotFound(_("Kunci Open311 tidak ditemukan."))
     core_services.token_revoke(actor=actor, token_id=key_id)
+    # A cycle: open311 (the GeoReport v2 edge) files its reports through this module.
     from kendali.reports.open311 import forget_verified_keys
 
     forget_verified_keys()

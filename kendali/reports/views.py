@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -280,8 +281,6 @@ def _actor(request: HttpRequest) -> Actor:
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.has_perm("reports.view_report"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("status", "stage", "kategori", "terlambat")}
     if not any(filters.values()):
@@ -307,8 +306,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_report(request: HttpRequest, pk: int):
-    from django.core.exceptions import PermissionDenied
-
     actor = _actor(request)
     if not actor.has_perm("reports.view_report"):
         raise PermissionDenied
@@ -347,8 +344,6 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def staff_contact(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.core.exceptions import PermissionDenied
-
     actor, report = _staff_report(request, pk)
     try:
         contact = selectors.reporter_contact(actor=actor, report=report)
@@ -393,8 +388,6 @@ def _agency(value) -> Agency:
 @login_required
 @require_POST
 def staff_action(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.core.exceptions import PermissionDenied
-
     actor, report = _staff_report(request, pk)
     if not (
         actor.has_perm("reports.act_report")

@@ -42,7 +42,7 @@ def test_failures_are_recorded_not_raised(db):
 
 
 def test_purge_job_keeps_recent_events(db, settings):
-    from kendali.core.events import publish_now
+    from kendali.core.events import publish_now, purge_expired
     from kendali.core.events.stores import reset_store
 
     settings.REDIS_URL = None
@@ -50,7 +50,7 @@ def test_purge_job_keeps_recent_events(db, settings):
     with time_machine.travel(timezone.now() - timedelta(hours=30)):
         publish_now("uji.lama", {})
     recent = publish_now("uji.baru", {})
-    jobs.purge_events()
+    purge_expired()
     assert list(Event.objects.values_list("topic", flat=True)) == ["uji.baru"]
     assert recent.id
     reset_store()

@@ -19,13 +19,13 @@ from functools import partial
 
 from django.db import transaction
 
-from kendali.core.events.stores import StoredEvent, get_store
+from kendali.core.events.stores import StoredEvent, get_store, retention_cutoff
 
 logger = logging.getLogger(__name__)
 
 ALL_AGENCIES = "*"
 
-__all__ = ["ALL_AGENCIES", "StoredEvent", "get_store", "publish", "publish_now"]
+__all__ = ["ALL_AGENCIES", "StoredEvent", "get_store", "publish", "publish_now", "purge_expired"]
 
 
 def publish(
@@ -70,3 +70,8 @@ def publish_now(
     return get_store().append(
         topic, data, perm=perm, agency_ids=list(agency_ids), user_ids=[int(u) for u in user_ids]
     )
+
+
+def purge_expired() -> None:
+    """Job: forget the events older than ``KENDALI_EVENT_RETENTION_HOURS``."""
+    get_store().purge(retention_cutoff())

@@ -17,6 +17,7 @@ from kendali.core.choices import TokenScope
 from kendali.core.events import ALL_AGENCIES
 from kendali.core.events.hub import get_hub
 from kendali.core.events.stores import ResumeExpired, StoredEvent
+from kendali.core.models import MachineToken, User
 from kendali.core.problems import problem_response
 from kendali.core.scope import sees_every_agency
 
@@ -73,8 +74,6 @@ def _load_token(plain, ip):
 
 def _still_allowed(audience: Audience) -> bool:
     """Re-checked at every heartbeat: a deactivated user or revoked token loses the stream."""
-    from kendali.core.models import MachineToken, User
-
     if audience.user_id is not None:
         return User.objects.filter(pk=audience.user_id, is_active=True).exists()
     if audience.token_id is None:

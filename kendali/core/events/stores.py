@@ -14,9 +14,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import redis
+import redis.asyncio as aioredis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+
+from kendali.core.models import Event, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +154,6 @@ class DatabaseEventStore(EventStore):
                 pass
 
     def read_after(self, last_id, limit=1000):
-        from kendali.core.models import Event
-
         queryset = Event.objects.order_by("id")
         if last_id is not None:
             last = self.sort_key(last_id)[0]
@@ -162,20 +165,14 @@ class DatabaseEventStore(EventStore):
         return [_from_row(row) for row in queryset[:limit]]
 
     def _purged_beyond(self, last: int) -> bool:
-        from kendali.core.models import JobState
-
         state = JobState.objects.filter(name="events.purged_through").first()
         return state is not None and state.runs > last
 
     def latest_id(self):
-        from kendali.core.models import Event
-
         value = Event.objects.order_by("-id").values_list("id", flat=True).first()
         return str(value) if value is not None else "0"
 
     def purge(self, older_than):
-        from kendali.core.models import Event, JobState
-
         with transaction.atomic():
             cutoff = (
                 Event.objects.filter(created_at__lt=older_than)
@@ -194,8 +191,6 @@ class DatabaseEventStore(EventStore):
         return deleted
 
     async def wait_after(self, last_id, timeout):
-        from asgiref.sync import sync_to_async
-
         loop = asyncio.get_running_loop()
         flag = asyncio.Event()
         entry = (loop, flag)
@@ -240,8 +235,6 @@ class RedisEventStore(EventStore):
     name = "redis"
 
     def __init__(self, url: str, prefix: str) -> None:
-        import redis
-
         self.url = url
         self.key = f"{prefix}:events"
         self.trim_key = f"{prefix}:events:trimmed-through"
@@ -325,8 +318,6 @@ class RedisEventStore(EventStore):
         return removed
 
     def _async_client(self):
-        import redis.asyncio as aioredis
-
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(id(loop))
         if client is None:

@@ -81,6 +81,7 @@ def notify(*, kind: str, target: str, message: Message):
 
     A message whose ``data`` has ``"secret": True`` (a one-time code) keeps its body only
     while it may still be sent: it is blanked once the row is sent or has failed for good."""
+    # dispatch's AppConfig module imports this one while the app registry fills: models here.
     from kendali.core.models import NotificationDelivery
 
     if kind not in CHANNELS:
@@ -100,6 +101,7 @@ def notify(*, kind: str, target: str, message: Message):
 
 def notify_agency(*, agency, message: Message, channels: Iterable[str] | None = None) -> list:
     """The agency's inbox plus every contact channel it has (e-mail, webhook, Telegram)."""
+    # dispatch's AppConfig module imports this one while the app registry fills: models here.
     from kendali.core.models import AgencyChannel
 
     wanted = set(channels) if channels is not None else None
@@ -151,6 +153,7 @@ def wait_idle(timeout: float = 10.0) -> bool:
 
 def deliver(delivery_id: int) -> bool:
     """Send one pending delivery now. Returns whether it was sent."""
+    # dispatch's AppConfig module imports this one while the app registry fills: models here.
     from kendali.core.models import NotificationDelivery
 
     now = timezone.now()
@@ -193,6 +196,7 @@ def deliver(delivery_id: int) -> bool:
 
 def retry_pending(limit: int = 100) -> int:
     """Job: send deliveries still pending whose next attempt is due. Returns how many sent."""
+    # dispatch's AppConfig module imports this one while the app registry fills: models here.
     from kendali.core.models import NotificationDelivery
 
     now = timezone.now()

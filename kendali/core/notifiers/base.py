@@ -55,6 +55,7 @@ SECRETS = ("KENDALI_SMS_TOKEN", "KENDALI_TELEGRAM_BOT_TOKEN", "KENDALI_WEBHOOK_S
 def validate() -> None:
     """Read every channel setting once at start-up: a malformed value (or an unreadable
     ``*_FILE``) stops the server with ImproperlyConfigured naming the variable."""
+    # A cycle: sms builds on this module's Message and setting().
     from kendali.core.notifiers.sms import BACKENDS
 
     conf.env_float("KENDALI_NOTIFY_TIMEOUT", 5.0, minimum=0.1)

@@ -7,6 +7,7 @@ agency, and everyone sees who did.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,8 @@ from kendali.core.actors import Actor
 from kendali.core.audit import audit_record
 from kendali.core.errors import NotAllowed, NotFound
 from kendali.core.events import publish
+from kendali.core.models import Agency, Notification, User
+from kendali.core.notifiers import acknowledged_hooks
 from kendali.core.notifiers.base import DeliveryResult, Message
 
 
@@ -25,8 +28,6 @@ def parse_target(target: str) -> tuple[str, int] | None:
 
 
 def send(*, target: str, message: Message) -> DeliveryResult:
-    from kendali.core.models import Agency, Notification, User
-
     parsed = parse_target(target)
     if parsed is None:
         return DeliveryResult(False, error=f"bad inbox target {target!r}", retry=False)
@@ -56,10 +57,6 @@ def send(*, target: str, message: Message) -> DeliveryResult:
 
 def inbox_for(*, actor: Actor):
     """The notifications this person may see: their own and their agency's."""
-    from django.db.models import Q
-
-    from kendali.core.models import Notification
-
     if actor.user is None:
         return Notification.objects.none()
     scope = Q(recipient=actor.user)
@@ -69,8 +66,6 @@ def inbox_for(*, actor: Actor):
 
 
 def _get_visible(*, actor: Actor, notification_id: int):
-    from kendali.core.models import Notification
-
     if not inbox_for(actor=actor).filter(pk=notification_id).exists():
         raise NotFound(_("Notifikasi tidak ditemukan."))
     # Lock the row alone (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
@@ -102,7 +97,6 @@ def notification_acknowledge(*, actor: Actor, notification_id: int):
             {"id": note.pk, "ref": note.ref, "agency_id": note.agency_id},
             agency_ids=[note.agency_id] if note.agency_id else [],
         )
-        from kendali.core.notifiers import acknowledged_hooks
 
         for hook in acknowledged_hooks():
             hook(actor=actor, notification=note)

@@ -14,6 +14,7 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
+from django.conf import settings
 
 from kendali.core.links import absolute_url
 from kendali.core.notifiers.base import DeliveryResult, Message, setting, timeout_seconds
@@ -22,8 +23,6 @@ from kendali.core.notifiers.base import DeliveryResult, Message, setting, timeou
 def secret() -> bytes:
     value = setting("KENDALI_WEBHOOK_SECRET")
     if not value:
-        from django.conf import settings
-
         # Derived, so a deployment without an explicit secret still signs consistently.
         value = hmac.new(settings.SECRET_KEY.encode(), b"kendali-webhook", "sha256").hexdigest()
     return value.encode()
