@@ -16,7 +16,6 @@ from kendali.core.actors import Actor
 from kendali.core.audit import audit_personal_read
 from kendali.core.errors import NotAllowed, NotFound
 from kendali.core.scope import scope_queryset
-from kendali.regions.selectors import regions
 from kendali.reports import deadlines
 from kendali.reports.choices import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Stage
 from kendali.reports.models import Category, Report, ReportContact, RoutingRule
