@@ -31,6 +31,7 @@ from kendali.assets.choices import (
     StockTakeStatus,
     TaskStatus,
 )
+from kendali.regions.fields import region_field
 
 
 class _MoneyDigits(TypedDict):
@@ -147,22 +148,8 @@ class Item(models.Model):
     shape = models.JSONField(_("bentuk (GeoJSON)"), null=True, blank=True)
     # Where the item lies, as incidents and parks say it: the Region rows (the kelurahan's
     # Kemendagri code is ``kelurahan_id``); none outside the city or without a point.
-    kelurahan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kelurahan"),
-    )
-    kecamatan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kecamatan"),
-    )
+    kelurahan = region_field(_("kelurahan"))
+    kecamatan = region_field(_("kecamatan"))
     room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )

@@ -12,6 +12,7 @@ from kendali.incidents.choices import (
     Priority,
     TimelineKind,
 )
+from kendali.regions.fields import region_field
 
 
 class IncidentType(models.Model):
@@ -90,22 +91,8 @@ class Incident(models.Model):
         _("catatan lokasi"), max_length=20, choices=LocationFlag.choices, blank=True, default=""
     )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
-    kelurahan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kelurahan"),
-    )
-    kecamatan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kecamatan"),
-    )
+    kelurahan = region_field(_("kelurahan"))
+    kecamatan = region_field(_("kecamatan"))
     description = models.TextField(_("uraian"), blank=True)
     # Personal data (UU 27/2022): every read is audited; blanked after the retention period.
     reporter_name = models.CharField(_("nama pelapor"), max_length=200, blank=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kendali.core.models import Agency
+from kendali.regions.fields import region_field
 from kendali.reports.choices import (
     OPEN_STATUSES,
     Geometry,
@@ -63,14 +64,7 @@ class RoutingRule(models.Model):
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
     # No kelurahan: the category's city-wide rule.
-    kelurahan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kelurahan"),
-    )
+    kelurahan = region_field(_("kelurahan"))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -101,22 +95,8 @@ class Report(models.Model):
     line = models.JSONField(null=True, blank=True)  # [[lat, lon], ...] for a length of street
     # Where the report lies, as incidents say it: the Region rows (the kelurahan's Kemendagri
     # code is ``kelurahan_id``, its name ``kelurahan.nama``); none for "unknown".
-    kelurahan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kelurahan"),
-    )
-    kecamatan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kecamatan"),
-    )
+    kelurahan = region_field(_("kelurahan"))
+    kecamatan = region_field(_("kecamatan"))
     outside_city = models.BooleanField(default=False)
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"

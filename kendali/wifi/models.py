@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kendali.regions.fields import region_field
 from kendali.wifi.choices import ApStatus, AuthResult, SubscriberKind
 
 
@@ -16,22 +17,8 @@ class Park(models.Model):
     lon = models.FloatField(_("bujur"))
     # Where the park lies, as incidents and sensors say it: the Region rows (the kelurahan's
     # Kemendagri code is ``kelurahan_id``; its name ``kelurahan.nama``).
-    kelurahan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kelurahan"),
-    )
-    kecamatan = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kecamatan"),
-    )
+    kelurahan = region_field(_("kelurahan"))
+    kecamatan = region_field(_("kecamatan"))
     opens_at = models.TimeField(_("buka"), null=True, blank=True)
     closes_at = models.TimeField(_("tutup"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
